@@ -1,0 +1,134 @@
+"""civicnet: a peer-support network where citizens and public servants learn from each other."""
+
+import sqlite3
+
+from flask import Flask, abort, request
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from civicnet.config import BASE_DIR, INSTANCE_DIR, Config
+from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
+
+# script-src carries a per-request nonce for GOV.UK's one-line "js-enabled" script; no unsafe-inline.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """WAL lets readers carry on while one writer commits; the busy timeout waits out short locks."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def create_app(config_class: type = Config, **overrides) -> Flask:
+    """Build the civicnet Flask application."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        if not (app.debug or app.testing):
+            raise RuntimeError("SECRET_KEY is not set. Set it in the environment or in .env (see .env.example).")
+        app.config["SECRET_KEY"] = "development-only"
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    if app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_requests(app)
+
+    from civicnet import cli, errors, templating
+
+    errors.register_error_handlers(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    """Bind each extension to this app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        strict_transport_security=app.config["HTTPS"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        referrer_policy="same-origin",
+        frame_options="DENY",
+    )
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=None,
+    )
+
+
+def configure_blueprints(app: Flask) -> None:
+    """Register each capability's blueprint, in one explicit list."""
+    # Views are imported here, not in each package's __init__, so that models can import each
+    # other's packages without pulling in every view on the way.
+    import civicnet.accounts.loader  # noqa: F401
+    from civicnet.accounts import routes as accounts_routes
+    from civicnet.pages import routes as pages_routes
+    from civicnet.profiles import routes as profiles_routes
+
+    for views in (pages_routes, accounts_routes, profiles_routes):
+        app.register_blueprint(views.bp)
+
+
+def configure_requests(app: Flask) -> None:
+    """Refuse input no part of civicnet can store."""
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # PostgreSQL cannot store NUL in text, and no honest client sends one: refuse it up front,
+        # so no view ever reaches the database with it.
+        values = list((request.view_args or {}).values()) + list(request.args.values())
+        if request.method == "POST" and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values += list(request.form.values())
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            abort(400, "What you sent contains characters civicnet cannot read. Remove them and try again.")

@@ -1,0 +1,21 @@
+"""How Flask-Login finds the signed-in member."""
+
+from civicnet.accounts.models import User
+from civicnet.accounts.services import is_suspended
+from civicnet.extensions import db, login_manager
+
+login_manager.login_view = "accounts.sign_in"
+login_manager.login_message = "Sign in to see this page"
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Load a member from '<id>.<session version>'; an old version or a suspension ends the session."""
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or is_suspended(user):
+        return None
+    return user

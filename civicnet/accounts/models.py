@@ -1,0 +1,58 @@
+"""The member account."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civicnet.db_types import UTCDateTime, utcnow
+from civicnet.extensions import db
+
+CITIZEN = "citizen"
+PUBLIC_SERVANT = "public_servant"
+MODERATOR = "moderator"
+ADMIN = "admin"
+ROLES = (CITIZEN, PUBLIC_SERVANT, MODERATOR, ADMIN)
+ROLE_LABELS = {
+    CITIZEN: "Citizen",
+    PUBLIC_SERVANT: "Public servant",
+    MODERATOR: "Moderator",
+    ADMIN: "Admin",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so uniqueness is case-insensitive on every database.
+    username: Mapped[str] = mapped_column(String(30), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=CITIZEN, index=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    # Bumped on password change: every other signed-in session and remember-me cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
+
+    profile: Mapped["Profile"] = relationship(back_populates="user", uselist=False, cascade="all, delete-orphan")  # noqa: F821
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def is_verified_email(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

@@ -1,0 +1,178 @@
+"""Account pages: register, verify, sign in and out, passwords and email."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from civicnet.accounts import bp, services
+from civicnet.accounts.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignInForm,
+)
+from civicnet.accounts.throttle import email_limit, sign_in_limits
+from civicnet.errors import Invalid
+from civicnet.forms import apply_service_error
+from civicnet.urls import safe_next_url
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@email_limit
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("profiles.show", username=current_user.username))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                username=form.username.data,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            login_user(user)
+            return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/check-email")
+@login_required
+def check_email():
+    return render_template("accounts/check_email.html", form=ConfirmForm())
+
+
+@bp.route("/verify-email/resend", methods=["POST"])
+@login_required
+@email_limit
+def resend_verification():
+    if ConfirmForm().validate_on_submit() and not current_user.is_verified_email:
+        services.send_verification_email(current_user)
+        flash(f"We have sent a new link to {current_user.email}")
+    return redirect(url_for("accounts.check_email"))
+
+
+@bp.route("/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        user = services.verify_email(token)
+    except Invalid as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    flash("Your email address is confirmed")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("profiles.edit"))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@sign_in_limits
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignInForm()
+    suspended = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.identifier.data, form.password.data)
+        except services.Suspended as error:
+            suspended = error.message
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
+    return render_template("accounts/sign_in.html", form=form, suspended=suspended)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        flash("You have signed out")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/account")
+@login_required
+def settings():
+    return render_template("accounts/settings.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            # The old session id died with the password; sign this device back in under the new one.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash("Your password has been changed. Other devices have been signed out")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@email_limit
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.password.data, form.email.data)
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            flash(
+                f"We have sent a confirmation link to {form.email.data.lower()}. Your email changes when you follow it"
+            )
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.route("/account/email/confirm/<token>")
+def confirm_email_change(token: str):
+    try:
+        services.confirm_email_change(token)
+    except Invalid as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    flash("Your email address has been changed")
+    return redirect(url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.sign_in"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@email_limit
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/request_reset.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except Invalid as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            flash("Your password has been reset. Sign in with your new password")
+            return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form)

@@ -1,0 +1,273 @@
+"""Account rules: registration, verification, sign-in, passwords, email changes and roles."""
+
+import re
+from datetime import datetime
+
+from flask import current_app, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from civicnet.accounts import passwords, tokens
+from civicnet.accounts.models import ROLE_LABELS, ROLES, User
+from civicnet.db_types import utcnow
+from civicnet.errors import Forbidden, Invalid, NotFound
+from civicnet.extensions import db
+from civicnet.mail import send_email
+from civicnet.profiles.models import Profile
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,29}$")
+RESERVED_USERNAMES = frozenset(
+    {"admin", "administrator", "moderator", "civicnet", "support", "root", "system", "me", "edit", "new"}
+)
+SUSPENDED_NOTICE = "This account is suspended"
+
+
+class Suspended(Forbidden):
+    """The account is suspended; the message says why and until when."""
+
+    code = "suspended"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def find_user_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == normalise_username(username)))
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def is_suspended(user: User, now: datetime | None = None) -> bool:
+    """True while a suspension is in force (no end date means until lifted)."""
+    if user.suspended_at is None:
+        return False
+    return user.suspended_until is None or user.suspended_until > (now or utcnow())
+
+
+def suspension_message(user: User) -> str:
+    until = (
+        "until further notice"
+        if user.suspended_until is None
+        else f"until {user.suspended_until:%d %B %Y at %H:%M} UTC"
+    )
+    reason = user.suspension_reason or "No reason was recorded"
+    return f"{SUSPENDED_NOTICE} {until}. Reason: {reason}"
+
+
+def check_username(username: str) -> str:
+    """Return the stored form of a username, or raise Invalid saying what is wrong."""
+    name = normalise_username(username)
+    if not USERNAME_PATTERN.fullmatch(name):
+        raise Invalid(
+            "username",
+            "Username must be 3 to 30 characters: letters, numbers, hyphens and underscores, starting with a letter or number",
+        )
+    if name in RESERVED_USERNAMES:
+        raise Invalid("username", "That username is reserved. Choose another")
+    return name
+
+
+def register_user(
+    *, username: str, email: str, display_name: str, password: str, role: str = "citizen", verified: bool = False
+) -> User:
+    """Create an account and email a verification link."""
+    name = check_username(username)
+    address = normalise_email(email)
+    if role not in ROLES:
+        raise Invalid("role", f"Role must be one of: {', '.join(ROLES)}")
+    problem = passwords.password_problem(password, username=name, email=address)
+    if problem:
+        raise Invalid("password", problem)
+    if find_user_by_username(name):
+        raise Invalid("username", "That username is taken. Choose another")
+    if find_user_by_email(address):
+        raise Invalid("email", "An account already uses that email address. Sign in, or reset your password")
+    user = User(
+        username=name,
+        email=address,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password),
+        role=role,
+        email_verified_at=utcnow() if verified else None,
+    )
+    user.profile = Profile()
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two registrations raced for the same name or address: the loser gets the form error.
+        db.session.rollback()
+        raise Invalid("username", "That username or email address was just taken. Choose another") from None
+    if not verified:
+        send_verification_email(user)
+    return user
+
+
+def send_verification_email(user: User) -> None:
+    """Email a link that proves the member owns their address."""
+    token = tokens.make_token(tokens.VERIFY_EMAIL, {"uid": user.id, "email": user.email})
+    link = url_for("accounts.verify_email", token=token, _external=True)
+    send_email(user.email, "confirm your email address", "accounts/email/verify", user=user, link=link)
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in a verification link as confirmed."""
+    payload = tokens.read_token(tokens.VERIFY_EMAIL, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid")) if payload else None
+    if user is None or user.email != payload.get("email"):
+        raise Invalid(None, "This link has expired or is not valid. Sign in to get a new one")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def authenticate(identifier: str, password: str) -> User:
+    """Return the member with these credentials; one message for every wrong guess, so none reveals an account."""
+    key = identifier.strip().lower()
+    user = db.session.scalar(select(User).where(or_(User.email == key, User.username == key)))
+    if not passwords.verify_password(user.password_hash if user else None, password):
+        raise Invalid("identifier", "Enter a correct email address or username and password")
+    if is_suspended(user):
+        raise Suspended(suspension_message(user))
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def change_password(actor: User, current_password: str, new_password: str) -> None:
+    """Change the actor's password and sign out their other sessions."""
+    if not passwords.verify_password(actor.password_hash, current_password):
+        raise Invalid("current_password", "Your current password is incorrect")
+    problem = passwords.password_problem(new_password, username=actor.username, email=actor.email)
+    if problem:
+        raise Invalid("new_password", problem)
+    actor.password_hash = passwords.hash_password(new_password)
+    actor.session_version += 1
+    db.session.commit()
+    send_email(actor.email, "your password was changed", "accounts/email/password_changed", user=actor)
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    # The hash fragment makes the link single-use: it dies as soon as the password changes.
+    token = tokens.make_token(tokens.RESET_PASSWORD, {"uid": user.id, "pw": user.password_hash[-16:]})
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    send_email(
+        user.email,
+        "reset your password",
+        "accounts/email/reset",
+        user=user,
+        link=link,
+        minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """Return the member a reset link belongs to, or raise if it is expired or used."""
+    payload = tokens.read_token(tokens.RESET_PASSWORD, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid")) if payload else None
+    if user is None or user.password_hash[-16:] != payload.get("pw"):
+        raise Invalid(None, "This reset link has expired or has already been used. Ask for a new one")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; following the link also proves the address."""
+    user = user_for_reset_token(token)
+    problem = passwords.password_problem(new_password, username=user.username, email=user.email)
+    if problem:
+        raise Invalid("password", problem)
+    user.password_hash = passwords.hash_password(new_password)
+    user.session_version += 1
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.commit()
+    return user
+
+
+def request_email_change(actor: User, password: str, new_email: str) -> None:
+    """Send a confirmation link to a new address; the change happens when it is followed."""
+    if not passwords.verify_password(actor.password_hash, password):
+        raise Invalid("password", "Your password is incorrect")
+    address = normalise_email(new_email)
+    if address == actor.email:
+        raise Invalid("email", "That is already your email address")
+    if find_user_by_email(address):
+        raise Invalid("email", "An account already uses that email address")
+    actor.pending_email = address
+    db.session.commit()
+    token = tokens.make_token(tokens.CHANGE_EMAIL, {"uid": actor.id, "email": address})
+    link = url_for("accounts.confirm_email_change", token=token, _external=True)
+    send_email(address, "confirm your new email address", "accounts/email/change_email", user=actor, link=link)
+
+
+def confirm_email_change(token: str) -> User:
+    """Switch to the new address from a confirmation link, and tell the old one."""
+    payload = tokens.read_token(tokens.CHANGE_EMAIL, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid")) if payload else None
+    if user is None or user.pending_email != payload.get("email"):
+        raise Invalid(None, "This link has expired or is not valid. Ask for a new one from your account page")
+    if find_user_by_email(user.pending_email):
+        raise Invalid(None, "Another account now uses that email address")
+    old_address = user.email
+    user.email = user.pending_email
+    user.pending_email = None
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    send_email(old_address, "your email address was changed", "accounts/email/email_changed", user=user)
+    return user
+
+
+def set_role(actor: User | None, user: User, role: str) -> User:
+    """Give a member a role. Only admins (or an operator at the command line, actor None) may."""
+    if actor is not None and actor.role != "admin":
+        raise Forbidden("Only admins can change roles")
+    if role not in ROLES:
+        raise Invalid("role", f"Choose a role: {', '.join(ROLES)}")
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def suspend_user(actor: User | None, user: User, reason: str, until: datetime | None = None) -> User:
+    """Suspend a member until a time, or until lifted; their sessions end at once."""
+    if not reason.strip():
+        raise Invalid("reason", "Enter a reason for the suspension")
+    user.suspended_at = utcnow()
+    user.suspended_until = until
+    user.suspension_reason = reason.strip()[:500]
+    db.session.commit()
+    return user
+
+
+def lift_suspension(actor: User | None, user: User) -> User:
+    """End a suspension."""
+    user.suspended_at = user.suspended_until = user.suspension_reason = None
+    db.session.commit()
+    return user
+
+
+def get_user_or_404(username: str) -> User:
+    user = find_user_by_username(username)
+    if user is None:
+        raise NotFound("No member has that username")
+    return user
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role, ROLE_LABELS[role]) for role in ROLES]
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

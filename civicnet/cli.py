@@ -1,0 +1,101 @@
+"""Command-line tools for operators: `flask users ...` and `flask seed-demo`."""
+
+from datetime import UTC, datetime
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from civicnet.accounts import services as accounts
+from civicnet.accounts.models import ROLES, User
+from civicnet.errors import ServiceError
+from civicnet.extensions import db
+
+users_cli = AppGroup("users", help="Manage member accounts.")
+
+
+def _user_or_fail(username: str) -> User:
+    user = accounts.find_user_by_username(username)
+    if user is None:
+        raise click.ClickException(f"No member has the username {username!r}")
+    return user
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="At least 12 characters, not a common password.")
+@click.option("--display-name", default=None, help="Defaults to the username.")
+@click.option("--role", type=click.Choice(ROLES), default="citizen", show_default=True)
+def create_user(username: str, email: str, password: str, display_name: str | None, role: str) -> None:
+    """Create a member whose email address counts as confirmed."""
+    try:
+        user = accounts.register_user(
+            username=username,
+            email=email,
+            display_name=display_name or username,
+            password=password,
+            role=role,
+            verified=True,
+        )
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Created {user.username} ({user.role_label})")
+
+
+@users_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role(username: str, role: str) -> None:
+    """Give a member a role."""
+    user = accounts.set_role(None, _user_or_fail(username), role)
+    click.echo(f"{user.username} is now {user.role_label}")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """List members with their roles."""
+    for user in db.session.scalars(select(User).order_by(User.username)):
+        state = " (suspended)" if accounts.is_suspended(user) else ""
+        verified = "" if user.is_verified_email else " (email not confirmed)"
+        click.echo(f"{user.username:<30} {user.role:<15} {user.email}{verified}{state}")
+
+
+@users_cli.command("suspend")
+@click.argument("username")
+@click.option("--reason", required=True)
+@click.option("--until", "until", default=None, help="YYYY-MM-DD; leave out to suspend until lifted.")
+def suspend(username: str, reason: str, until: str | None) -> None:
+    """Suspend a member."""
+    end = datetime.strptime(until, "%Y-%m-%d").replace(tzinfo=UTC) if until else None
+    try:
+        accounts.suspend_user(None, _user_or_fail(username), reason, end)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Suspended {username}")
+
+
+@users_cli.command("unsuspend")
+@click.argument("username")
+def unsuspend(username: str) -> None:
+    """Lift a member's suspension."""
+    accounts.lift_suspension(None, _user_or_fail(username))
+    click.echo(f"Lifted the suspension of {username}")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load demo members and skill tags, once; running it again changes nothing."""
+    from civicnet.demo import DEMO_PASSWORD, load_demo_data
+
+    created = load_demo_data()
+    if created:
+        click.echo(f"Loaded {created} demo members. Each signs in with the password: {DEMO_PASSWORD}")
+    else:
+        click.echo("Demo data is already loaded.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,91 @@
+"""Configuration read from the environment (and an untracked .env file)."""
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+load_dotenv(BASE_DIR / ".env")
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None) -> str:
+    """Turn DATABASE_URL into an SQLAlchemy URL, defaulting to SQLite in instance/."""
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'civicnet.db'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
+
+    # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
+    HTTPS = env_bool("HTTPS")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = HTTPS
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long forms never expire mid-edit
+
+    # Mail: without MAIL_SERVER, messages are written to the log instead of sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "civicnet <no-reply@civicnet.invalid>")
+    MAIL_SUPPRESS_SEND = not MAIL_SERVER
+
+    # Sign-in throttling (Flask-Limiter syntax). Memory store unless REDIS_URL is set.
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    SIGN_IN_LIMIT_PER_IP = os.environ.get("SIGN_IN_LIMIT_PER_IP", "20 per 5 minutes")
+    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    EMAIL_LIMIT_PER_IP = os.environ.get("EMAIL_LIMIT_PER_IP", "10 per hour")
+
+    VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48
+    RESET_TOKEN_MAX_AGE = 60 * 60
+
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or None
+    SERVER_HOST = os.environ.get("HOST", "127.0.0.1")
+    SERVER_PORT = int(os.environ.get("PORT", "5000"))
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-" + secrets.token_hex(8)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    MAIL_SUPPRESS_SEND = True
+    MAIL_SERVER = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    SIGN_IN_LIMIT_PER_IP = "1000 per minute"
+    SIGN_IN_LIMIT_PER_ACCOUNT = "1000 per minute"
+    EMAIL_LIMIT_PER_IP = "1000 per minute"
+    SOCKETIO_ASYNC_MODE = "threading"
+    SERVER_NAME = None

@@ -1,0 +1,128 @@
+"""Demo members for a first look at civicnet (make run loads them once)."""
+
+from civicnet.accounts.models import User
+from civicnet.accounts.passwords import hash_password
+from civicnet.accounts.services import find_user_by_username
+from civicnet.db_types import utcnow
+from civicnet.extensions import db
+from civicnet.profiles.models import Profile
+from civicnet.profiles.services import ProfileChanges, update_profile
+
+DEMO_PASSWORD = "civicnet demo password"
+
+DEMO_MEMBERS = [
+    dict(
+        username="amira",
+        display_name="Amira Haddad",
+        role="citizen",
+        region="London",
+        pronouns="she/her",
+        help="Community organising, Accessibility",
+        learn="Data protection, AI ethics, Freedom of information",
+        bio="Tenant organiser in Hackney. I want to understand how the council uses **data** about residents.",
+    ),
+    dict(
+        username="dafydd",
+        display_name="Dafydd Evans",
+        role="citizen",
+        region="Wales",
+        help="Welsh language, Open data",
+        learn="Cyber security, Digital inclusion",
+        bio="Retired teacher, volunteer at a digital skills cafe in Aberystwyth.",
+    ),
+    dict(
+        username="grace",
+        display_name="Grace Okafor",
+        role="citizen",
+        region="North West",
+        pronouns="she/her",
+        help="Digital inclusion",
+        learn="AI ethics, Facial recognition, Algorithmic accountability",
+        bio="Parent and school governor, worried about facial recognition at the school gate.",
+    ),
+    dict(
+        username="priya",
+        display_name="Priya Shah",
+        role="public_servant",
+        region="London",
+        organisation="Information Commissioner's Office",
+        job_title="Senior policy officer",
+        help="Data protection, Freedom of information, DPIAs",
+        learn="Community organising",
+        bio="I work on data protection guidance. Happy to explain **DPIAs** and subject access requests.",
+    ),
+    dict(
+        username="tom",
+        display_name="Tom Fletcher",
+        role="public_servant",
+        region="Yorkshire and the Humber",
+        organisation="Leeds City Council",
+        job_title="Digital service designer",
+        help="Accessibility, Open data, User research",
+        learn="AI ethics",
+        bio="Designing council services people can actually use.",
+    ),
+    dict(
+        username="morag",
+        display_name="Morag Campbell",
+        role="public_servant",
+        region="Scotland",
+        organisation="Scottish Government",
+        job_title="Cyber resilience lead",
+        help="Cyber security, Digital inclusion",
+        learn="Algorithmic accountability",
+        bio="Cyber resilience for the third sector and public bodies.",
+    ),
+    dict(
+        username="sam",
+        display_name="Sam Okoye",
+        role="moderator",
+        region="West Midlands",
+        pronouns="they/them",
+        help="Community guidelines",
+        learn="Facial recognition",
+        bio="Volunteer moderator. Be kind, assume good faith.",
+    ),
+    dict(
+        username="admin",
+        display_name="civicnet admin",
+        role="admin",
+        region="",
+        help="",
+        learn="",
+        bio="Runs this civicnet.",
+    ),
+]
+
+
+def load_demo_data() -> int:
+    """Create the demo members that do not exist yet; return how many were created."""
+    created = 0
+    for member in DEMO_MEMBERS:
+        if find_user_by_username(member["username"]):
+            continue
+        # 'admin' is a reserved username for members, but the demo operator account may use it.
+        user = User(
+            username=member["username"],
+            email=f"{member['username']}@example.org",
+            display_name=member["display_name"],
+            password_hash=hash_password(DEMO_PASSWORD),
+            role=member["role"],
+            email_verified_at=utcnow(),
+        )
+        user.profile = Profile()
+        db.session.add(user)
+        db.session.commit()
+        changes = ProfileChanges(
+            display_name=member["display_name"],
+            pronouns=member.get("pronouns", ""),
+            organisation=member.get("organisation", ""),
+            job_title=member.get("job_title", ""),
+            region=member["region"],
+            bio=member["bio"],
+            help_tags=member["help"],
+            learn_tags=member["learn"],
+        )
+        update_profile(user, user, changes)
+        created += 1
+    return created

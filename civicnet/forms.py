@@ -1,0 +1,98 @@
+"""Form building blocks shared by every capability: GOV.UK widgets and plain-English messages."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+__all__ = [
+    "BooleanField",
+    "Email",
+    "FlaskForm",
+    "GovCheckboxInput",
+    "GovPasswordInput",
+    "GovRadioInput",
+    "GovSelect",
+    "GovSubmitInput",
+    "GovTextArea",
+    "GovTextInput",
+    "InputRequired",
+    "Length",
+    "Optional",
+    "PasswordField",
+    "RadioField",
+    "SelectField",
+    "StringField",
+    "SubmitField",
+    "TextAreaField",
+    "email_field",
+    "password_field",
+    "strip",
+    "submit",
+    "text_field",
+]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_field(
+    label: str, *, required: str | None = None, max_length: int, description: str = "", **kwargs
+) -> StringField:
+    """A text input with a required message (if any) and a length limit that says what to do."""
+    validators = [InputRequired(message=required)] if required else [Optional()]
+    validators.append(Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"))
+    return StringField(
+        label, validators=validators, filters=[strip], widget=GovTextInput(), description=description, **kwargs
+    )
+
+
+def email_field(label: str = "Email address", **kwargs) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            InputRequired(message="Enter an email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+        filters=[strip],
+        widget=GovTextInput(),
+        **kwargs,
+    )
+
+
+def password_field(label: str, required: str, max_length: int = 256, description: str = "") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(message=required),
+            Length(max=max_length, message=f"Password must be {max_length} characters or fewer"),
+        ],
+        widget=GovPasswordInput(),
+        description=description,
+    )
+
+
+def submit(label: str) -> SubmitField:
+    return SubmitField(label, widget=GovSubmitInput())
+
+
+def apply_service_error(form: FlaskForm, error) -> None:
+    """Show a service's Invalid on the field it names, or on the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,76 @@
+"""Profile and tag forms."""
+
+from civicnet.forms import (
+    FlaskForm,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+    Length,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    submit,
+    text_field,
+)
+from civicnet.profiles.models import REGIONS, TAG_KINDS, VISIBILITIES
+
+TAG_HINT = "Up to 10, separated by commas, for example: data protection, AI ethics"
+
+
+class ProfileForm(FlaskForm):
+    display_name = text_field("Display name", required="Enter a display name", max_length=60)
+    pronouns = text_field("Pronouns (optional)", max_length=40, description="For example, she/her or they/them")
+    organisation = text_field("Organisation (optional)", max_length=100)
+    job_title = text_field("Job title (optional)", max_length=100)
+    region = SelectField(
+        "Region (optional)", choices=[("", "Choose a region")] + [(r, r) for r in REGIONS], widget=GovSelect()
+    )
+    bio = TextAreaField(
+        "About you (optional)",
+        validators=[Length(max=5000, message="About you must be 5,000 characters or fewer")],
+        widget=GovTextArea(),
+        description="You can use Markdown: *italic*, **bold**, [links](https://example.org) and lists.",
+    )
+    help_tags = text_field(TAG_KINDS["help"], max_length=600, description=TAG_HINT)
+    learn_tags = text_field(TAG_KINDS["learn"], max_length=600, description=TAG_HINT)
+    visibility = RadioField(
+        "Who can see your profile?",
+        choices=list(VISIBILITIES.items()),
+        default="public",
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    submit = submit("Save profile")
+
+
+class PeopleFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    tag = StringField(
+        "Skill tag",
+        validators=[Length(max=60, message="Skill tag must be 60 characters or fewer")],
+        widget=GovTextInput(),
+    )
+    role = SelectField("Role", widget=GovSelect(), validate_choice=False)
+    region = SelectField(
+        "Region", choices=[("", "Any region")] + [(r, r) for r in REGIONS], widget=GovSelect(), validate_choice=False
+    )
+    submit = submit("Apply filters")
+
+
+class RenameTagForm(FlaskForm):
+    name = text_field("New name", required="Enter a new name for the tag", max_length=50)
+    submit = submit("Rename tag")
+
+
+class MergeTagForm(FlaskForm):
+    target = text_field(
+        "Merge into",
+        required="Enter the tag to merge into",
+        max_length=50,
+        description="Everyone who holds this tag will hold that one instead. This tag will be deleted.",
+    )
+    submit = submit("Merge tags")

@@ -1,0 +1,125 @@
+"""Profile, directory and skill-tag pages."""
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from civicnet.accounts.permissions import is_moderator
+from civicnet.accounts.services import role_choices
+from civicnet.errors import Invalid, NotFound
+from civicnet.forms import apply_service_error
+from civicnet.profiles import bp, services
+from civicnet.profiles.forms import MergeTagForm, PeopleFilterForm, ProfileForm, RenameTagForm
+from civicnet.profiles.models import HELP, LEARN
+
+
+@bp.route("/people")
+def directory():
+    form = PeopleFilterForm(request.args)
+    form.role.choices = [("", "Any role"), *role_choices()]
+    page = request.args.get("page", 1, type=int)
+    people, tag = None, None
+    if form.validate():
+        try:
+            tag = services.get_tag(form.tag.data) if form.tag.data else None
+            people = services.people_page(
+                current_user, max(page, 1), tag=tag, role=form.role.data or "", region=form.region.data or ""
+            )
+        except NotFound:
+            form.tag.errors.append(
+                f"There is no skill tag called “{form.tag.data}”. Check the spelling or browse all tags"
+            )
+        except Invalid as error:
+            apply_service_error(form, error)
+    return render_template("profiles/directory.html", form=form, people=people, tag=tag)
+
+
+@bp.route("/people/<username>")
+def show(username: str):
+    user = services.get_visible_profile(current_user, username)
+    return render_template(
+        "profiles/show.html",
+        user=user,
+        help_tags=services.user_tags(user, HELP),
+        learn_tags=services.user_tags(user, LEARN),
+    )
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+def edit():
+    user = current_user._get_current_object()
+    form = ProfileForm()
+    if request.method == "GET":
+        profile = user.profile
+        form.process(
+            data=dict(
+                display_name=user.display_name,
+                pronouns=profile.pronouns,
+                organisation=profile.organisation,
+                job_title=profile.job_title,
+                region=profile.region or "",
+                bio=profile.bio_markdown,
+                visibility=profile.visibility,
+                help_tags=", ".join(tag.name for tag in services.user_tags(user, HELP)),
+                learn_tags=", ".join(tag.name for tag in services.user_tags(user, LEARN)),
+            )
+        )
+    elif form.validate_on_submit():
+        fields = {name: (form[name].data or "") for name in services.ProfileChanges.__dataclass_fields__}
+        fields["bio"] = form.bio.data or ""
+        try:
+            services.update_profile(user, user, services.ProfileChanges(**fields))
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            flash("Your profile has been saved")
+            return redirect(url_for("profiles.show", username=user.username))
+    return render_template("profiles/edit.html", form=form)
+
+
+@bp.route("/tags")
+def tags():
+    return render_template("profiles/tags.html", tags=services.popular_tags())
+
+
+@bp.route("/tags/suggest")
+def suggest_tags():
+    query = request.args.get("q", "")[:60]
+    return jsonify(tags=[{"slug": tag.slug, "name": tag.name} for tag in services.suggest_tags(query)])
+
+
+@bp.route("/tags/<slug>")
+def tag(slug: str):
+    tag = services.get_tag(slug)
+    if tag.slug != slug:
+        return redirect(url_for("profiles.tag", slug=tag.slug), 301)
+    return render_template("profiles/tag.html", tag=tag, holders=services.tag_holders(current_user, tag))
+
+
+@bp.route("/tags/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_tag(slug: str):
+    if not is_moderator(current_user):
+        abort(403)
+    tag = services.get_tag(slug)
+    rename_form, merge_form = RenameTagForm(prefix="rename"), MergeTagForm(prefix="merge")
+    if rename_form.submit.data and rename_form.validate_on_submit():
+        try:
+            services.rename_tag(current_user, tag, rename_form.name.data)
+        except Invalid as error:
+            apply_service_error(rename_form, error)
+        else:
+            flash(f"Tag renamed to “{tag.name}”")
+            return redirect(url_for("profiles.tag", slug=tag.slug))
+    elif merge_form.submit.data and merge_form.validate_on_submit():
+        try:
+            target = services.get_tag(merge_form.target.data)
+            services.merge_tags(current_user, tag, target)
+        except NotFound:
+            merge_form.target.errors.append(f"There is no skill tag called “{merge_form.target.data}”")
+        except Invalid as error:
+            apply_service_error(merge_form, error)
+        else:
+            flash(f"Tag merged into “{target.name}”")
+            return redirect(url_for("profiles.tag", slug=target.slug))
+    return render_template("profiles/edit_tag.html", tag=tag, rename_form=rename_form, merge_form=merge_form)

@@ -1,0 +1,59 @@
+"""Template helpers available on every page."""
+
+from datetime import datetime
+
+from flask import Flask, url_for
+from flask_wtf import FlaskForm
+
+from civicnet.accounts.models import ROLE_LABELS
+from civicnet.accounts.permissions import is_moderator
+
+
+def error_list(*forms: FlaskForm) -> list[dict]:
+    """Every error on the given forms, in field order, for the GOV.UK error summary."""
+    items = []
+    for form in forms:
+        items += [{"text": message} for message in form.form_errors]
+        for field in form:
+            if field.errors:
+                items.append({"text": field.errors[0], "href": f"#{field.id}"})
+    return items
+
+
+def pagination_params(page, endpoint: str, args) -> dict:
+    """Parameters for govukPagination from a Flask-SQLAlchemy page, keeping the other query arguments."""
+    base = {key: value for key, value in args.items() if key != "page"}
+
+    def link(number: int) -> str:
+        return url_for(endpoint, **base, page=number)
+
+    items = [
+        {"number": number, "href": link(number), "current": number == page.page} if number else {"ellipsis": True}
+        for number in page.iter_pages(left_edge=1, right_edge=1, left_current=1, right_current=2)
+    ]
+    return {
+        "previous": {"href": link(page.prev_num)} if page.has_prev else None,
+        "next": {"href": link(page.next_num)} if page.has_next else None,
+        "items": items,
+    }
+
+
+def format_date(value: datetime | None, style: str = "date") -> str:
+    if value is None:
+        return ""
+    if style == "datetime":
+        return f"{value:%-d %B %Y at %H:%M} UTC"
+    if style == "month":
+        return f"{value:%B %Y}"
+    return f"{value:%-d %B %Y}"
+
+
+def register(app: Flask) -> None:
+    """Add civicnet's helpers to Jinja."""
+    app.add_template_global(error_list)
+    app.add_template_global(is_moderator)
+    app.add_template_global(pagination_params)
+    app.add_template_global(ROLE_LABELS, "role_labels")
+    app.add_template_filter(format_date, "date")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,19 @@
+"""Members' Markdown, rendered once on save and cleaned by civicnet.security."""
+
+from markdown_it import MarkdownIt
+
+from civicnet.security import sanitize_html
+
+# Raw HTML off: members write Markdown, and anything that looks like a tag is shown as text.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable(
+    ["linkify", "strikethrough"]
+)
+# Headings inside a bio or message sit below the page's own h1.
+_markdown.disable("heading")
+
+
+def render_markdown(source: str) -> str:
+    """Render Markdown to safe HTML."""
+    if not source.strip():
+        return ""
+    return sanitize_html(_markdown.render(source))
