@@ -12,7 +12,7 @@ from civicnet.accounts.models import ROLE_LABELS, ROLES, User
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.mail import send_email
+from civicnet.emails import send_email
 from civicnet.profiles.models import Profile
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,29}$")

@@ -1,0 +1,78 @@
+# civicnet: `make run` sets everything up and serves the app; `make test` sets up and runs every test.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+TEST_PG_URL ?= postgresql+psycopg://127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install install-dev assets db lint format clean
+
+run: install assets .env db
+	@echo ""
+	@echo "  civicnet: http://127.0.0.1:5000/"
+	@echo "  Demo sign-ins (password for each: civicnet demo password):"
+	@echo "    amira, dafydd, grace   citizens"
+	@echo "    priya, tom, morag      public servants"
+	@echo "    sam                    moderator"
+	@echo "    admin                  admin"
+	@echo "  Emails (verification and reset links) are printed in this log."
+	@echo ""
+	$(BIN)/python app.py
+
+test: install-dev assets
+	@echo "== Tests on SQLite (with browser tests) =="
+	$(BIN)/pytest
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(TEST_PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Database tests on PostgreSQL =="; \
+		TEST_DATABASE_URL=$(TEST_PG_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "not browser"; \
+	elif [ -n "$$CI" ]; then \
+		echo "CI needs PostgreSQL at $(TEST_PG_URL)"; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(TEST_PG_URL): its run was left out (CI runs it)."; \
+	fi
+
+install: $(BIN)/.runtime-installed
+install-dev: $(BIN)/.dev-installed
+
+$(BIN)/.runtime-installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.dev-installed: requirements.txt requirements-dev.txt $(BIN)/.runtime-installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: static/dist/civicnet.css static/dist/govuk-frontend.min.js
+
+static/dist/civicnet.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build:css
+
+static/dist/govuk-frontend.min.js: node_modules/.installed static/scss/copy-assets.mjs
+	npm run --silent build:js
+
+.env:
+	@echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')" > .env
+	@echo "Created .env with a random SECRET_KEY."
+
+db: install .env
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+lint: install-dev
+	$(BIN)/ruff check civicnet app.py tests bench
+	$(BIN)/ruff format --check civicnet app.py tests bench
+
+format: install-dev
+	$(BIN)/ruff format civicnet app.py tests bench
+	$(BIN)/ruff check --fix civicnet app.py tests bench
+
+clean:
+	rm -rf $(VENV) node_modules static/dist

@@ -1,0 +1,183 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), the app,
+clients, captured mail, and a live server with headless Chromium for browser tests."""
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_mail import Message
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from civicnet import create_app
+from civicnet.config import TestConfig
+from civicnet.extensions import db, mail
+from tests.factories import DEFAULT_PASSWORD
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A fresh, empty database for this test run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        # A file, not :memory:, so the live server's threads share it.
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'civicnet-test.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> str:
+    """Build the schema the way production does: through the Alembic migrations."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_tables(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(migrated: str, tmp_path):
+    """Make an app on the test database, with config overrides; every table is emptied afterwards."""
+    apps: list[Flask] = []
+
+    def factory(**overrides) -> Flask:
+        overrides.setdefault("SEARCH_INDEX_DIR", str(tmp_path / "search-index"))
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        _empty_tables(app)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An application context, for tests that call services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Iterator[list[Message]]:
+    """Every email civicnet sends during the test."""
+    with mail.record_messages() as messages:
+        yield messages
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, identifier: str, password: str = DEFAULT_PASSWORD, **extra):
+        return self.client.post("/sign-in", data={"identifier": identifier, "password": password, **extra})
+
+    def sign_out(self):
+        return self.client.post("/sign-out")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+# --- Browser tests -------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail("CI must run browser tests: install chromium (apt-get install chromium)")
+        pytest.skip("browser tests need chromium: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield instance
+    instance.close()
+    playwright.stop()
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+
+@pytest.fixture
+def live_server(make_app) -> Iterator[LiveServer]:
+    """civicnet served on 127.0.0.1 from a thread, with CSRF on as in production."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI, a skipped test is a failure: nothing may be skipped for lack of a service."""
+    if IN_CI and exitstatus == 0:
+        skipped = session.config.pluginmanager.get_plugin("terminalreporter").stats.get("skipped", [])
+        if skipped:
+            session.exitstatus = 1

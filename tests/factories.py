@@ -1,0 +1,32 @@
+"""Plain builders for test data; each commits and returns the object."""
+
+import itertools
+
+from civicnet.accounts import services as accounts
+from civicnet.accounts.models import User
+from civicnet.profiles import services as profiles
+
+DEFAULT_PASSWORD = "a long test passphrase"
+_numbers = itertools.count(1)
+
+
+def make_user(*, username: str | None = None, role: str = "citizen", verified: bool = True, **profile) -> User:
+    """A member with a confirmed email (unless verified=False) and optional profile fields."""
+    number = next(_numbers)
+    username = username or f"member{number}"
+    user = accounts.register_user(
+        username=username,
+        email=profile.pop("email", f"{username}@example.org"),
+        display_name=profile.pop("display_name", f"Member {number}"),
+        password=profile.pop("password", DEFAULT_PASSWORD),
+        role=role,
+        verified=verified,
+    )
+    if profile:
+        changes = profiles.ProfileChanges(display_name=user.display_name, **profile)
+        profiles.update_profile(user, user, changes)
+    return user
+
+
+def make_moderator(**kwargs) -> User:
+    return make_user(role="moderator", **kwargs)
