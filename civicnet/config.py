@@ -36,6 +36,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Where members reach civicnet; used for links in emails.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
 
     # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.

@@ -10,7 +10,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 __all__ = [
@@ -39,6 +48,11 @@ __all__ = [
     "submit",
     "text_field",
 ]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select and radio options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip(value):

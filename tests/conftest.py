@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
+
+os.environ.setdefault("CIVICNET_FAST_PASSWORD_HASHING", "1")  # before civicnet is imported
+
 from flask import Flask
 from flask_mail import Message
 from flask_migrate import upgrade
@@ -159,9 +162,11 @@ def live_server(make_app) -> Iterator[LiveServer]:
     """civicnet served on 127.0.0.1 from a thread, with CSRF on as in production."""
     app = make_app(WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    yield LiveServer(url=url, app=app)
     server.shutdown()
     thread.join(timeout=5)
 

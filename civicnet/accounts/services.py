@@ -3,17 +3,18 @@
 import re
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from civicnet.accounts import passwords, tokens
 from civicnet.accounts.models import ROLE_LABELS, ROLES, User
 from civicnet.db_types import utcnow
+from civicnet.emails import send_email
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.emails import send_email
 from civicnet.profiles.models import Profile
+from civicnet.urls import external_url
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,29}$")
 RESERVED_USERNAMES = frozenset(
@@ -113,7 +114,7 @@ def register_user(
 def send_verification_email(user: User) -> None:
     """Email a link that proves the member owns their address."""
     token = tokens.make_token(tokens.VERIFY_EMAIL, {"uid": user.id, "email": user.email})
-    link = url_for("accounts.verify_email", token=token, _external=True)
+    link = external_url("accounts.verify_email", token=token)
     send_email(user.email, "confirm your email address", "accounts/email/verify", user=user, link=link)
 
 
@@ -163,7 +164,7 @@ def request_password_reset(email: str) -> None:
         return
     # The hash fragment makes the link single-use: it dies as soon as the password changes.
     token = tokens.make_token(tokens.RESET_PASSWORD, {"uid": user.id, "pw": user.password_hash[-16:]})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     send_email(
         user.email,
         "reset your password",
@@ -208,7 +209,7 @@ def request_email_change(actor: User, password: str, new_email: str) -> None:
     actor.pending_email = address
     db.session.commit()
     token = tokens.make_token(tokens.CHANGE_EMAIL, {"uid": actor.id, "email": address})
-    link = url_for("accounts.confirm_email_change", token=token, _external=True)
+    link = external_url("accounts.confirm_email_change", token=token)
     send_email(address, "confirm your new email address", "accounts/email/change_email", user=actor, link=link)
 
 

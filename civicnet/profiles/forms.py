@@ -11,6 +11,7 @@ from civicnet.forms import (
     SelectField,
     StringField,
     TextAreaField,
+    choices,
     submit,
     text_field,
 )
@@ -25,7 +26,7 @@ class ProfileForm(FlaskForm):
     organisation = text_field("Organisation (optional)", max_length=100)
     job_title = text_field("Job title (optional)", max_length=100)
     region = SelectField(
-        "Region (optional)", choices=[("", "Choose a region")] + [(r, r) for r in REGIONS], widget=GovSelect()
+        "Region (optional)", choices=choices([("", "Choose a region")] + [(r, r) for r in REGIONS]), widget=GovSelect()
     )
     bio = TextAreaField(
         "About you (optional)",
@@ -37,7 +38,7 @@ class ProfileForm(FlaskForm):
     learn_tags = text_field(TAG_KINDS["learn"], max_length=600, description=TAG_HINT)
     visibility = RadioField(
         "Who can see your profile?",
-        choices=list(VISIBILITIES.items()),
+        choices=choices(VISIBILITIES.items()),
         default="public",
         widget=GovRadioInput(),
         validate_choice=False,
@@ -56,7 +57,10 @@ class PeopleFilterForm(FlaskForm):
     )
     role = SelectField("Role", widget=GovSelect(), validate_choice=False)
     region = SelectField(
-        "Region", choices=[("", "Any region")] + [(r, r) for r in REGIONS], widget=GovSelect(), validate_choice=False
+        "Region",
+        choices=choices([("", "Any region")] + [(r, r) for r in REGIONS]),
+        widget=GovSelect(),
+        validate_choice=False,
     )
     submit = submit("Apply filters")
 

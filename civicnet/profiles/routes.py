@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from civicnet.accounts.permissions import is_moderator
 from civicnet.accounts.services import role_choices
 from civicnet.errors import Invalid, NotFound
-from civicnet.forms import apply_service_error
+from civicnet.forms import apply_service_error, choices
 from civicnet.profiles import bp, services
 from civicnet.profiles.forms import MergeTagForm, PeopleFilterForm, ProfileForm, RenameTagForm
 from civicnet.profiles.models import HELP, LEARN
@@ -15,7 +15,7 @@ from civicnet.profiles.models import HELP, LEARN
 @bp.route("/people")
 def directory():
     form = PeopleFilterForm(request.args)
-    form.role.choices = [("", "Any role"), *role_choices()]
+    form.role.choices = choices([("", "Any role"), *role_choices()])
     page = request.args.get("page", 1, type=int)
     people, tag = None, None
     if form.validate():
