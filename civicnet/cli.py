@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from civicnet.accounts import services as accounts
@@ -85,6 +85,7 @@ def unsuspend(username: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Load demo members and skill tags, once; running it again changes nothing."""
     from civicnet.demo import DEMO_PASSWORD, load_demo_data

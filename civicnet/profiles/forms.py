@@ -25,8 +25,12 @@ class ProfileForm(FlaskForm):
     pronouns = text_field("Pronouns (optional)", max_length=40, description="For example, she/her or they/them")
     organisation = text_field("Organisation (optional)", max_length=100)
     job_title = text_field("Job title (optional)", max_length=100)
+    # Choices are checked by the service, which says what to do instead of "Not a valid choice".
     region = SelectField(
-        "Region (optional)", choices=choices([("", "Choose a region")] + [(r, r) for r in REGIONS]), widget=GovSelect()
+        "Region (optional)",
+        choices=choices([("", "Choose a region")] + [(r, r) for r in REGIONS]),
+        widget=GovSelect(),
+        validate_choice=False,
     )
     bio = TextAreaField(
         "About you (optional)",

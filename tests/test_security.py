@@ -1,0 +1,87 @@
+import pytest
+
+from tests.factories import make_user
+
+
+def test_content_security_policy_allows_no_inline_script(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+    assert "'nonce-" in directives["script-src"]
+    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+    nonce = directives["script-src"].split("'nonce-")[1].split("'")[0]
+    page = response.get_data(as_text=True)
+    # Every inline script carries the nonce; every other script is a file from this site.
+    assert page.count("<script") == page.count(f'nonce="{nonce}"') + page.count('<script type="module" src="/static/')
+
+
+def test_pages_send_protective_headers(client):
+    headers = client.get("/").headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_every_asset_is_served_by_civicnet_itself(client):
+    page = client.get("/").get_data(as_text=True)
+    links = [part.split('"')[0] for marker in ('src="', 'href="') for part in page.split(marker)[1:]]
+    assert links and all(link.startswith(("/", "#")) and not link.startswith("//") for link in links), links
+    for path in (
+        "/static/dist/civicnet.css",
+        "/static/dist/govuk-frontend.min.js",
+        "/static/img/favicon.svg",
+        "/static/manifest.json",
+    ):
+        assert client.get(path).status_code == 200, path
+
+
+def test_stylesheet_uses_civicnet_brand_not_gov_uk(client):
+    css = client.get("/static/dist/civicnet.css").get_data(as_text=True)
+    assert "GDS Transport" not in css and ".woff" not in css
+    assert "#00625e" in css.lower()
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "title"),
+    [("/nowhere", 404, "Page not found"), ("/sign-out", 405, "This action is not allowed here")],
+)
+def test_error_pages_use_the_site_design(client, url, status, title):
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert f"<title>{title} – civicnet</title>" in page and "civicnet-header" in page
+
+
+def test_forbidden_page(client, app, auth):
+    with app.app_context():
+        make_user(username="ada")
+    auth.sign_in("ada")
+    response = client.get("/tags/anything/edit")
+    assert response.status_code == 403
+    assert "You do not have permission to see this page" in response.get_data(as_text=True)
+
+
+def test_unexpected_errors_get_the_designed_500_page_and_are_logged(make_app, caplog):
+    app = make_app()
+    app.testing = False  # let the error handler run, as in production
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with civicnet" in response.get_data(as_text=True)
+    assert "kaboom" in caplog.text
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    from civicnet import create_app
+    from civicnet.config import Config
+
+    class NoSecret(Config):
+        SECRET_KEY = None
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(NoSecret)
