@@ -22,5 +22,5 @@ def shell_context() -> dict:
 
 if __name__ == "__main__":
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
-    print(f"civicnet is running: open http://{host}:{port}/ in your browser (Ctrl+C to stop).", flush=True)
+    print(f"civicnet is running ({socketio.async_mode}): open http://{host}:{port}/ (Ctrl+C to stop).", flush=True)
     socketio.run(app, host=host, port=port)

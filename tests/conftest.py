@@ -120,6 +120,21 @@ def auth(client) -> AuthActions:
     return AuthActions(client)
 
 
+@pytest.fixture
+def redis_url() -> str:
+    """A Redis database for tests that need one (CI always has it)."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        if IN_CI:
+            pytest.fail(f"CI needs Redis at {url}")
+        pytest.skip(f"needs Redis at {url}")
+    return url
+
+
 # --- Browser tests -------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
@@ -183,6 +198,8 @@ def page(browser):
 def pytest_sessionfinish(session, exitstatus):
     """In CI, a skipped test is a failure: nothing may be skipped for lack of a service."""
     if IN_CI and exitstatus == 0:
-        skipped = session.config.pluginmanager.get_plugin("terminalreporter").stats.get("skipped", [])
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        skipped = reporter.stats.get("skipped", [])
         if skipped:
+            reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI every service must be present.", red=True)
             session.exitstatus = 1

@@ -244,3 +244,23 @@ def test_unknown_member_is_not_created_by_a_failed_registration(client, app):
     )
     with app.app_context():
         assert db.session.query(User).count() == 1
+
+
+def test_sign_in_throttle_is_shared_through_redis_across_processes(make_app, redis_url):
+    import secrets
+
+    import redis
+
+    # Two app instances stand in for two server processes; Redis is what they share.
+    shared = dict(
+        RATELIMIT_STORAGE_URI=redis_url,
+        RATELIMIT_KEY_PREFIX=secrets.token_hex(6),
+        SIGN_IN_LIMIT_PER_ACCOUNT="2 per 15 minutes",
+    )
+    first, second = make_app(**shared), make_app(**shared)
+    data = {"identifier": "ada", "password": "wrong password here"}
+    assert first.test_client().post("/sign-in", data=data).status_code == 200
+    assert second.test_client().post("/sign-in", data=data).status_code == 200
+    assert first.test_client().post("/sign-in", data=data).status_code == 429
+    counters = redis.Redis.from_url(redis_url).keys(f"LIMITS:LIMITER/{shared['RATELIMIT_KEY_PREFIX']}/*")
+    assert counters, "the throttle's counters must live in Redis"
