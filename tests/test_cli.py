@@ -4,21 +4,22 @@ from civicnet.demo import DEMO_MEMBERS
 from civicnet.extensions import db
 
 
+def create_ops(runner, *extra: str):
+    args = [
+        "users",
+        "create",
+        "--username",
+        "ops",
+        "--email",
+        "ops@example.org",
+        "--password",
+        "an operator passphrase",
+    ]
+    return runner.invoke(args=[*args, *extra])
+
+
 def test_users_create_set_role_and_list(app, runner):
-    result = runner.invoke(
-        args=[
-            "users",
-            "create",
-            "--username",
-            "ops",
-            "--email",
-            "ops@example.org",
-            "--password",
-            "an operator passphrase",
-            "--role",
-            "moderator",
-        ]
-    )
+    result = create_ops(runner, "--role", "moderator")
     assert result.exit_code == 0, result.output
     assert "Created ops (Moderator)" in result.output
     assert runner.invoke(args=["users", "set-role", "ops", "admin"]).exit_code == 0
@@ -41,18 +42,7 @@ def test_users_create_reports_problems_without_a_traceback(app, runner):
 
 
 def test_suspend_and_unsuspend_from_the_command_line(app, runner):
-    runner.invoke(
-        args=[
-            "users",
-            "create",
-            "--username",
-            "ops",
-            "--email",
-            "ops@example.org",
-            "--password",
-            "an operator passphrase",
-        ]
-    )
+    create_ops(runner)
     assert runner.invoke(args=["users", "suspend", "ops", "--reason", "Spam"]).exit_code == 0
     assert "(suspended)" in runner.invoke(args=["users", "list"]).output
     assert runner.invoke(args=["users", "unsuspend", "ops"]).exit_code == 0
