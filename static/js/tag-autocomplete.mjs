@@ -9,6 +9,12 @@ function currentTerm(input, single) {
   return parts[parts.length - 1].trim();
 }
 
+// Names already in a comma-separated field, other than the one being typed, lower-cased.
+function chosenNames(input, single) {
+  if (single) return new Set();
+  return new Set(input.value.split(",").slice(0, -1).map((part) => part.trim().toLowerCase()));
+}
+
 function applyChoice(input, name, single) {
   if (single) {
     input.value = name;
@@ -72,7 +78,9 @@ function enhance(wrapper, index) {
     if (term.length < 1) return close();
     const response = await fetch(`${wrapper.dataset.suggestUrl}?q=${encodeURIComponent(term)}`, { headers: { Accept: "application/json" } });
     if (!response.ok) return close();
-    const { tags } = await response.json();
+    if (currentTerm(input, single) !== term) return; // a newer keystroke has its own request
+    const chosen = chosenNames(input, single);
+    const tags = (await response.json()).tags.filter((tag) => !chosen.has(tag.name.toLowerCase()));
     list.replaceChildren();
     options = tags.map((tag, i) => {
       const option = document.createElement("li");
@@ -89,7 +97,7 @@ function enhance(wrapper, index) {
       list.append(option);
       return option;
     });
-    status.textContent = options.length ? `${options.length} suggestions available` : "";
+    status.textContent = options.length === 1 ? "1 suggestion available" : options.length ? `${options.length} suggestions available` : "";
     if (!options.length) return close();
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");

@@ -1,0 +1,70 @@
+"""Helpers shared by the browser tests: seeded members, signing in through the form, console watching."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+EXISTING_TAG = "Data protection"
+EXISTING_TAG_SLUG = "data-protection"
+
+
+@dataclass
+class Site:
+    """The members every browser test can rely on, by username."""
+
+    citizen: str = "ada"
+    moderator: str = "grace"
+    unverified: str = "newbie"
+
+
+@pytest.fixture
+def site(live_server) -> Site:
+    """A citizen with a full profile and skill tags, a moderator and a member yet to confirm their email."""
+    names = Site()
+    with live_server.app.app_context():
+        make_user(
+            username=names.citizen,
+            display_name="Ada Lovelace",
+            pronouns="she/her",
+            organisation="Camden Council",
+            job_title="Data analyst",
+            region="London",
+            bio="I run **workshops** on [open data](https://example.org/open-data).",
+            help_tags=f"{EXISTING_TAG}, AI ethics",
+            learn_tags="FOI requests",
+        )
+        make_user(username=names.moderator, role="moderator", display_name="Grace Hopper")
+        make_user(username=names.unverified, display_name="New Member", verified=False)
+    return names
+
+
+def sign_in(page: Page, base_url: str, identifier: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Post the sign-in form (with its CSRF token) from the page's browser context, sharing its cookies.
+
+    Quicker than typing into the form; test_journeys signs in by hand once, and that is enough."""
+    form = page.request.get(f"{base_url}/sign-in").text()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    response = page.request.post(
+        f"{base_url}/sign-in",
+        form={"csrf_token": token, "identifier": identifier, "password": password},
+        max_redirects=0,
+    )
+    assert response.status == 302, f"could not sign in as {identifier}"
+
+
+@pytest.fixture
+def console_problems(page: Page) -> list[str]:
+    """Console errors, CSP violations and uncaught exceptions seen by `page` during the test."""
+    problems: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" or "Content Security Policy" in message.text:
+            problems.append(f"console {message.type}: {message.text} ({page.url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error} ({page.url})"))
+    return problems

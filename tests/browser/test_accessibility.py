@@ -1,0 +1,128 @@
+"""axe-core on every page of civicnet, signed out and signed in, including forms showing their errors.
+
+Each page is also checked for console errors and Content Security Policy violations, since every
+page loads JavaScript."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from civicnet.accounts import tokens
+from civicnet.accounts.services import find_user_by_username
+from tests.browser.conftest import EXISTING_TAG_SLUG, sign_in
+
+pytestmark = pytest.mark.browser
+
+TAG = f"/tags/{EXISTING_TAG_SLUG}"
+axe = Axe()
+
+
+def submit(button: str, *, clear: str | None = None) -> Callable[[Page], None]:
+    """Empty a field (if asked), press the button and wait for the error summary."""
+
+    def action(page: Page) -> None:
+        if clear:
+            page.get_by_label(clear, exact=True).fill("")
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+
+    return action
+
+
+def request_reset(page: Page) -> None:
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_role("button", name="Send reset link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
+def open_suggestions(page: Page) -> None:
+    field = page.get_by_role("combobox", name="I can help with")
+    field.focus()
+    field.press("End")
+    field.press_sequentially(", fo")
+    expect(page.get_by_role("listbox").get_by_role("option").first).to_be_visible()
+
+
+@dataclass
+class Case:
+    id: str
+    path: str
+    who: str | None = None  # None (signed out), "citizen", "unverified" or "moderator"
+    action: Callable[[Page], None] | None = None
+    status: int = 200
+
+
+CASES = [
+    # Signed out
+    Case("home", "/"),
+    Case("about", "/about"),
+    Case("accessibility", "/accessibility"),
+    Case("privacy", "/privacy"),
+    Case("register", "/register"),
+    Case("register-errors", "/register", action=submit("Create account")),
+    Case("sign-in", "/sign-in"),
+    Case("sign-in-errors", "/sign-in", action=submit("Sign in")),
+    Case("reset-request", "/reset-password"),
+    Case("reset-request-errors", "/reset-password", action=submit("Send reset link")),
+    Case("reset-sent", "/reset-password", action=request_reset),
+    Case("reset-password", "/reset-password/{reset_token}"),
+    Case("reset-password-errors", "/reset-password/{reset_token}", action=submit("Set new password")),
+    Case("link-problem", "/verify-email/not-a-real-token", status=400),
+    Case("people", "/people"),
+    Case("people-by-tag", f"/people?tag={EXISTING_TAG_SLUG}"),
+    Case("people-unknown-tag", "/people?tag=no-such-tag"),
+    Case("profile", "/people/ada"),
+    Case("tags", "/tags"),
+    Case("tag", TAG),
+    Case("not-found", "/no-such-page", status=404),
+    # Signed in as a citizen
+    Case("home-signed-in", "/", "citizen"),
+    Case("check-email-confirmed", "/register/check-email", "citizen"),
+    Case("account", "/account", "citizen"),
+    Case("change-password", "/account/password", "citizen"),
+    Case("change-password-errors", "/account/password", "citizen", submit("Change password")),
+    Case("change-email", "/account/email", "citizen"),
+    Case("change-email-errors", "/account/email", "citizen", submit("Send confirmation link")),
+    Case("profile-edit", "/profile/edit", "citizen"),
+    Case("profile-edit-errors", "/profile/edit", "citizen", submit("Save profile", clear="Display name")),
+    Case("profile-edit-suggestions", "/profile/edit", "citizen", open_suggestions),
+    Case("own-profile", "/people/ada", "citizen"),
+    Case("people-signed-in", "/people", "citizen"),
+    Case("tag-signed-in", TAG, "citizen"),
+    Case("forbidden", f"{TAG}/edit", "citizen", status=403),
+    # Signed in before confirming an email address
+    Case("check-email-unconfirmed", "/register/check-email", "unverified"),
+    Case("home-unconfirmed", "/", "unverified"),
+    # Signed in as a moderator
+    Case("tag-moderator", TAG, "moderator"),
+    Case("tag-edit", f"{TAG}/edit", "moderator"),
+    Case("tag-edit-rename-errors", f"{TAG}/edit", "moderator", submit("Rename tag", clear="New name")),
+    Case("tag-edit-merge-errors", f"{TAG}/edit", "moderator", submit("Merge tags")),
+]
+
+
+def reset_token(app) -> str:
+    with app.app_context():
+        user = find_user_by_username("ada")
+        return tokens.make_token(tokens.RESET_PASSWORD, {"uid": user.id, "pw": user.password_hash[-16:]})
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_page_has_no_axe_violations(case: Case, page: Page, live_server, site, console_problems):
+    if case.who:
+        sign_in(page, live_server.url, getattr(site, case.who))
+    path = case.path.format(reset_token=reset_token(live_server.app)) if "{" in case.path else case.path
+    response = page.goto(live_server.url + path)
+    assert response.status == case.status
+    if case.action:
+        case.action(page)
+
+    results = axe.run(page)
+
+    assert results.violations_count == 0, results.generate_report()
+    if case.status >= 400:  # Chromium reports the page's own error status on the console
+        console_problems[:] = [problem for problem in console_problems if "Failed to load resource" not in problem]
+    assert console_problems == []
