@@ -84,6 +84,23 @@ def unsuspend(username: str) -> None:
     click.echo(f"Lifted the suspension of {username}")
 
 
+tokens_cli = AppGroup("tokens", help="Manage personal access tokens.")
+
+
+@tokens_cli.command("create")
+@click.argument("username")
+@click.option("--name", default="Created by an operator", show_default=True)
+def create_token(username: str, name: str) -> None:
+    """Create a personal access token for a member and print it once."""
+    from civicnet.api.tokens import create_token as make_token
+
+    try:
+        _, plain = make_token(_user_or_fail(username), name)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(plain)
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
@@ -99,4 +116,5 @@ def seed_demo() -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo)

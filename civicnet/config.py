@@ -70,6 +70,9 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     EMAIL_LIMIT_PER_IP = os.environ.get("EMAIL_LIMIT_PER_IP", "10 per hour")
 
+    SOCKET_SEND_MESSAGE_LIMIT = os.environ.get("SOCKET_SEND_MESSAGE_LIMIT", "10 per 10 seconds")
+    SOCKET_TYPING_LIMIT = os.environ.get("SOCKET_TYPING_LIMIT", "10 per 10 seconds")
+
     VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60
 

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovCheckboxInput,
     GovPasswordInput,
     GovRadioInput,
@@ -12,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -26,6 +28,7 @@ __all__ = [
     "BooleanField",
     "Email",
     "FlaskForm",
+    "GovCharacterCount",
     "GovCheckboxInput",
     "GovPasswordInput",
     "GovRadioInput",
@@ -34,6 +37,7 @@ __all__ = [
     "GovTextArea",
     "GovTextInput",
     "InputRequired",
+    "IntegerField",
     "Length",
     "Optional",
     "PasswordField",

@@ -38,6 +38,15 @@ def pagination_params(page, endpoint: str, args) -> dict:
     }
 
 
+def unread_notifications() -> int:
+    """The signed-in member's unread notification count, for the header."""
+    from flask_login import current_user
+
+    from civicnet.rooms.messages import unread_notification_count
+
+    return unread_notification_count(current_user.id) if current_user.is_authenticated else 0
+
+
 def format_date(value: datetime | None, style: str = "date") -> str:
     if value is None:
         return ""
@@ -53,6 +62,7 @@ def register(app: Flask) -> None:
     app.add_template_global(error_list)
     app.add_template_global(is_moderator)
     app.add_template_global(pagination_params)
+    app.add_template_global(unread_notifications)
     app.add_template_global(ROLE_LABELS, "role_labels")
     app.add_template_filter(format_date, "date")
     app.jinja_env.trim_blocks = True

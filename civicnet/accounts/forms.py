@@ -68,3 +68,13 @@ class ConfirmForm(FlaskForm):
     """A form with only a button, for POST actions such as signing out or resending a link."""
 
     submit = submit("Continue")
+
+
+class TokenForm(FlaskForm):
+    name = text_field(
+        "Token name",
+        required="Enter a name for the token",
+        max_length=60,
+        description="Say what will use it, such as 'my chat bot'.",
+    )
+    submit = submit("Create token")

@@ -12,8 +12,10 @@ from civicnet.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
     SignInForm,
+    TokenForm,
 )
 from civicnet.accounts.throttle import email_limit, sign_in_limits
+from civicnet.api import tokens as api_tokens
 from civicnet.errors import Invalid
 from civicnet.forms import apply_service_error
 from civicnet.urls import safe_next_url
@@ -176,3 +178,27 @@ def reset_password(token: str):
             flash("Your password has been reset. Sign in with your new password")
             return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _, new_token = api_tokens.create_token(current_user, form.name.data)
+        except Invalid as error:
+            apply_service_error(form, error)
+    return render_template(
+        "accounts/tokens.html", form=form, tokens=api_tokens.active_tokens(current_user), new_token=new_token
+    )
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if ConfirmForm().validate_on_submit():
+        api_tokens.revoke_token(current_user, token_id)
+        flash("Token revoked: anything using it can no longer sign in")
+    return redirect(url_for("accounts.tokens"))

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet import realtime
 from civicnet.accounts import passwords, tokens
 from civicnet.accounts.models import ROLE_LABELS, ROLES, User
 from civicnet.db_types import utcnow
@@ -249,6 +250,7 @@ def suspend_user(actor: User | None, user: User, reason: str, until: datetime | 
     user.suspended_until = until
     user.suspension_reason = reason.strip()[:500]
     db.session.commit()
+    realtime.disconnect_user(user.id)
     return user
 
 

@@ -1,0 +1,129 @@
+"""JSON API v1 for token clients: thin views over the same services the pages and sockets use."""
+
+from functools import wraps
+
+from flask import g, jsonify, request
+
+from civicnet.api import bp
+from civicnet.api.openapi import OPENAPI
+from civicnet.api.tokens import user_for_token
+from civicnet.errors import Invalid, ServiceError, error_response
+from civicnet.extensions import csrf
+from civicnet.profiles import services as profiles
+from civicnet.profiles.models import HELP, LEARN
+from civicnet.rooms import messages, services
+from civicnet.rooms.payloads import author_payload, iso, message_payload, room_payload
+
+# Token clients send no cookies, so there is no session to forge a request from.
+csrf.exempt(bp)
+
+
+def token_required(view):
+    """Authenticate with 'Authorization: Bearer <token>'."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        g.api_user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if g.api_user is None:
+            response, status = error_response(
+                401, "unauthorized", "Send a valid personal access token as 'Authorization: Bearer <token>'"
+            )
+            response.headers["WWW-Authenticate"] = 'Bearer realm="civicnet"'
+            return response, status
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit():
+        raise Invalid(name, f"{name} must be a whole number")
+    return int(value)
+
+
+@bp.errorhandler(ServiceError)
+def service_error(error: ServiceError):
+    return error_response(error.status, error.code, error.message)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)
+
+
+@bp.get("/me")
+@token_required
+def me():
+    return jsonify({**author_payload(g.api_user), "email": g.api_user.email})
+
+
+@bp.get("/rooms")
+@token_required
+def rooms():
+    listings = services.list_rooms(g.api_user, request.args.get("tag", "")[:60])
+    return jsonify(
+        rooms=[
+            {
+                **room_payload(item.room),
+                "members": item.members,
+                "last_activity": iso(item.last_activity),
+                "unread": item.unread,
+            }
+            for item in listings
+        ]
+    )
+
+
+@bp.get("/rooms/<slug>/messages")
+@token_required
+def room_messages(slug: str):
+    room = services.get_readable_room(g.api_user, slug)
+    page = messages.history(
+        g.api_user, room, after_id=_int_arg("after_id"), before_id=_int_arg("before_id"), limit=_int_arg("limit")
+    )
+    return jsonify(messages=[message_payload(message) for message in page.messages], has_more=page.has_more)
+
+
+@bp.post("/rooms/<slug>/messages")
+@token_required
+def post_message(slug: str):
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid(None, "Send a JSON object with body and client_id")
+    room = services.get_readable_room(g.api_user, slug)
+    client_id = data.get("client_id")
+    repeat = isinstance(client_id, str) and messages.find_by_client_id(g.api_user, client_id) is not None
+    message = messages.post_message(room, g.api_user, data.get("body"), client_id, data.get("reply_to"))
+    return jsonify(message=message_payload(message)), 200 if repeat else 201
+
+
+@bp.get("/people/<username>")
+@token_required
+def person(username: str):
+    user = profiles.get_visible_profile(g.api_user, username)
+    profile = user.profile
+    return jsonify(
+        {
+            **author_payload(user),
+            "pronouns": profile.pronouns,
+            "organisation": profile.organisation,
+            "job_title": profile.job_title,
+            "region": profile.region,
+            "bio_html": profile.bio_html,
+            "member_since": iso(user.created_at),
+            "help_tags": [tag.slug for tag in profiles.user_tags(user, HELP)],
+            "learn_tags": [tag.slug for tag in profiles.user_tags(user, LEARN)],
+        }
+    )
+
+
+@bp.get("/tags")
+@token_required
+def tags():
+    return jsonify(
+        tags=[{"slug": tag.slug, "name": tag.name, "members": uses} for tag, uses in profiles.popular_tags()]
+    )

@@ -1,0 +1,76 @@
+"""Socket.IO plumbing shared by every capability: channel names, emit helpers, socket authentication."""
+
+import logging
+from functools import wraps
+
+from flask import request
+
+from civicnet.extensions import socketio
+
+log = logging.getLogger(__name__)
+
+
+def room_channel(room) -> str:
+    return f"room:{room.id}"
+
+
+def user_channel(user) -> str:
+    return f"user:{user.id}"
+
+
+def emit_to_room(room, event: str, payload: dict, skip_sid: str | None = None) -> None:
+    """Send a fact to everyone following a room (called after the commit)."""
+    socketio.emit(event, payload, to=room_channel(room), skip_sid=skip_sid)
+
+
+def emit_to_user(user, event: str, payload: dict) -> None:
+    """Send a fact to every connection of one member."""
+    socketio.emit(event, payload, to=user_channel(user))
+
+
+def ok(**fields) -> dict:
+    return {"ok": True, **fields}
+
+
+def error_ack(code: str, message: str) -> dict:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def socket_session() -> dict:
+    return socketio.server.get_session(request.sid, namespace="/")
+
+
+def authenticated_socket(handler):
+    """Run a handler for a signed-in, unsuspended member, and turn every failure into an error ack.
+
+    The member is loaded afresh for each event, so a suspension or password change applies at once."""
+    from civicnet.accounts.loader import load_user
+    from civicnet.errors import ServiceError
+
+    @wraps(handler)
+    def wrapper(*args):
+        session = socket_session()
+        user = load_user(session.get("session_id", ""))
+        if user is None:
+            socketio.server.disconnect(request.sid, namespace="/")
+            return error_ack("unauthorized", "Sign in again to continue")
+        try:
+            return handler(user, *args)
+        except ServiceError as error:
+            return error_ack(error.code, error.message)
+        except Exception:
+            log.exception("Socket.IO handler %s failed", handler.__name__)
+            from civicnet.extensions import db
+
+            db.session.rollback()
+            return error_ack("server_error", "Something went wrong on our side. Try again")
+
+    return wrapper
+
+
+def disconnect_user(user_id: int) -> None:
+    """Close every live connection a member has, in every server process (via the message queue)."""
+    from civicnet.rooms.presence import presence
+
+    for sid in presence().sids_of(user_id):
+        socketio.server.disconnect(sid, namespace="/")

@@ -1,0 +1,198 @@
+"""Socket.IO handlers for rooms: thin shells that check the payload and call the services.
+
+The contract is documented in docs/realtime.md."""
+
+import json
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError
+
+from civicnet import ratelimit, realtime
+from civicnet.accounts.models import User
+from civicnet.accounts.services import is_suspended
+from civicnet.api.tokens import user_for_token
+from civicnet.errors import Invalid
+from civicnet.extensions import db, socketio
+from civicnet.realtime import authenticated_socket, error_ack, ok
+from civicnet.rooms import messages, services
+from civicnet.rooms.models import Room
+from civicnet.rooms.payloads import author_payload, member_payload, message_payload, room_payload
+from civicnet.rooms.permissions import can_post
+from civicnet.rooms.presence import presence
+
+MAX_PAYLOAD_BYTES = 16 * 1024
+
+
+def _fields(data, **spec) -> dict:
+    """Check an event's payload: a dict whose fields have the given types (a tuple ending in None: optional)."""
+    if not isinstance(data, dict):
+        raise Invalid(None, "Send the event's fields as an object")
+    if len(json.dumps(data)) > MAX_PAYLOAD_BYTES:
+        raise PayloadTooLarge()
+    values = {}
+    for name, kind in spec.items():
+        optional = isinstance(kind, tuple) and None in kind
+        types = tuple(t for t in (kind if isinstance(kind, tuple) else (kind,)) if t is not None)
+        value = data.get(name)
+        if value is None and optional:
+            values[name] = None
+        elif not isinstance(value, types) or isinstance(value, bool):
+            raise Invalid(name, f"{name} is missing or has the wrong type")
+        else:
+            values[name] = value
+    return values
+
+
+class PayloadTooLarge(Invalid):
+    code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(None, f"That is too large to send: the limit is {MAX_PAYLOAD_BYTES // 1024} KB")
+
+
+def _limit(user: User, action: str) -> None:
+    limit = current_app.config[f"SOCKET_{action.upper()}_LIMIT"]
+    if not ratelimit.allow(action, str(user.id), limit):
+        raise RateLimited(action, limit)
+
+
+class RateLimited(Invalid):
+    code = "rate_limited"
+
+    def __init__(self, action: str, limit: str):
+        super().__init__(
+            None, f"You are doing that too often ({action.replace('_', ' ')}: at most {limit}). Wait a moment"
+        )
+
+
+def _room(user: User, slug) -> Room:
+    return services.get_readable_room(user, slug)
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    """Accept a signed-in browser (session cookie) or a token client; refuse everyone else."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if user is None and isinstance(auth, dict):
+        user = user_for_token(auth.get("token"))
+    if user is None or is_suspended(user):
+        raise ConnectionRefusedError({"code": "unauthorized", "message": "Sign in or send a valid token"})
+    socketio.server.save_session(request.sid, {"session_id": user.get_id()}, namespace="/")
+    socketio.server.enter_room(request.sid, realtime.user_channel(user), namespace="/")
+    presence().connect(request.sid, user.id)
+    db.session.remove()
+
+
+@socketio.on("disconnect")
+def disconnect(reason=None):
+    """Leave every room's presence; tell each room if this was the member's last connection there."""
+    store = presence()
+    for room_id in store.rooms_of(request.sid):
+        _left(store, room_id)
+    store.disconnect(request.sid)
+    db.session.remove()
+
+
+def _left(store, room_id: int) -> None:
+    user_id = store.leave(request.sid, room_id)
+    if user_id is not None:
+        room, user = db.session.get(Room, room_id), db.session.get(User, user_id)
+        if room is not None and user is not None:
+            realtime.emit_to_room(room, "member_left", member_payload(user, room))
+
+
+@socketio.on("join_room")
+@authenticated_socket
+def on_join_room(user: User, data=None):
+    """Follow a room live; answer with who is online and the messages after after_id (or the latest)."""
+    fields = _fields(data, room=str, after_id=(int, None))
+    room = _room(user, fields["room"])
+    page = messages.history(user, room, after_id=fields["after_id"])
+    socketio.server.enter_room(request.sid, realtime.room_channel(room), namespace="/")
+    if presence().enter(request.sid, user.id, room.id):
+        realtime.emit_to_room(room, "member_joined", member_payload(user, room), skip_sid=request.sid)
+    online = db.session.scalars(db.select(User).where(User.id.in_(presence().online(room.id))))
+    return ok(
+        room=room_payload(room),
+        members_online=[author_payload(member) for member in online],
+        messages=[message_payload(message) for message in page.messages],
+        has_more=page.has_more,
+        can_post=can_post(user, room),
+    )
+
+
+@socketio.on("leave_room")
+@authenticated_socket
+def on_leave_room(user: User, data=None):
+    """Stop following a room live."""
+    room = _room(user, _fields(data, room=str)["room"])
+    socketio.server.leave_room(request.sid, realtime.room_channel(room), namespace="/")
+    _left(presence(), room.id)
+    return ok()
+
+
+@socketio.on("send_message")
+@authenticated_socket
+def on_send_message(user: User, data=None):
+    """Post a message; the ack carries the stored message (the first one, for a resent client_id)."""
+    fields = _fields(data, room=str, body=str, client_id=str, reply_to=(int, None))
+    _limit(user, "send_message")
+    room = _room(user, fields["room"])
+    message = messages.post_message(room, user, fields["body"], fields["client_id"], fields["reply_to"])
+    return ok(message=message_payload(message))
+
+
+@socketio.on("edit_message")
+@authenticated_socket
+def on_edit_message(user: User, data=None):
+    """Change one's own message."""
+    fields = _fields(data, id=int, body=str)
+    _limit(user, "send_message")
+    return ok(message=message_payload(messages.edit_message(user, fields["id"], fields["body"])))
+
+
+@socketio.on("delete_message")
+@authenticated_socket
+def on_delete_message(user: User, data=None):
+    """Delete one's own message."""
+    message = messages.delete_message(user, _fields(data, id=int)["id"])
+    return ok(id=message.id)
+
+
+@socketio.on("typing")
+@authenticated_socket
+def on_typing(user: User, data=None):
+    """Tell the others in a room that this member is typing."""
+    room = _room(user, _fields(data, room=str)["room"])
+    _limit(user, "typing")
+    if not can_post(user, room):
+        return error_ack("forbidden", "You cannot post in this room")
+    realtime.emit_to_room(room, "user_typing", member_payload(user, room), skip_sid=request.sid)
+    return ok()
+
+
+@socketio.on("mark_read")
+@authenticated_socket
+def on_mark_read(user: User, data=None):
+    """Record how far the member has read."""
+    fields = _fields(data, room=str, message_id=int)
+    room = _room(user, fields["room"])
+    return ok(last_read_id=messages.mark_read(user, room, fields["message_id"]))
+
+
+@socketio.on("fetch_history")
+@authenticated_socket
+def on_fetch_history(user: User, data=None):
+    """Older messages, for scrolling back."""
+    fields = _fields(data, room=str, before_id=(int, None), limit=(int, None))
+    room = _room(user, fields["room"])
+    page = messages.history(user, room, before_id=fields["before_id"], limit=fields["limit"])
+    return ok(messages=[message_payload(message) for message in page.messages], has_more=page.has_more)
+
+
+@socketio.on_error_default
+def on_unexpected_error(error):
+    """Last resort: an exception outside authenticated_socket still becomes an error ack, not a crash."""
+    current_app.logger.exception("Socket.IO event failed")
+    return error_ack("server_error", "Something went wrong on our side. Try again")

@@ -1,0 +1,68 @@
+"""Room and message forms."""
+
+from civicnet.forms import (
+    BooleanField,
+    FlaskForm,
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovTextArea,
+    IntegerField,
+    Length,
+    Optional,
+    RadioField,
+    TextAreaField,
+    choices,
+    submit,
+    text_field,
+)
+from civicnet.rooms.messages import MAX_BODY
+from civicnet.rooms.models import ROOM_KINDS
+from civicnet.rooms.services import MAX_DESCRIPTION, MAX_NAME
+
+
+class RoomForm(FlaskForm):
+    name = text_field("Room name", required="Enter a room name", max_length=MAX_NAME)
+    description = TextAreaField(
+        "What is the room for? (optional)",
+        validators=[Length(max=MAX_DESCRIPTION, message=f"Description must be {MAX_DESCRIPTION} characters or fewer")],
+        widget=GovTextArea(),
+    )
+    kind = RadioField(
+        "Who can take part?",
+        choices=choices(ROOM_KINDS.items()),
+        default="public",
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    open_to_public = BooleanField(
+        "Let people who are not signed in read this room (public rooms only)", widget=GovCheckboxInput()
+    )
+    tags = text_field("Skill tags (optional)", max_length=600, description="Up to 10, separated by commas")
+    submit = submit("Save room")
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        "Message",
+        validators=[Length(max=MAX_BODY, message=f"Message must be {MAX_BODY:,} characters or fewer")],
+        widget=GovCharacterCount(),
+        description="You can use Markdown. Mention someone with @username.",
+    )
+    reply_to = IntegerField(validators=[Optional()])
+    client_id = text_field("client_id", max_length=64)
+    submit = submit("Send message")
+
+
+class EditMessageForm(FlaskForm):
+    body = TextAreaField(
+        "Message",
+        validators=[Length(max=MAX_BODY, message=f"Message must be {MAX_BODY:,} characters or fewer")],
+        widget=GovTextArea(),
+    )
+    submit = submit("Save changes")
+
+
+class AddMemberForm(FlaskForm):
+    username = text_field("Username", required="Enter the username of the person to add", max_length=30)
+    submit = submit("Add member")

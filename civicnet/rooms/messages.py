@@ -1,0 +1,251 @@
+"""Message rules: posting (idempotent by client_id), editing, deleting, history and read marks."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from civicnet import realtime
+from civicnet.accounts.models import User
+from civicnet.db_types import utcnow
+from civicnet.errors import Forbidden, Invalid, NotFound
+from civicnet.extensions import db
+from civicnet.rooms.mentions import link_mentions, mentioned_usernames
+from civicnet.rooms.models import MENTION, PUBLIC, REPLY, Membership, Message, MessageRevision, Notification, Room
+from civicnet.rooms.payloads import message_payload
+from civicnet.rooms.permissions import can_post, can_read
+from civicnet.text import render_markdown
+
+MAX_BODY = 4000
+MAX_CLIENT_ID = 64
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+
+
+@dataclass
+class Page:
+    messages: list[Message]
+    has_more: bool
+
+
+def _clean_body(body) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise Invalid("body", "Enter a message")
+    body = body.strip()
+    if len(body) > MAX_BODY:
+        raise Invalid("body", f"Message must be {MAX_BODY:,} characters or fewer")
+    return body
+
+
+def _render(body: str) -> tuple[str, list[User]]:
+    """The message's HTML, and the members it mentions."""
+    names = mentioned_usernames(body)
+    users = list(db.session.scalars(select(User).where(User.username.in_(names)))) if names else []
+    return render_markdown(link_mentions(body, {user.username for user in users})), users
+
+
+def find_by_client_id(author: User, client_id: str) -> Message | None:
+    return db.session.scalar(select(Message).where(Message.author_id == author.id, Message.client_id == client_id))
+
+
+def post_message(
+    room: Room, actor: User, body, client_id: str | None = None, reply_to_id: int | None = None
+) -> Message:
+    """Post a message and notify the room; resending a client_id returns the first message instead."""
+    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID):
+        raise Invalid("client_id", f"client_id must be a string of 1 to {MAX_CLIENT_ID} characters")
+    if client_id and (earlier := find_by_client_id(actor, client_id)) is not None:
+        if earlier.room_id != room.id:
+            raise Invalid("client_id", "That client_id was already used for a message in another room")
+        return earlier
+    if not can_post(actor, room):
+        if room.is_archived:
+            raise Forbidden("This room is archived: it can be read but not posted in")
+        if not actor.is_verified_email:
+            raise Forbidden("Confirm your email address before posting")
+        raise NotFound("There is no room at this address, or you are not a member of it")
+    body = _clean_body(body)
+    parent = None
+    if reply_to_id is not None:
+        parent = db.session.get(Message, reply_to_id) if isinstance(reply_to_id, int) else None
+        if parent is None or parent.room_id != room.id or parent.is_deleted:
+            raise Invalid("reply_to", "The message you are replying to is not in this room")
+
+    # Lock the room row: posts to one room commit one at a time, so message ids within a room
+    # follow commit order and a client catching up with after_id can never skip one.
+    db.session.execute(select(Room.id).where(Room.id == room.id).with_for_update())
+    html, mentioned = _render(body)
+    message = Message(
+        room_id=room.id, author_id=actor.id, body=body, body_html=html, client_id=client_id, reply_to=parent
+    )
+    db.session.add(message)
+    if room.kind == PUBLIC and db.session.get(Membership, (room.id, actor.id)) is None:
+        db.session.add(Membership(room_id=room.id, user_id=actor.id))
+    db.session.flush()
+    notified = _notify(message, room, actor, mentioned, parent)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same client_id raced itself: the other attempt won, so answer with its message.
+        db.session.rollback()
+        earlier = find_by_client_id(actor, client_id) if client_id else None
+        if earlier is None:
+            raise
+        return earlier
+    _mark_read(actor, room, message.id)
+    realtime.emit_to_room(room, "message_posted", message_payload(message))
+    for notification in notified:
+        realtime.emit_to_user(notification.user, "notification", notification_payload(notification))
+    return message
+
+
+def _notify(
+    message: Message, room: Room, actor: User, mentioned: list[User], parent: Message | None
+) -> list[Notification]:
+    recipients: dict[int, tuple[User, str]] = {}
+    if parent is not None and parent.author_id != actor.id:
+        recipients[parent.author_id] = (parent.author, REPLY)
+    for user in mentioned:
+        if user.id != actor.id and can_read(user, room):
+            recipients[user.id] = (user, MENTION)
+    notifications = []
+    for user, kind in recipients.values():
+        notification = Notification(user=user, kind=kind, message_id=message.id)
+        db.session.add(notification)
+        notifications.append(notification)
+    return notifications
+
+
+def notification_payload(notification: Notification) -> dict:
+    message = notification.message
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "room": message.room.slug,
+        "room_name": message.room.name,
+        "message_id": message.id,
+        "actor": {"username": message.author.username, "display_name": message.author.display_name},
+        "excerpt": " ".join(message.body.split())[:140],
+        "created_at": message_payload(message)["created_at"],
+        "unread": unread_notification_count(notification.user_id),
+    }
+
+
+def get_own_message(actor: User, message_id) -> Message:
+    message = (
+        db.session.get(Message, message_id)
+        if isinstance(message_id, int) and not isinstance(message_id, bool)
+        else None
+    )
+    if message is None or not can_read(actor, message.room):
+        raise NotFound("That message does not exist")
+    if message.author_id != actor.id:
+        raise Forbidden("You can only change your own messages")
+    if message.is_deleted:
+        raise Invalid("id", "That message has been deleted")
+    if message.room.is_archived:
+        raise Forbidden("This room is archived: its messages cannot be changed")
+    return message
+
+
+def edit_message(actor: User, message_id, body) -> Message:
+    """Change a message's text, keeping the old text in its history."""
+    message = get_own_message(actor, message_id)
+    body = _clean_body(body)
+    if body == message.body:
+        return message
+    db.session.add(MessageRevision(message_id=message.id, body=message.body))
+    message.body = body
+    message.body_html, _ = _render(body)
+    message.edited_at = utcnow()
+    db.session.commit()
+    realtime.emit_to_room(message.room, "message_edited", message_payload(message))
+    return message
+
+
+def delete_message(actor: User, message_id) -> Message:
+    """Delete one's own message; it disappears for everyone."""
+    message = get_own_message(actor, message_id)
+    message.deleted_at = utcnow()
+    db.session.commit()
+    realtime.emit_to_room(message.room, "message_deleted", {"id": message.id, "room": message.room.slug})
+    return message
+
+
+def revisions(message: Message) -> list[MessageRevision]:
+    query = select(MessageRevision).where(MessageRevision.message_id == message.id).order_by(MessageRevision.id)
+    return list(db.session.scalars(query))
+
+
+def _page_size(limit) -> int:
+    if limit is None:
+        return DEFAULT_PAGE
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE:
+        raise Invalid("limit", f"limit must be a whole number from 1 to {MAX_PAGE}")
+    return limit
+
+
+def _message_id(value, field: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise Invalid(field, f"{field} must be a message id (a whole number)")
+    return value
+
+
+def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None) -> Page:
+    """Messages newer than after_id (oldest first), older than before_id, or the latest ones."""
+    if not can_read(viewer, room):
+        raise NotFound("There is no room at this address, or you are not a member of it")
+    size = _page_size(limit)
+    after_id, before_id = _message_id(after_id, "after_id"), _message_id(before_id, "before_id")
+    query = (
+        select(Message)
+        .where(Message.room_id == room.id, Message.deleted_at.is_(None))
+        .options(joinedload(Message.reply_to).joinedload(Message.author))
+    )
+    if after_id is not None:
+        rows = list(db.session.scalars(query.where(Message.id > after_id).order_by(Message.id).limit(size + 1)))
+        return Page(rows[:size], len(rows) > size)
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    rows = list(db.session.scalars(query.order_by(Message.id.desc()).limit(size + 1)))
+    return Page(list(reversed(rows[:size])), len(rows) > size)
+
+
+def _mark_read(user: User, room: Room, message_id: int) -> None:
+    membership = db.session.get(Membership, (room.id, user.id))
+    if membership is not None and message_id > membership.last_read_id:
+        membership.last_read_id = message_id
+        db.session.commit()
+
+
+def mark_read(actor: User, room: Room, message_id) -> int:
+    """Record that the member has read up to message_id; returns their read mark."""
+    message_id = _message_id(message_id, "message_id")
+    if message_id is None or not can_read(actor, room):
+        raise NotFound("There is no room at this address, or you are not a member of it")
+    latest = db.session.scalar(select(func.max(Message.id)).where(Message.room_id == room.id)) or 0
+    _mark_read(actor, room, min(message_id, latest))
+    membership = db.session.get(Membership, (room.id, actor.id))
+    return membership.last_read_id if membership else 0
+
+
+def list_notifications(user: User, limit: int = 50) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def unread_notification_count(user_id: int) -> int:
+    query = select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    return db.session.scalar(query) or 0
+
+
+def mark_notifications_read(user: User) -> None:
+    db.session.execute(
+        Notification.__table__.update()
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()

@@ -1,0 +1,113 @@
+"""Rooms, their members, messages, edit history and notifications."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civicnet.db_types import UTCDateTime, utcnow
+from civicnet.extensions import db
+
+PUBLIC = "public"
+PRIVATE = "private"
+ROOM_KINDS = {PUBLIC: "Public: any member can read and join", PRIVATE: "Private: members only, by invitation"}
+
+MENTION = "mention"
+REPLY = "reply"
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(10), default=PUBLIC)
+    # Public rooms only: signed-out visitors may read.
+    open_to_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped["User | None"] = relationship()  # noqa: F821
+    tags: Mapped[list["Tag"]] = relationship(secondary="room_tags", order_by="Tag.name")  # noqa: F821
+
+    @property
+    def is_private(self) -> bool:
+        return self.kind == PRIVATE
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class RoomTag(db.Model):
+    __tablename__ = "room_tags"
+
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The newest message id this member has read; everything after it is unread.
+    last_read_id: Mapped[int] = mapped_column(default=0)
+
+
+class Message(db.Model):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_room_id_id", "room_id", "id"),
+        # Sending is idempotent per author: a resent client_id finds the first message.
+        UniqueConstraint("author_id", "client_id", name="uq_messages_author_id_client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    room: Mapped[Room] = relationship()
+    author: Mapped["User"] = relationship(lazy="joined")  # noqa: F821
+    reply_to: Mapped["Message | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class MessageRevision(db.Model):
+    """A message body as it was before an edit."""
+
+    __tablename__ = "message_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    message: Mapped[Message] = relationship()
+    user: Mapped["User"] = relationship()  # noqa: F821

@@ -1,0 +1,58 @@
+"""The dicts civicnet sends to clients about rooms and messages: one builder each, fixed keys."""
+
+from datetime import datetime
+
+from civicnet.accounts.models import PUBLIC_SERVANT, User
+from civicnet.rooms.models import Message, Room
+
+EXCERPT_LENGTH = 140
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def author_payload(user: User) -> dict:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        # Public servants hold their role only by an admin's hand; the mentoring issue adds attestation.
+        "verified": user.role == PUBLIC_SERVANT,
+    }
+
+
+def reply_payload(parent: Message | None) -> dict | None:
+    if parent is None:
+        return None
+    excerpt = "" if parent.is_deleted else " ".join(parent.body.split())[:EXCERPT_LENGTH]
+    return {"id": parent.id, "author": parent.author.username, "excerpt": excerpt}
+
+
+def message_payload(message: Message) -> dict:
+    return {
+        "id": message.id,
+        "room": message.room.slug,
+        "author": author_payload(message.author),
+        "body_html": "" if message.is_deleted else message.body_html,
+        "created_at": iso(message.created_at),
+        "edited_at": iso(message.edited_at),
+        "client_id": message.client_id,
+        "reply_to": reply_payload(message.reply_to),
+    }
+
+
+def room_payload(room: Room) -> dict:
+    return {
+        "slug": room.slug,
+        "name": room.name,
+        "description": room.description,
+        "kind": room.kind,
+        "open_to_public": room.open_to_public,
+        "archived": room.is_archived,
+        "tags": [tag.slug for tag in room.tags],
+    }
+
+
+def member_payload(user: User, room: Room) -> dict:
+    return {"room": room.slug, "user": author_payload(user)}

@@ -1,0 +1,213 @@
+"""Room pages: the list, a room with its history and a plain form for posting, and room settings."""
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from civicnet.errors import Invalid, ServiceError
+from civicnet.extensions import db
+from civicnet.forms import apply_service_error
+from civicnet.rooms import bp, messages, services
+from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
+from civicnet.rooms.models import Message
+from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
+
+
+def _details(form: RoomForm) -> services.RoomDetails:
+    return services.RoomDetails(
+        name=form.name.data or "",
+        description=form.description.data or "",
+        kind=form.kind.data or "",
+        open_to_public=bool(form.open_to_public.data),
+        tags=form.tags.data or "",
+    )
+
+
+@bp.route("/rooms")
+def index():
+    tag = request.args.get("tag", "")[:60]
+    return render_template("rooms/index.html", listings=services.list_rooms(current_user, tag), tag=tag)
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not can_create_room(current_user):
+        flash("Confirm your email address before creating a room")
+        return redirect(url_for("accounts.check_email"))
+    form = RoomForm()
+    if form.validate_on_submit():
+        try:
+            room = services.create_room(current_user, _details(form))
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            return redirect(url_for("rooms.show", slug=room.slug))
+    return render_template("rooms/new.html", form=form)
+
+
+def render_room(room, form: MessageForm | None = None, status: int = 200):
+    before = request.args.get("before", type=int)
+    page = messages.history(current_user, room, before_id=before)
+    if current_user.is_authenticated and page.messages and before is None:
+        messages.mark_read(current_user, room, page.messages[-1].id)
+    if form is None:
+        form = MessageForm(client_id=secrets.token_urlsafe(12))
+        form.reply_to.data = request.args.get("reply_to", type=int)
+    reply_to = db.session.get(Message, form.reply_to.data) if form.reply_to.data else None
+    return render_template(
+        "rooms/show.html",
+        room=room,
+        page=page,
+        form=form,
+        reply_to=reply_to if reply_to and reply_to.room_id == room.id else None,
+        can_post=can_post(current_user, room),
+        can_manage=can_manage(current_user, room),
+        is_member=is_member(current_user, room),
+        older_than=page.messages[0].id if page.has_more and page.messages else None,
+    ), status
+
+
+@bp.route("/rooms/<slug>")
+def show(slug: str):
+    return render_room(services.get_readable_room(current_user, slug))
+
+
+@bp.route("/rooms/<slug>/messages", methods=["POST"])
+@login_required
+def post(slug: str):
+    room = services.get_readable_room(current_user, slug)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            message = messages.post_message(
+                room, current_user, form.body.data, form.client_id.data or None, form.reply_to.data
+            )
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            return redirect(url_for("rooms.show", slug=room.slug, _anchor=f"message-{message.id}"))
+    return render_room(room, form)
+
+
+@bp.route("/rooms/<slug>/join", methods=["POST"])
+@login_required
+def join(slug: str):
+    room = services.get_readable_room(current_user, slug)
+    services.join_room(current_user, room)
+    flash(f"You have joined {room.name}")
+    return redirect(url_for("rooms.show", slug=room.slug))
+
+
+@bp.route("/rooms/<slug>/leave", methods=["POST"])
+@login_required
+def leave(slug: str):
+    room = services.get_readable_room(current_user, slug)
+    services.leave_room(current_user, room)
+    flash(f"You have left {room.name}")
+    return redirect(url_for("rooms.index"))
+
+
+@bp.route("/rooms/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    room = services.get_readable_room(current_user, slug)
+    if not can_manage(current_user, room):
+        abort(403)
+    form = RoomForm(obj=room)
+    if request.method == "GET":
+        form.tags.data = ", ".join(tag.name for tag in room.tags)
+    if form.validate_on_submit():
+        try:
+            services.update_room(current_user, room, _details(form))
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            flash("Room saved")
+            return redirect(url_for("rooms.show", slug=room.slug))
+    return render_template("rooms/edit.html", room=room, form=form)
+
+
+@bp.route("/rooms/<slug>/archive", methods=["POST"])
+@login_required
+def archive(slug: str):
+    room = services.get_readable_room(current_user, slug)
+    archived = request.form.get("archived") == "1"
+    services.set_archived(current_user, room, archived)
+    flash("Room archived: it is now read-only" if archived else "Room reopened")
+    return redirect(url_for("rooms.show", slug=room.slug))
+
+
+@bp.route("/rooms/<slug>/members", methods=["GET", "POST"])
+@login_required
+def members(slug: str):
+    room = services.get_readable_room(current_user, slug)
+    form = AddMemberForm()
+    if form.validate_on_submit():
+        try:
+            user = services.add_member(current_user, room, form.username.data)
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            flash(f"{user.display_name} can now take part in {room.name}")
+            return redirect(url_for("rooms.members", slug=room.slug))
+    return render_template(
+        "rooms/members.html",
+        room=room,
+        form=form,
+        members=services.members(room),
+        can_manage=can_manage(current_user, room),
+    )
+
+
+@bp.route("/rooms/<slug>/members/<username>/remove", methods=["POST"])
+@login_required
+def remove_member(slug: str, username: str):
+    from civicnet.accounts.services import get_user_or_404
+
+    room = services.get_readable_room(current_user, slug)
+    user = get_user_or_404(username)
+    services.remove_member(current_user, room, user)
+    flash(f"{user.display_name} is no longer a member")
+    return redirect(url_for("rooms.members", slug=room.slug))
+
+
+@bp.route("/rooms/<slug>/messages/<int:message_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_message(slug: str, message_id: int):
+    room = services.get_readable_room(current_user, slug)
+    message = messages.get_own_message(current_user, message_id)
+    form = EditMessageForm(body=message.body)
+    if form.validate_on_submit():
+        try:
+            messages.edit_message(current_user, message_id, form.body.data)
+        except Invalid as error:
+            apply_service_error(form, error)
+        else:
+            return redirect(url_for("rooms.show", slug=room.slug, _anchor=f"message-{message_id}"))
+    return render_template(
+        "rooms/edit_message.html", room=room, message=message, form=form, history=messages.revisions(message)
+    )
+
+
+@bp.route("/rooms/<slug>/messages/<int:message_id>/delete", methods=["POST"])
+@login_required
+def delete_message(slug: str, message_id: int):
+    room = services.get_readable_room(current_user, slug)
+    try:
+        messages.delete_message(current_user, message_id)
+    except ServiceError as error:
+        flash(error.message)
+    else:
+        flash("Message deleted")
+    return redirect(url_for("rooms.show", slug=room.slug))
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    items = messages.list_notifications(current_user)
+    unread = {item.id for item in items if item.read_at is None}
+    messages.mark_notifications_read(current_user)
+    return render_template("rooms/notifications.html", items=items, unread=unread)

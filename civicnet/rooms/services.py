@@ -1,0 +1,220 @@
+"""Room rules: creating, editing, archiving, membership and listings."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from civicnet.accounts.models import User
+from civicnet.accounts.permissions import is_signed_in
+from civicnet.accounts.services import find_user_by_username, is_suspended
+from civicnet.db_types import utcnow
+from civicnet.errors import Forbidden, Invalid, NotFound
+from civicnet.extensions import db
+from civicnet.profiles.services import get_or_create_tag
+from civicnet.profiles.tags import MAX_TAGS_PER_LIST, split_tag_list, tag_slug
+from civicnet.rooms.models import PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
+from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
+
+MAX_NAME = 80
+MAX_DESCRIPTION = 500
+
+
+@dataclass
+class RoomDetails:
+    name: str
+    description: str = ""
+    kind: str = PUBLIC
+    open_to_public: bool = False
+    tags: str = ""
+
+
+@dataclass
+class RoomListing:
+    room: Room
+    members: int
+    last_activity: datetime | None
+    unread: int | None
+
+
+def get_readable_room(viewer, slug: str) -> Room:
+    """The room at this slug if the viewer may read it; a private room is 'not found' to outsiders."""
+    room = db.session.scalar(select(Room).where(Room.slug == slug))
+    if room is None or not can_read(viewer, room):
+        raise NotFound("There is no room at this address, or you are not a member of it")
+    return room
+
+
+def _check_details(details: RoomDetails) -> tuple[str, list[str]]:
+    name = " ".join(details.name.split())
+    if not name:
+        raise Invalid("name", "Enter a room name")
+    if len(name) > MAX_NAME:
+        raise Invalid("name", f"Room name must be {MAX_NAME} characters or fewer")
+    if not tag_slug(name):
+        raise Invalid("name", "Room name must contain letters or numbers")
+    if len(details.description) > MAX_DESCRIPTION:
+        raise Invalid("description", f"Description must be {MAX_DESCRIPTION} characters or fewer")
+    if details.kind not in ROOM_KINDS:
+        raise Invalid("kind", "Choose whether the room is public or private")
+    tags = split_tag_list(details.tags)
+    if len(tags) > MAX_TAGS_PER_LIST:
+        raise Invalid("tags", f"Choose up to {MAX_TAGS_PER_LIST} skill tags")
+    if any(not tag_slug(tag) or len(tag) > 50 for tag in tags):
+        raise Invalid("tags", "Each skill tag must have letters or numbers and be 50 characters or fewer")
+    return name, tags
+
+
+def _unique_slug(name: str) -> str:
+    base = tag_slug(name)[:50]
+    slug, number = base, 2
+    while db.session.scalar(select(Room.id).where(Room.slug == slug)) is not None:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def create_room(actor: User, details: RoomDetails) -> Room:
+    """Create a room; its creator is its first member."""
+    if not can_create_room(actor):
+        raise Forbidden("Confirm your email address before creating a room")
+    name, tags = _check_details(details)
+    room = Room(
+        slug=_unique_slug(name),
+        name=name,
+        description=details.description.strip(),
+        kind=details.kind,
+        open_to_public=details.open_to_public and details.kind == PUBLIC,
+        created_by_id=actor.id,
+    )
+    room.tags = [get_or_create_tag(tag) for tag in tags]
+    db.session.add(room)
+    db.session.flush()
+    db.session.add(Membership(room_id=room.id, user_id=actor.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Invalid("name", "A room with that name was just created. Choose another name") from None
+    return room
+
+
+def update_room(actor: User, room: Room, details: RoomDetails) -> Room:
+    """Change a room's name, description, tags and public visibility (its kind stays as created)."""
+    if not can_manage(actor, room):
+        raise Forbidden("Only the room's creator and moderators can edit it")
+    name, tags = _check_details(RoomDetails(**{**details.__dict__, "kind": room.kind}))
+    room.name = name
+    room.description = details.description.strip()
+    room.open_to_public = details.open_to_public and room.kind == PUBLIC
+    room.tags = [get_or_create_tag(tag) for tag in tags]
+    db.session.commit()
+    return room
+
+
+def set_archived(actor: User, room: Room, archived: bool) -> Room:
+    """Archive a room (read-only) or bring it back."""
+    if not can_manage(actor, room):
+        raise Forbidden("Only the room's creator and moderators can archive it")
+    room.archived_at = utcnow() if archived else None
+    db.session.commit()
+    return room
+
+
+def join_room(actor: User, room: Room) -> Membership:
+    """Become a member of a public room (private rooms are joined by invitation)."""
+    if room.kind == PRIVATE and not is_member(actor, room):
+        raise Forbidden("This room is private. Ask its creator to add you")
+    if not can_read(actor, room):
+        raise NotFound("There is no room at this address")
+    membership = db.session.get(Membership, (room.id, actor.id))
+    if membership is None:
+        membership = Membership(room_id=room.id, user_id=actor.id, last_read_id=latest_message_id(room))
+        db.session.add(membership)
+        try:
+            db.session.commit()
+        except IntegrityError:  # joined twice at once: the other request did it
+            db.session.rollback()
+            membership = db.session.get(Membership, (room.id, actor.id))
+    return membership
+
+
+def leave_room(actor: User, room: Room) -> None:
+    """Stop being a member; leaving a private room means needing a new invitation."""
+    membership = db.session.get(Membership, (room.id, actor.id))
+    if membership is not None:
+        db.session.delete(membership)
+        db.session.commit()
+
+
+def add_member(actor: User, room: Room, username: str) -> User:
+    """Invite a member into a private room."""
+    if not can_manage(actor, room):
+        raise Forbidden("Only the room's creator and moderators can add members")
+    user = find_user_by_username(username)
+    if user is None or is_suspended(user):
+        raise Invalid("username", "There is no member with that username")
+    if db.session.get(Membership, (room.id, user.id)) is not None:
+        raise Invalid("username", f"{user.display_name} is already a member")
+    db.session.add(Membership(room_id=room.id, user_id=user.id, last_read_id=0))
+    db.session.commit()
+    return user
+
+
+def remove_member(actor: User, room: Room, user: User) -> None:
+    """Take a member out of a room."""
+    if not can_manage(actor, room):
+        raise Forbidden("Only the room's creator and moderators can remove members")
+    membership = db.session.get(Membership, (room.id, user.id))
+    if membership is None:
+        raise NotFound("That person is not a member of this room")
+    db.session.delete(membership)
+    db.session.commit()
+
+
+def members(room: Room) -> list[User]:
+    query = select(User).join(Membership, Membership.user_id == User.id).where(Membership.room_id == room.id)
+    return list(db.session.scalars(query.order_by(User.display_name)))
+
+
+def latest_message_id(room: Room) -> int:
+    return db.session.scalar(select(func.max(Message.id)).where(Message.room_id == room.id)) or 0
+
+
+def list_rooms(viewer, tag_slug_filter: str = "") -> list[RoomListing]:
+    """Rooms the viewer may read, with member counts, last activity and their unread counts."""
+    member_count = select(func.count()).where(Membership.room_id == Room.id).scalar_subquery()
+    last_activity = select(func.max(Message.created_at)).where(Message.room_id == Room.id).scalar_subquery()
+    query = select(Room, member_count, last_activity)
+    if is_signed_in(viewer):
+        mine = select(Membership.room_id).where(Membership.user_id == viewer.id)
+        query = query.where(or_(Room.kind == PUBLIC, Room.id.in_(mine)))
+    else:
+        query = query.where(and_(Room.kind == PUBLIC, Room.open_to_public.is_(True)))
+    if tag_slug_filter:
+        query = query.where(Room.tags.any(slug=tag_slug(tag_slug_filter)))
+    query = query.order_by(Room.archived_at.is_not(None), last_activity.desc().nulls_last(), Room.name)
+    unread = unread_counts(viewer) if is_signed_in(viewer) else {}
+    return [
+        RoomListing(room, count, activity, unread.get(room.id) if is_signed_in(viewer) else None)
+        for room, count, activity in db.session.execute(query)
+    ]
+
+
+def unread_counts(user: User) -> dict[int, int]:
+    """For each room the member belongs to: messages by others, newer than what they last read."""
+    query = (
+        select(Membership.room_id, func.count(Message.id))
+        .join(
+            Message,
+            and_(
+                Message.room_id == Membership.room_id,
+                Message.id > Membership.last_read_id,
+                Message.author_id != user.id,
+                Message.deleted_at.is_(None),
+            ),
+        )
+        .where(Membership.user_id == user.id)
+        .group_by(Membership.room_id)
+    )
+    return dict(db.session.execute(query).all())
