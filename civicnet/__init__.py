@@ -96,12 +96,27 @@ def configure_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
         frame_options="DENY",
     )
+    if app.config["REDIS_URL"]:
+        check_redis(app.config["REDIS_URL"])
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
         cors_allowed_origins=None,
     )
+
+
+def check_redis(url: str) -> None:
+    """Refuse to start on a configured but unusable Redis: the Socket.IO library would otherwise
+    fall back, without a word, to delivering messages only to this process's own clients."""
+    try:
+        import redis
+    except ImportError:
+        raise RuntimeError("REDIS_URL is set but the 'redis' package is not installed (pip install redis)") from None
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.exceptions.RedisError as error:
+        raise RuntimeError(f"REDIS_URL is set but Redis cannot be reached at {url}: {error}") from None
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -203,3 +203,55 @@ def pytest_sessionfinish(session, exitstatus):
         if skipped:
             reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI every service must be present.", red=True)
             session.exitstatus = 1
+
+
+# --- Real servers --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def server_logs(tmp_path_factory):
+    return tmp_path_factory.mktemp("server-logs")
+
+
+@pytest.fixture(scope="module")
+def server(migrated, server_logs):
+    """One civicnet server process (gevent, as in production) shared by a test module."""
+    from tests.servers import ServerProcess
+
+    process = ServerProcess(migrated, server_logs).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def start_server(migrated, server_logs):
+    """Start extra server processes with their own settings; all are stopped after the test."""
+    from tests.servers import ServerProcess
+
+    started = []
+
+    def start(**settings):
+        process = ServerProcess(migrated, server_logs, **settings).start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def members():
+    """Socket.IO clients made during a test, disconnected afterwards."""
+    from tests.servers import Member
+
+    made = []
+
+    def make(base_url: str, username: str | None = None, **kwargs) -> Member:
+        member = Member(base_url, username, **kwargs)
+        made.append(member)
+        return member
+
+    yield make
+    for member in made:
+        member.disconnect()

@@ -30,3 +30,13 @@ def make_user(*, username: str | None = None, role: str = "citizen", verified: b
 
 def make_moderator(**kwargs) -> User:
     return make_user(role="moderator", **kwargs)
+
+
+def make_room(creator: User, name: str = "Data and the council", kind: str = "public", members=(), **details):
+    """A room created by `creator`, with extra members added."""
+    from civicnet.rooms import services as rooms
+
+    room = rooms.create_room(creator, rooms.RoomDetails(name=name, kind=kind, **details))
+    for member in members:
+        rooms.add_member(creator, room, member.username) if kind == "private" else rooms.join_room(member, room)
+    return room

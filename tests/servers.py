@@ -1,0 +1,154 @@
+"""Real civicnet servers for tests: `python app.py` (gevent) in a subprocess on 127.0.0.1, and
+Socket.IO clients that sign in through the real sign-in form."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+import socketio
+
+from tests.factories import DEFAULT_PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """One civicnet server process, configured through the environment like a deployment."""
+
+    def __init__(self, database_url: str, log_dir: Path, **settings: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_dir / f"server-{self.port}.log"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "BASE_URL": self.url,
+            "SECRET_KEY": "server-test-secret",
+            "CIVICNET_FAST_PASSWORD_HASHING": "1",
+            "SIGN_IN_LIMIT_PER_IP": "10000 per minute",
+            "SIGN_IN_LIMIT_PER_ACCOUNT": "10000 per minute",
+            "SOCKET_SEND_MESSAGE_LIMIT": "10000 per 10 seconds",
+            "SOCKET_TYPING_LIMIT": "10000 per 10 seconds",
+            **settings,
+        }
+        if "REDIS_URL" not in settings:
+            self.env.pop("REDIS_URL", None)
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 20) -> "ServerProcess":
+        self._log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if requests.get(self.url + "/sign-in", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start in {timeout}s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self._log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+def signed_in_session(base_url: str, username: str, password: str = DEFAULT_PASSWORD) -> requests.Session:
+    """A requests session signed in through the sign-in form (with its CSRF token)."""
+    session = requests.Session()
+    page = session.get(base_url + "/sign-in").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = session.post(
+        base_url + "/sign-in",
+        data={"csrf_token": token, "identifier": username, "password": password},
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, f"could not sign in as {username}"
+    return session
+
+
+def csrf_token(session: requests.Session, url: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url).text).group(1)
+
+
+class Member:
+    """A Socket.IO client that records every event it receives."""
+
+    def __init__(
+        self, base_url: str, username: str | None = None, token: str | None = None, headers: dict | None = None
+    ):
+        self.base_url = base_url
+        self.username = username
+        self.client = socketio.Client(reconnection=False)
+        self.events: list[tuple[str, dict]] = []
+        self._arrived = threading.Condition()
+        self.client.on("*", self._record)
+        self.headers = dict(headers or {})
+        if username:
+            self.session = signed_in_session(base_url, username)
+            self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.session.cookies.items())
+        self.auth = {"token": token} if token else None
+
+    def _record(self, event: str, data=None) -> None:
+        with self._arrived:
+            self.events.append((event, data))
+            self._arrived.notify_all()
+
+    def connect(self) -> "Member":
+        self.client.connect(
+            self.base_url, headers=self.headers, auth=self.auth, transports=["websocket"], wait_timeout=5
+        )
+        return self
+
+    def disconnect(self) -> None:
+        """Leave as a browser tab does: say goodbye and go, without waiting for the socket to drain."""
+        if self.client.connected:
+            for namespace in self.client.namespaces:
+                self.client._send_packet(self.client.packet_class(socketio.packet.DISCONNECT, namespace=namespace))
+            self.client.eio.disconnect(abort=True)
+
+    def call(self, event: str, data=None, timeout: float = 5) -> dict:
+        return self.client.call(event, data, timeout=timeout)
+
+    def received(self, event: str) -> list[dict]:
+        with self._arrived:
+            return [data for name, data in self.events if name == event]
+
+    def wait_for(self, event: str, predicate=lambda data: True, timeout: float = 5) -> dict:
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for name, data in self.events:
+                    if name == event and predicate(data):
+                        return data
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"{self.username or 'client'} did not receive {event}; got {[n for n, _ in self.events]}"
+                    )
+                self._arrived.wait(remaining)
