@@ -42,24 +42,24 @@ class RoomForm(FlaskForm):
     submit = submit("Save room")
 
 
-class MessageForm(FlaskForm):
-    body = TextAreaField(
+def message_body(widget, description: str = "") -> TextAreaField:
+    return TextAreaField(
         "Message",
         validators=[Length(max=MAX_BODY, message=f"Message must be {MAX_BODY:,} characters or fewer")],
-        widget=GovCharacterCount(),
-        description="You can use Markdown. Mention someone with @username.",
+        widget=widget,
+        description=description,
     )
+
+
+class MessageForm(FlaskForm):
+    body = message_body(GovCharacterCount(), "You can use Markdown. Mention someone with @username.")
     reply_to = IntegerField(validators=[Optional()])
     client_id = text_field("client_id", max_length=64)
     submit = submit("Send message")
 
 
 class EditMessageForm(FlaskForm):
-    body = TextAreaField(
-        "Message",
-        validators=[Length(max=MAX_BODY, message=f"Message must be {MAX_BODY:,} characters or fewer")],
-        widget=GovTextArea(),
-    )
+    body = message_body(GovTextArea())
     submit = submit("Save changes")
 
 
