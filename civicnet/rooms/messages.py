@@ -80,9 +80,13 @@ def post_message(
         room_id=room.id, author_id=actor.id, body=body, body_html=html, client_id=client_id, reply_to=parent
     )
     db.session.add(message)
-    if room.kind == PUBLIC and db.session.get(Membership, (room.id, actor.id)) is None:
-        db.session.add(Membership(room_id=room.id, user_id=actor.id))
+    membership = db.session.get(Membership, (room.id, actor.id))
+    if membership is None and room.kind == PUBLIC:
+        membership = Membership(room_id=room.id, user_id=actor.id)
+        db.session.add(membership)
     db.session.flush()
+    if membership is not None:
+        membership.last_read_id = message.id  # authors have read their own messages; one commit for both
     notified = _notify(message, room, actor, mentioned, parent)
     try:
         db.session.commit()
@@ -93,7 +97,6 @@ def post_message(
         if earlier is None:
             raise
         return earlier
-    _mark_read(actor, room, message.id)
     realtime.emit_to_room(room, "message_posted", message_payload(message))
     for notification in notified:
         realtime.emit_to_user(notification.user, "notification", notification_payload(notification))
