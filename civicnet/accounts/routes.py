@@ -3,6 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from civicnet import realtime
 from civicnet.accounts import bp, services
 from civicnet.accounts.forms import (
     ChangeEmailForm,
@@ -94,6 +95,10 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     if ConfirmForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # Live connections would otherwise keep receiving, private rooms included; the member's
+            # other devices reconnect with their own sign-in and catch up.
+            realtime.disconnect_user(current_user.id)
         logout_user()
         flash("You have signed out")
     return redirect(url_for("pages.home"))

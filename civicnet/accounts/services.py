@@ -155,6 +155,7 @@ def change_password(actor: User, current_password: str, new_password: str) -> No
     actor.password_hash = passwords.hash_password(new_password)
     actor.session_version += 1
     db.session.commit()
+    realtime.disconnect_user(actor.id)  # sockets of the old sessions; this browser reconnects
     send_email(actor.email, "your password was changed", "accounts/email/password_changed", user=actor)
 
 

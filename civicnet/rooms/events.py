@@ -108,10 +108,12 @@ def on_join_room(user: User, data=None):
     """Follow a room live; answer with who is online and the messages after after_id (or the latest)."""
     fields = _fields(data, room=str, after_id=(int, None))
     room = _room(user, fields["room"])
-    page = messages.history(user, room, after_id=fields["after_id"])
+    # Subscribe before reading history: a message stored in between then arrives live as well as
+    # in the ack (clients drop the duplicate by id), instead of in neither.
     socketio.server.enter_room(request.sid, realtime.room_channel(room), namespace="/")
     if presence().enter(request.sid, user.id, room.id):
         realtime.emit_to_room(room, "member_joined", member_payload(user, room), skip_sid=request.sid)
+    page = messages.history(user, room, after_id=fields["after_id"])
     online = db.session.scalars(db.select(User).where(User.id.in_(presence().online(room.id))))
     return ok(
         room=room_payload(room),

@@ -252,3 +252,4 @@ def mark_notifications_read(user: User) -> None:
         .values(read_at=utcnow())
     )
     db.session.commit()
+    realtime.emit_to_user(user, "notifications_read", {"unread": 0})  # other tabs update their count

@@ -256,3 +256,23 @@ def test_rate_and_size_limits_answer_with_error_acks(app, start_server, members)
     assert acks[-1]["error"]["code"] == "rate_limited" and "at most 3 per 10 seconds" in acks[-1]["error"]["message"]
     typing = [ada.call("typing", {"room": "open-data"})["ok"] for _ in range(3)]
     assert typing == [True, True, False]
+
+
+def test_signing_out_closes_the_members_live_connections(chat, members):
+    ada, _ = joined(members, chat, "ada")
+    token = csrf_token(ada.session, chat.url + "/account")
+    ada.session.post(chat.url + "/sign-out", data={"csrf_token": token})
+    for _ in range(50):
+        if not ada.client.connected:
+            break
+        ada.client.sleep(0.1)
+    assert not ada.client.connected
+
+
+def test_reading_notifications_clears_the_count_in_other_tabs(chat, members):
+    ada, _ = joined(members, chat, "ada")
+    bob = members(chat.url, "bob").connect()
+    ada.call("send_message", {"room": "open-data", "body": "@bob look", "client_id": "look"})
+    assert bob.wait_for("notification")["unread"] == 1
+    bob.session.get(chat.url + "/notifications")
+    assert bob.wait_for("notifications_read") == {"unread": 0}

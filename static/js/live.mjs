@@ -1,0 +1,34 @@
+// One Socket.IO connection per page for a signed-in member, shared by every module that imports it.
+// The session cookie authenticates it (same origin), so no token ever reaches JavaScript.
+// It keeps the header's unread-notification count live; rooms.mjs builds the chat on top of it.
+
+/* global io */
+
+export const socket = io({
+  // WebSocket first (fewer round trips); fall back to long-polling where a proxy blocks WebSockets.
+  transports: ["websocket", "polling"],
+  tryAllTransports: true,
+});
+
+const count = document.getElementById("notification-count");
+
+function showUnread(payload) {
+  if (count && Number.isInteger(payload?.unread)) {
+    count.textContent = payload.unread > 0 ? String(payload.unread) : "";
+  }
+}
+
+socket.on("notification", showUnread);
+// Reading /notifications in one tab clears the count in the others.
+socket.on("notifications_read", showUnread);
+
+// Browsers keep a dead WebSocket open for a long while after the network goes away, and messages
+// sent meanwhile are lost. Close it as soon as the browser knows it is offline, and reconnect
+// the moment it is back, rather than waiting for a ping timeout and then a reconnection back-off.
+window.addEventListener("offline", () => socket.disconnect());
+window.addEventListener("online", () => {
+  if (!socket.connected) {
+    socket.disconnect();
+    socket.connect();
+  }
+});

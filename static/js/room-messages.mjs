@@ -1,0 +1,117 @@
+// Building room messages in the browser, to the same structure and classes as
+// templates/rooms/_message.html, so a live message looks and reads like a server-rendered one.
+
+const MONTHS = [
+  "January", "February", "March", "April", "May", "June",
+  "July", "August", "September", "October", "November", "December",
+];
+
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function visuallyHidden(text) {
+  return element("span", "govuk-visually-hidden", text);
+}
+
+// As the template's `date("datetime")` filter: "5 March 2026 at 09:07 UTC".
+export function formatTime(iso) {
+  const date = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  const day = `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return `${day} at ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
+}
+
+// A message's text without its markup, for the screen-reader announcement.
+export function plainText(message) {
+  const template = document.createElement("template"); // inert: nothing in it loads or runs
+  template.innerHTML = message.body_html;
+  return template.content.textContent.replace(/\s+/g, " ").trim();
+}
+
+// The room's details come from #room's data attributes (see templates/rooms/show.html).
+export function messageRenderer(root, canPost) {
+  const me = root.dataset.username;
+  const roomUrl = root.dataset.url;
+  const peopleUrl = root.dataset.peopleUrl;
+  const roleLabels = JSON.parse(root.dataset.roleLabels || "{}");
+
+  function meta(message) {
+    const { author } = message;
+    const line = element("p", "civicnet-message__meta govuk-body-s");
+    const name = element("a", "govuk-link govuk-!-font-weight-bold", author.display_name);
+    name.href = `${peopleUrl}/${encodeURIComponent(author.username)}`;
+    const role = author.role.replaceAll("_", "-");
+    const badge = element("strong", `civicnet-badge civicnet-badge--${role}`, roleLabels[author.role] || author.role);
+    const time = element("time", "", formatTime(message.created_at));
+    time.dateTime = message.created_at;
+    line.append(name, " ", badge, " ", time);
+    if (message.edited_at) line.append(" ", edited());
+    return line;
+  }
+
+  function actions(message) {
+    const line = element("p", "civicnet-message__actions govuk-body-s");
+    const reply = element("a", "govuk-link", "Reply");
+    reply.href = `${roomUrl}?reply_to=${message.id}#compose`;
+    reply.append(visuallyHidden(` to ${message.author.display_name}`));
+    line.append(reply);
+    if (message.author.username === me) {
+      const edit = element("a", "govuk-link", "Edit");
+      edit.href = `${roomUrl}/messages/${message.id}/edit`;
+      edit.append(visuallyHidden(" your message"));
+      line.append(" · ", edit);
+    }
+    return line;
+  }
+
+  function edited() {
+    return element("span", "civicnet-message__edited", "(edited)");
+  }
+
+  function render(message) {
+    const item = element("li", "civicnet-message");
+    item.id = `message-${message.id}`;
+    item.dataset.id = message.id;
+    item.dataset.author = message.author.username;
+    item.append(meta(message));
+    if (message.reply_to) {
+      const { author, excerpt } = message.reply_to;
+      const quote = `Replying to @${author}: ${excerpt || "a deleted message"}`;
+      item.append(element("blockquote", "civicnet-message__quote govuk-body-s", quote));
+    }
+    const body = element("div", "civicnet-message__body govuk-body");
+    body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
+    item.append(body);
+    if (canPost()) item.append(actions(message));
+    return item;
+  }
+
+  // One's own message on its way: the text as typed, until the server has stored it.
+  function renderPending(entry) {
+    const item = element("li", "civicnet-message civicnet-message--pending");
+    item.dataset.clientId = entry.client_id;
+    const line = element("p", "civicnet-message__meta govuk-body-s");
+    line.append(
+      element("span", "govuk-!-font-weight-bold", root.dataset.displayName || me),
+      " ",
+      element("span", "civicnet-message__status", "Sending…"),
+    );
+    const body = element("div", "civicnet-message__body govuk-body");
+    body.append(element("p", "civicnet-message__pending-body", entry.body));
+    item.append(line, body);
+    return item;
+  }
+
+  // An edit from the server: new body, and "(edited)" once.
+  function applyEdit(item, message) {
+    item.querySelector(".civicnet-message__body").innerHTML = message.body_html; // sanitised server-side
+    const line = item.querySelector(".civicnet-message__meta");
+    if (message.edited_at && !line.querySelector(".civicnet-message__edited")) line.append(" ", edited());
+  }
+
+  return { render, renderPending, applyEdit };
+}

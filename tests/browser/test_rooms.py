@@ -1,0 +1,500 @@
+"""Rooms in headless Chromium against the real gevent server: live chat, catching up after a dropped
+connection, the form that works without JavaScript, live notification counts, and axe on every room page."""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
+
+from civicnet.accounts.services import find_user_by_username
+from civicnet.extensions import db
+from civicnet.rooms import messages
+from civicnet.rooms.models import Membership
+from civicnet.rooms.services import get_readable_room
+from tests.browser.conftest import sign_in
+from tests.factories import make_room, make_user
+
+pytestmark = pytest.mark.browser
+
+ROOM = "/rooms/open-data"
+axe = Axe()
+
+
+def watch(page: Page, problems: list[str]) -> None:
+    """Collect console errors, CSP violations and uncaught exceptions (as the console_problems fixture does)."""
+
+    def on_console(message) -> None:
+        if message.type == "error" or "Content Security Policy" in message.text:
+            problems.append(f"console {message.type}: {message.text} ({page.url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error} ({page.url})"))
+
+
+@dataclass
+class Browsers:
+    """Browser contexts for several people at once, each signed in through the form."""
+
+    browser: Browser
+    url: str
+    problems: list[str] = field(default_factory=list)
+    contexts: list[BrowserContext] = field(default_factory=list)
+
+    def open(
+        self,
+        username: str | None,
+        path: str = ROOM,
+        *,
+        route: Callable[[WebSocketRoute], None] | None = None,
+        setup: Callable[[Page], None] | None = None,
+        **options,
+    ) -> Page:
+        context = self.browser.new_context(viewport={"width": 1100, "height": 900}, **options)
+        self.contexts.append(context)
+        if route:
+            context.route_web_socket(re.compile(r"/socket\.io/"), route)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        watch(page, self.problems)
+        if setup:
+            setup(page)
+        if username:
+            sign_in(page, self.url, username)
+        page.goto(self.url + path)
+        return page
+
+
+@pytest.fixture
+def people(browser, server):
+    opened = Browsers(browser, server.url)
+    yield opened
+    for context in opened.contexts:
+        context.close()
+
+
+@pytest.fixture
+def chat(app, server):
+    """Ada and Bob, members of the public room "Open data"; Cy, signed up but not in it."""
+    with app.app_context():
+        ada = make_user(username="ada", display_name="Ada Lovelace")
+        bob = make_user(username="bob", display_name="Bob Okafor", role="public_servant")
+        make_user(username="cyd", display_name="Cy Dlamini")
+        make_room(ada, "Open data", members=[bob])
+    return server
+
+
+def messages_saying(page: Page, text: str):
+    return page.locator("li.civicnet-message", has_text=text)
+
+
+def compose(page: Page):
+    return page.get_by_role("textbox", name="Message")
+
+
+def send(page: Page, text: str) -> None:
+    """Type a message and press Send; wait until the server has it (no longer pending)."""
+    compose(page).fill(text)
+    page.get_by_role("button", name="Send message").click()
+    expect(messages_saying(page, text).and_(page.locator("[data-id]"))).to_have_count(1)
+
+
+def read_up_to(app, username: str, timeout: float = 5) -> int:
+    """Wait (up to `timeout`) for the member to have a read mark in "Open data"; return it (0: none)."""
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        room = get_readable_room(find_user_by_username("ada"), "open-data")
+        user_id = find_user_by_username(username).id
+        while True:
+            db.session.expire_all()
+            last_read = db.session.get(Membership, (room.id, user_id)).last_read_id
+            if last_read or time.monotonic() > deadline:
+                return last_read
+            time.sleep(0.05)
+
+
+def online_now(page: Page, *names: str) -> None:
+    """Wait until the page has joined the room live and shows these people online."""
+    for name in names:
+        expect(page.locator("#online")).to_contain_text(name)
+
+
+def test_two_people_chat_live(chat, people, app):
+    ada = people.open("ada")
+    bob = people.open("bob")
+    online_now(bob, "Ada Lovelace", "Bob Okafor (you)")
+    online_now(ada, "Bob Okafor")
+    expect(bob.locator("#no-messages")).to_be_visible()
+    reloads = []
+    bob.on("framenavigated", lambda frame: reloads.append(frame.url))
+
+    box = compose(ada)
+    box.fill("Hello **Bob**, see the data")
+    ada.get_by_role("button", name="Send message").click()
+
+    arrived = messages_saying(bob, "Hello Bob, see the data")
+    expect(arrived).to_have_count(1)
+    expect(arrived.locator("strong", has_text="Bob")).to_have_count(1)  # rendered Markdown
+    expect(arrived.get_by_role("link", name="Reply to Ada Lovelace")).to_have_attribute(
+        "href", re.compile(r"/rooms/open-data\?reply_to=\d+#compose$")
+    )
+    expect(arrived.get_by_role("link", name="Edit your message")).to_have_count(0)
+    expect(bob.locator("#announcer")).to_contain_text("Ada Lovelace: Hello Bob, see the data")
+    expect(bob.locator("#no-messages")).to_be_hidden()
+    assert read_up_to(app, "bob") == int(arrived.get_attribute("data-id"))  # Bob's page is in view
+    expect(box).to_be_focused()
+    expect(box).to_have_value("")
+    mine = messages_saying(ada, "Hello Bob, see the data")
+    expect(mine).to_have_count(1)
+    expect(mine).not_to_have_class(re.compile("civicnet-message--pending"))
+    expect(mine.get_by_role("link", name="Edit your message")).to_have_count(1)
+
+    compose(bob).press_sequentially("Thanks")
+    expect(ada.locator("#typing")).to_have_text("Bob Okafor is typing…")
+
+    box.fill("Line one")
+    box.press("Enter")  # a new line, not a send
+    box.press_sequentially("line two")
+    expect(box).to_have_value("Line one\nline two")
+    box.press("Control+Enter")
+    expect(messages_saying(bob, "line two")).to_have_count(1)
+    expect(box).to_be_focused()
+    expect(box).to_have_value("")
+    expect(ada.locator("#announcer")).not_to_contain_text("Ada Lovelace:")  # one's own messages are not read out
+    assert reloads == []
+    assert people.problems == []
+
+
+def test_edits_and_deletions_show_live(chat, people, members):
+    bob = people.open("bob")
+    online_now(bob, "Bob Okafor (you)")
+    ada = members(chat.url, "ada").connect()
+    sent = ada.call("send_message", {"room": "open-data", "body": "Teh data", "client_id": "typo"})["message"]
+    arrived = bob.locator(f"#message-{sent['id']}")
+    expect(arrived).to_contain_text("Teh data")
+    expect(arrived).not_to_contain_text("(edited)")
+
+    assert ada.call("edit_message", {"id": sent["id"], "body": "The *data*"})["ok"]
+    expect(arrived.locator(".civicnet-message__body em")).to_have_text("data")
+    expect(arrived.locator(".civicnet-message__meta")).to_contain_text("(edited)")
+    assert ada.call("delete_message", {"id": sent["id"]})["ok"]
+    expect(arrived).to_have_count(0)
+    expect(bob.locator("#no-messages")).to_be_visible()
+    assert people.problems == []
+
+
+def test_reconnecting_page_gets_each_missed_message_exactly_once(chat, people):
+    ada = people.open("ada")
+    bob = people.open("bob")
+    online_now(ada, "Bob Okafor")
+    send(ada, "Before the tunnel")
+    expect(messages_saying(bob, "Before the tunnel")).to_have_count(1)
+
+    bob.context.set_offline(True)
+    expect(bob.locator("#online")).to_have_text("Reconnecting…")
+    expect(ada.locator("#online")).not_to_contain_text("Bob Okafor")  # the server saw him go
+    for n in range(1, 4):
+        send(ada, f"Missed number {n}")
+    expect(messages_saying(bob, "Missed number")).to_have_count(0)
+
+    bob.context.set_offline(False)
+    online_now(bob, "Ada Lovelace")
+    for n in range(1, 4):
+        expect(messages_saying(bob, f"Missed number {n}")).to_have_count(1)
+    send(ada, "After the tunnel")
+    expect(messages_saying(bob, "After the tunnel")).to_have_count(1)
+    expect(bob.locator("li.civicnet-message")).to_have_count(5)
+    assert people.problems == []
+
+
+def test_message_written_offline_is_delivered_once_after_reconnecting(chat, people, app):
+    ada = people.open("ada")
+    bob = people.open("bob")
+    online_now(ada, "Bob Okafor")
+
+    bob.context.set_offline(True)
+    expect(bob.locator("#online")).to_have_text("Reconnecting…")
+    send_box = compose(bob)
+    send_box.fill("Written in the tunnel")
+    send_box.press("Control+Enter")
+    waiting = bob.locator(".civicnet-message--pending")
+    expect(waiting).to_contain_text("Written in the tunnel")
+    expect(waiting).to_contain_text("Sending…")
+    expect(send_box).to_have_value("")
+
+    bob.context.set_offline(False)
+    expect(messages_saying(ada, "Written in the tunnel")).to_have_count(1)
+    expect(waiting).to_have_count(0)  # the pending copy made way for the stored one
+    expect(messages_saying(bob, "Written in the tunnel").and_(bob.locator("[data-id]"))).to_have_count(1)
+    with app.app_context():
+        room = get_readable_room(find_user_by_username("ada"), "open-data")
+        history = messages.history(find_user_by_username("ada"), room).messages
+        assert [m.body for m in history] == ["Written in the tunnel"]
+    assert people.problems == []
+
+
+def test_page_signed_out_elsewhere_falls_back_to_the_form(chat, people):
+    bob = people.open("bob")
+    online_now(bob, "Bob Okafor (you)")
+    other_tab = bob.context.new_page()
+    other_tab.goto(chat.url + "/rooms")
+    other_tab.get_by_role("button", name="Sign out").click()
+    expect(other_tab.get_by_role("navigation").get_by_role("link", name="Sign in")).to_be_visible()
+
+    bob.context.set_offline(True)
+    compose(bob).fill("Am I still here?")
+    compose(bob).press("Control+Enter")
+    expect(bob.locator(".civicnet-message--pending")).to_have_count(1)
+    bob.context.set_offline(False)  # reconnecting without a session: the server says no
+    expect(bob.locator("#online")).to_have_text("Not connected. Reload the page to see who is online.")
+    expect(bob.locator(".civicnet-message--pending")).to_have_count(0)
+    expect(compose(bob)).to_have_value("Am I still here?")
+    expect(bob.locator("#body-error")).to_have_text("Error: Your message was not sent. Send it again")
+
+    bob.get_by_role("button", name="Send message").click()  # a plain form post now
+    expect(bob).to_have_url(re.compile(r"/sign-in\?next="))
+    assert people.problems == []
+
+
+@dataclass
+class FlakyLink:
+    """Relays a page's Socket.IO WebSocket and can cut it at a chosen moment, without the browser
+    knowing it is offline: the client's own reconnection has to notice and recover."""
+
+    cut_before: str = ""  # cut the connection instead of passing on the first page frame containing this
+    cut_after: str = ""  # pass that frame on, but cut before the server's answer reaches the page
+    sent: list[str] = field(default_factory=list)
+    cuts: int = 0
+    _cutting_answer: bool = False
+
+    def __call__(self, page_side: WebSocketRoute) -> None:
+        server_side = page_side.connect_to_server()
+
+        def cut() -> None:
+            self.cuts += 1
+            server_side.close()
+            page_side.close(code=4000, reason="cut by the test")
+
+        def from_page(frame) -> None:
+            if isinstance(frame, str) and '"send_message"' in frame:
+                self.sent.append(frame)
+                if self.cut_before and self.cut_before in frame:
+                    self.cut_before = ""
+                    cut()
+                    return
+                if self.cut_after and self.cut_after in frame:
+                    self.cut_after = ""
+                    self._cutting_answer = True
+            server_side.send(frame)
+
+        def from_server(frame) -> None:
+            if self._cutting_answer and isinstance(frame, str) and frame.startswith(("42", "43")):
+                self._cutting_answer = False
+                cut()
+                return
+            page_side.send(frame)
+
+        page_side.on_message(from_page)
+        server_side.on_message(from_server)
+
+
+def client_ids(frames: list[str]) -> list[str]:
+    return [re.search(r'"client_id":"([^"]+)"', frame).group(1) for frame in frames]
+
+
+@pytest.mark.parametrize("lost", ["cut_before", "cut_after"], ids=["send-lost", "answer-lost"])
+def test_message_caught_in_a_dropped_connection_is_stored_once(chat, people, lost):
+    link = FlakyLink(**{lost: "Caught in the drop"})
+    ada = people.open("ada")
+    bob = people.open("bob", route=link)
+    online_now(ada, "Bob Okafor")
+    online_now(bob, "Ada Lovelace")
+
+    compose(bob).fill("Caught in the drop")
+    bob.get_by_role("button", name="Send message").click()
+
+    expect(messages_saying(ada, "Caught in the drop")).to_have_count(1)
+    expect(messages_saying(bob, "Caught in the drop").and_(bob.locator("[data-id]"))).to_have_count(1)
+    expect(bob.locator(".civicnet-message--pending")).to_have_count(0)
+    send(ada, "Still here")
+    expect(messages_saying(bob, "Still here")).to_have_count(1)
+    expect(messages_saying(ada, "Caught in the drop")).to_have_count(1)
+    assert link.cuts == 1
+    if lost == "cut_before":  # never reached the server: sent again, with the same client_id
+        assert len(link.sent) == 2 and len(set(client_ids(link.sent))) == 1
+    else:  # stored, but the answer was lost: catching up on reconnecting brought it, no resend needed
+        assert len(link.sent) == 1
+    assert people.problems == []
+
+
+def test_form_works_without_javascript_and_reaches_live_pages(chat, people, app):
+    with app.app_context():
+        ada = find_user_by_username("ada")
+        room = get_readable_room(ada, "open-data")
+        for n in range(55):
+            messages.post_message(room, ada, f"Seed message {n:02d}")
+    ada_live = people.open("ada")
+    online_now(ada_live, "Ada Lovelace (you)")
+    bob = people.open("bob", java_script_enabled=False)
+    expect(bob.locator("#online")).to_have_text("Turn on JavaScript to see who is online.")
+    expect(messages_saying(bob, "Seed message 04")).to_have_count(0)
+
+    bob.get_by_role("link", name="Older messages").click()
+    expect(messages_saying(bob, "Seed message 04")).to_have_count(1)
+    bob.get_by_role("link", name="Newest messages").click()
+
+    compose(bob).fill("Sent the old-fashioned way")
+    bob.get_by_role("button", name="Send message").click()
+    expect(bob).to_have_url(re.compile(r"/rooms/open-data#message-\d+$"))
+    expect(messages_saying(bob, "Sent the old-fashioned way")).to_have_count(1)
+    expect(messages_saying(ada_live, "Sent the old-fashioned way")).to_have_count(1)
+    expect(ada_live.locator("#announcer")).to_contain_text("Bob Okafor: Sent the old-fashioned way")
+
+    # Ada is reading from the top: the new message must not pull her away. At the bottom, it stays in view.
+    expect(messages_saying(ada_live, "Sent the old-fashioned way")).not_to_be_in_viewport()
+    ada_send = ada_live.get_by_role("button", name="Send message")
+    ada_send.scroll_into_view_if_needed()
+    compose(bob).fill("And once more")
+    bob.get_by_role("button", name="Send message").click()
+    expect(messages_saying(ada_live, "And once more")).to_be_in_viewport(ratio=1)
+    expect(ada_send).to_be_in_viewport(ratio=1)
+    assert people.problems == []
+
+
+def test_mention_updates_the_header_count_live(chat, people):
+    frames: list[str] = []
+
+    def watch_socket(page: Page) -> None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+
+    cy = people.open("cyd", "/people", setup=watch_socket)
+    count = cy.locator("#notification-count")
+    expect(count).to_have_text("")
+    for _ in range(100):  # wait for Socket.IO's CONNECT answer ("40{...}")
+        if any(frame.startswith("40") for frame in frames):
+            break
+        cy.wait_for_timeout(50)
+    ada = people.open("ada")
+    online_now(ada, "Ada Lovelace (you)")
+
+    send(ada, "What do you think, @cyd?")
+    expect(count).to_have_text("1")
+    send(ada, "And @cyd, one more thing")
+    expect(count).to_have_text("2")
+    assert people.problems == []
+
+
+def test_compose_box_is_keyboard_usable(chat, people, app):
+    with app.app_context():
+        bob = find_user_by_username("bob")
+        messages.post_message(get_readable_room(bob, "open-data"), bob, "Anyone around?")
+    ada = people.open("ada")
+    bob_page = people.open("bob")
+    online_now(ada, "Bob Okafor")
+
+    ada.get_by_role("link", name="Reply to Bob Okafor").focus()
+    ada.keyboard.press("Tab")
+    expect(compose(ada)).to_be_focused()
+    ada.keyboard.type("Yes, I am")
+    ada.keyboard.press("Tab")
+    send_button = ada.get_by_role("button", name="Send message")
+    expect(send_button).to_be_focused()
+    ada.keyboard.press("Enter")
+    expect(messages_saying(bob_page, "Yes, I am")).to_have_count(1)
+    expect(compose(ada)).to_be_focused()
+    assert people.problems == []
+
+
+# --- axe -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    id: str
+    path: str
+    who: str | None = "ada"
+    action: Callable[[Page], None] | None = None
+
+
+def submit(button: str) -> Callable[[Page], None]:
+    def action(page: Page) -> None:
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+
+    return action
+
+
+def create_token(page: Page) -> None:
+    page.get_by_label("Token name").fill("My chat bot")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#new-token")).to_be_visible()
+
+
+CASES = [
+    Case("rooms-signed-out", "/rooms", who=None),
+    Case("rooms", "/rooms"),
+    Case("room-open-to-public-signed-out", ROOM, who=None),
+    Case("new-room", "/rooms/new"),
+    Case("new-room-errors", "/rooms/new", action=submit("Save room")),
+    Case("room-settings", f"{ROOM}/edit"),
+    Case("members", f"{ROOM}/members"),
+    Case("edit-message", f"{ROOM}/messages/{{message_id}}/edit"),
+    Case("notifications", "/notifications"),
+    Case("tokens", "/account/tokens"),
+    Case("tokens-created", "/account/tokens", action=create_token),
+]
+
+
+@pytest.fixture
+def room_with_messages(app, server):
+    """The open-to-public room "Open data", with a message from Ada mentioning Bob and his reply."""
+    with app.app_context():
+        ada = make_user(username="ada", display_name="Ada Lovelace")
+        bob = make_user(username="bob", display_name="Bob Okafor", role="public_servant")
+        room = make_room(ada, "Open data", members=[bob], open_to_public=True, tags="Open data, FOI requests")
+        first = messages.post_message(room, ada, "Has anyone published **spending data**, @bob?")
+        messages.post_message(room, bob, "We have: see [our portal](https://example.org).", reply_to_id=first.id)
+        messages.post_message(room, bob, "Ada, what do you think, @ada?")
+        return first.id
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_room_pages_have_no_axe_violations(case: Case, room_with_messages, page: Page, server, console_problems):
+    if case.who:
+        sign_in(page, server.url, case.who)
+    response = page.goto(server.url + case.path.format(message_id=room_with_messages))
+    assert response.status == 200
+    if case.action:
+        case.action(page)
+
+    results = axe.run(page)
+
+    assert results.violations_count == 0, results.generate_report()
+    assert console_problems == []
+
+
+def test_live_room_page_has_no_axe_violations(room_with_messages, page: Page, server, members, console_problems):
+    sign_in(page, server.url, "ada")
+    page.goto(server.url + ROOM)
+    online_now(page, "Ada Lovelace (you)")
+    bob = members(server.url, "bob").connect()
+    assert bob.call("join_room", {"room": "open-data"})["ok"]
+    online_now(page, "Bob Okafor")
+    bob.call("typing", {"room": "open-data"})
+    ack = bob.call("send_message", {"room": "open-data", "body": "A *live* one, @ada", "client_id": "axe-1"})
+    assert ack["ok"]
+    expect(messages_saying(page, "A live one")).to_have_count(1)
+    compose(page).fill("Draft")
+    page.get_by_role("button", name="Send message").click()
+    expect(messages_saying(page, "Draft").and_(page.locator("[data-id]"))).to_have_count(1)
+    compose(page).fill("   ")
+    page.get_by_role("button", name="Send message").click()  # the inline error, as GOV.UK shows it
+    expect(page.locator("#body-error")).to_have_text("Error: Enter a message")
+
+    results = axe.run(page)
+
+    assert results.violations_count == 0, results.generate_report()
+    assert console_problems == []
