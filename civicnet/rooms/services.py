@@ -66,6 +66,11 @@ def _check_details(details: RoomDetails) -> tuple[str, list[str]]:
     return name, tags
 
 
+def _tags(names: list[str]) -> list:
+    """Tag objects in the order the relationship loads them (objects stay loaded after commit)."""
+    return sorted((get_or_create_tag(name) for name in names), key=lambda tag: tag.name)
+
+
 def _unique_slug(name: str) -> str:
     base = tag_slug(name)[:50]
     slug, number = base, 2
@@ -87,7 +92,7 @@ def create_room(actor: User, details: RoomDetails) -> Room:
         open_to_public=details.open_to_public and details.kind == PUBLIC,
         created_by_id=actor.id,
     )
-    room.tags = [get_or_create_tag(tag) for tag in tags]
+    room.tags = _tags(tags)
     db.session.add(room)
     db.session.flush()
     db.session.add(Membership(room_id=room.id, user_id=actor.id))
@@ -107,7 +112,7 @@ def update_room(actor: User, room: Room, details: RoomDetails) -> Room:
     room.name = name
     room.description = details.description.strip()
     room.open_to_public = details.open_to_public and room.kind == PUBLIC
-    room.tags = [get_or_create_tag(tag) for tag in tags]
+    room.tags = _tags(tags)
     db.session.commit()
     return room
 
