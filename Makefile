@@ -76,3 +76,13 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) node_modules static/dist
+
+# Fan-out benchmark: civicnet against bare Node and Flask-SocketIO relays; writes docs/PERFORMANCE.md
+# (about 4 minutes, 127.0.0.1 only). Pass options through BENCH_ARGS, e.g. BENCH_ARGS="--rounds 1".
+.PHONY: bench
+bench: install-dev bench/node_modules/.installed
+	$(BIN)/python bench/fanout.py $(BENCH_ARGS)
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
+	touch $@
