@@ -1,10 +1,11 @@
 """Helpers shared by the browser tests: seeded members, signing in through the form, console watching."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -68,3 +69,15 @@ def console_problems(page: Page) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error} ({page.url})"))
     return problems
+
+
+def submit(button: str, *, clear: str | None = None) -> Callable[[Page], None]:
+    """Empty a field (if asked), press the button and wait for the error summary."""
+
+    def action(page: Page) -> None:
+        if clear:
+            page.get_by_label(clear, exact=True).fill("")
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+
+    return action

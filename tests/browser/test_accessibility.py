@@ -12,24 +12,12 @@ from playwright.sync_api import Page, expect
 
 from civicnet.accounts import tokens
 from civicnet.accounts.services import find_user_by_username
-from tests.browser.conftest import EXISTING_TAG_SLUG, sign_in
+from tests.browser.conftest import EXISTING_TAG_SLUG, sign_in, submit
 
 pytestmark = pytest.mark.browser
 
 TAG = f"/tags/{EXISTING_TAG_SLUG}"
 axe = Axe()
-
-
-def submit(button: str, *, clear: str | None = None) -> Callable[[Page], None]:
-    """Empty a field (if asked), press the button and wait for the error summary."""
-
-    def action(page: Page) -> None:
-        if clear:
-            page.get_by_label(clear, exact=True).fill("")
-        page.get_by_role("button", name=button).click()
-        expect(page.locator(".govuk-error-summary")).to_be_focused()
-
-    return action
 
 
 def request_reset(page: Page) -> None:

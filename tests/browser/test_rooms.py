@@ -15,7 +15,7 @@ from civicnet.extensions import db
 from civicnet.rooms import messages
 from civicnet.rooms.models import Membership
 from civicnet.rooms.services import get_readable_room
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, submit
 from tests.factories import make_room, make_user
 
 pytestmark = pytest.mark.browser
@@ -417,14 +417,6 @@ class Case:
     path: str
     who: str | None = "ada"
     action: Callable[[Page], None] | None = None
-
-
-def submit(button: str) -> Callable[[Page], None]:
-    def action(page: Page) -> None:
-        page.get_by_role("button", name=button).click()
-        expect(page.locator(".govuk-error-summary")).to_be_focused()
-
-    return action
 
 
 def create_token(page: Page) -> None:
