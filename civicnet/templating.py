@@ -42,7 +42,7 @@ def unread_notifications() -> int:
     """The signed-in member's unread notification count, for the header."""
     from flask_login import current_user
 
-    from civicnet.rooms.messages import unread_notification_count
+    from civicnet.rooms.notifications import unread_notification_count
 
     return unread_notification_count(current_user.id) if current_user.is_authenticated else 0
 

@@ -12,12 +12,13 @@ from civicnet import ratelimit, realtime
 from civicnet.accounts.models import User
 from civicnet.accounts.services import is_suspended
 from civicnet.api.tokens import user_for_token
+from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
 from civicnet.extensions import db, socketio
 from civicnet.realtime import authenticated_socket, error_ack, ok
 from civicnet.rooms import messages, services
 from civicnet.rooms.models import Room
-from civicnet.rooms.payloads import author_payload, member_payload, message_payload, room_payload
+from civicnet.rooms.payloads import author_payload, iso, member_payload, message_payload, room_payload
 from civicnet.rooms.permissions import can_post
 from civicnet.rooms.presence import presence
 
@@ -106,7 +107,9 @@ def _left(store, room_id: int) -> None:
 @authenticated_socket
 def on_join_room(user: User, data=None):
     """Follow a room live; answer with who is online and the messages after after_id (or the latest)."""
-    fields = _fields(data, room=str, after_id=(int, None))
+    fields = _fields(data, room=str, after_id=(int, None), since=(str, None))
+    since = messages.parse_since(fields["since"])
+    server_time = utcnow()  # taken before reading, so the next `since` overlaps rather than leaves a gap
     room = _room(user, fields["room"])
     # Subscribe before reading history: a message stored in between then arrives live as well as
     # in the ack (clients drop the duplicate by id), instead of in neither.
@@ -114,6 +117,10 @@ def on_join_room(user: User, data=None):
     if presence().enter(request.sid, user.id, room.id):
         realtime.emit_to_room(room, "member_joined", member_payload(user, room), skip_sid=request.sid)
     page = messages.history(user, room, after_id=fields["after_id"])
+    edited, deleted = [], []
+    if since is not None and fields["after_id"] is not None:
+        # What changed, while the client was away, among the messages it already shows.
+        edited, deleted = messages.changes_since(user, room, fields["after_id"], since)
     online = db.session.scalars(db.select(User).where(User.id.in_(presence().online(room.id))))
     return ok(
         room=room_payload(room),
@@ -121,6 +128,9 @@ def on_join_room(user: User, data=None):
         messages=[message_payload(message) for message in page.messages],
         has_more=page.has_more,
         can_post=can_post(user, room),
+        edited=[message_payload(message) for message in edited],
+        deleted=deleted,
+        server_time=iso(server_time),
     )
 
 

@@ -1,8 +1,9 @@
 """Message rules: posting (idempotent by client_id), editing, deleting, history and read marks."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -11,8 +12,9 @@ from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.rooms import notifications
 from civicnet.rooms.mentions import link_mentions, mentioned_usernames
-from civicnet.rooms.models import MENTION, PUBLIC, REPLY, Membership, Message, MessageRevision, Notification, Room
+from civicnet.rooms.models import PUBLIC, Membership, Message, MessageRevision, Room
 from civicnet.rooms.payloads import message_payload
 from civicnet.rooms.permissions import can_post, can_read
 from civicnet.text import render_markdown
@@ -109,7 +111,7 @@ def post_message(
     try:
         db.session.flush()
         _record_read(actor, room, message.id)
-        notified = _notify(message, room, actor, mentioned, parent)
+        notified = notifications.notify(message, room, actor, mentioned, parent)
         db.session.commit()
     except IntegrityError:
         # This client_id was stored before (a resend), or a moment ago by a racing resend.
@@ -119,40 +121,8 @@ def post_message(
         raise
     realtime.emit_to_room(room, "message_posted", message_payload(message))
     for notification in notified:
-        realtime.emit_to_user(notification.user, "notification", notification_payload(notification))
+        realtime.emit_to_user(notification.user, "notification", notifications.notification_payload(notification))
     return message
-
-
-def _notify(
-    message: Message, room: Room, actor: User, mentioned: list[User], parent: Message | None
-) -> list[Notification]:
-    recipients: dict[int, tuple[User, str]] = {}
-    if parent is not None and parent.author_id != actor.id:
-        recipients[parent.author_id] = (parent.author, REPLY)
-    for user in mentioned:
-        if user.id != actor.id and can_read(user, room):
-            recipients[user.id] = (user, MENTION)
-    notifications = []
-    for user, kind in recipients.values():
-        notification = Notification(user=user, kind=kind, message_id=message.id)
-        db.session.add(notification)
-        notifications.append(notification)
-    return notifications
-
-
-def notification_payload(notification: Notification) -> dict:
-    message = notification.message
-    return {
-        "id": notification.id,
-        "kind": notification.kind,
-        "room": message.room.slug,
-        "room_name": message.room.name,
-        "message_id": message.id,
-        "actor": {"username": message.author.username, "display_name": message.author.display_name},
-        "excerpt": " ".join(message.body.split())[:140],
-        "created_at": message_payload(message)["created_at"],
-        "unread": unread_notification_count(notification.user_id),
-    }
 
 
 def get_own_message(actor: User, message_id) -> Message:
@@ -237,6 +207,36 @@ def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None) ->
     return Page(list(reversed(rows[:size])), len(rows) > size)
 
 
+def parse_since(value) -> datetime | None:
+    """A client's `since`: an ISO 8601 time that civicnet sent it earlier (`server_time`)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Invalid("since", "since must be a time civicnet sent you (server_time), such as 2026-11-25T10:00:00Z")
+    return moment
+
+
+def changes_since(
+    viewer, room: Room, up_to_id: int, since: datetime, limit: int = 500
+) -> tuple[list[Message], list[int]]:
+    """Messages the client already has (id <= up_to_id) that were edited or deleted after `since`."""
+    if not can_read(viewer, room):
+        raise NotFound("There is no room at this address, or you are not a member of it")
+    query = (
+        select(Message)
+        .where(Message.room_id == room.id, Message.id <= up_to_id)
+        .where(or_(Message.edited_at > since, Message.deleted_at > since))
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    changed = list(db.session.scalars(query))
+    return [m for m in changed if not m.is_deleted], [m.id for m in changed if m.is_deleted]
+
+
 def _mark_read(user: User, room: Room, message_id: int) -> None:
     membership = db.session.get(Membership, (room.id, user.id))
     if membership is not None and message_id > membership.last_read_id:
@@ -253,23 +253,3 @@ def mark_read(actor: User, room: Room, message_id) -> int:
     _mark_read(actor, room, min(message_id, latest))
     membership = db.session.get(Membership, (room.id, actor.id))
     return membership.last_read_id if membership else 0
-
-
-def list_notifications(user: User, limit: int = 50) -> list[Notification]:
-    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
-
-
-def unread_notification_count(user_id: int) -> int:
-    query = select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    return db.session.scalar(query) or 0
-
-
-def mark_notifications_read(user: User) -> None:
-    db.session.execute(
-        Notification.__table__.update()
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    db.session.commit()
-    realtime.emit_to_user(user, "notifications_read", {"unread": 0})  # other tabs update their count

@@ -5,12 +5,15 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from civicnet.db_types import utcnow
 from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db
 from civicnet.forms import apply_service_error
 from civicnet.rooms import bp, messages, services
+from civicnet.rooms import notifications as notices
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.models import Message
+from civicnet.rooms.payloads import iso
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
 
 
@@ -48,6 +51,7 @@ def new():
 
 
 def render_room(room, form: MessageForm | None = None, status: int = 200):
+    rendered_at = iso(utcnow())  # before reading: the live client's first `since`
     before = request.args.get("before", type=int)
     page = messages.history(current_user, room, before_id=before)
     if current_user.is_authenticated and page.messages and before is None:
@@ -66,6 +70,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         can_manage=can_manage(current_user, room),
         is_member=is_member(current_user, room),
         older_than=page.messages[0].id if page.has_more and page.messages else None,
+        rendered_at=rendered_at,
     ), status
 
 
@@ -207,7 +212,7 @@ def delete_message(slug: str, message_id: int):
 @bp.route("/notifications")
 @login_required
 def notifications():
-    items = messages.list_notifications(current_user)
+    items = notices.list_notifications(current_user)
     unread = {item.id for item in items if item.read_at is None}
-    messages.mark_notifications_read(current_user)
+    notices.mark_notifications_read(current_user)
     return render_template("rooms/notifications.html", items=items, unread=unread)

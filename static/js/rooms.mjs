@@ -119,16 +119,19 @@ function start(root) {
 
   socket.on("message_posted", (message) => receiveAll([message]));
 
-  socket.on("message_edited", (message) => {
+  function applyEdit(message) {
     const item = message.room === slug && document.getElementById(`message-${message.id}`);
     if (item) view.applyEdit(item, message);
-  });
+  }
 
-  socket.on("message_deleted", ({ id, room }) => {
+  function applyDelete({ id, room }) {
     if (room !== slug) return;
     document.getElementById(`message-${id}`)?.remove();
     updateEmptyState();
-  });
+  }
+
+  socket.on("message_edited", applyEdit);
+  socket.on("message_deleted", applyDelete);
 
   document.addEventListener("visibilitychange", markRead);
 
@@ -179,16 +182,25 @@ function start(root) {
 
   // --- Joining, and catching up after every reconnect ------------------------------------
 
+  // The server's clock at our last join: edits and deletions after it are replayed on the next one.
+  let syncedAt = root.dataset.renderedAt || null;
+
   async function join() {
     let afterId = lastId || null;
     for (let page = 0; page < CATCH_UP_PAGES; page += 1) {
       let ack;
+      const since = page === 0 && afterId ? syncedAt : null;
       try {
-        ack = await socket.emitWithAck("join_room", { room: slug, after_id: afterId });
+        ack = await socket.emitWithAck("join_room", { room: slug, after_id: afterId, since });
       } catch {
         return; // disconnected before the answer came: the next "connect" joins again
       }
       if (!ack?.ok) return;
+      if (page === 0) {
+        syncedAt = ack.server_time;
+        ack.edited.forEach(applyEdit);
+        ack.deleted.forEach((id) => applyDelete({ id, room: slug }));
+      }
       canPost = ack.can_post && Boolean(form);
       present.clear();
       ack.members_online.forEach((person) => present.set(person.username, person));

@@ -210,6 +210,30 @@ def test_reconnecting_page_gets_each_missed_message_exactly_once(chat, people):
     assert people.problems == []
 
 
+def test_edits_and_deletions_made_while_offline_appear_after_reconnecting(chat, people, app):
+    ada = people.open("ada")
+    bob = people.open("bob")
+    send(ada, "Keep me but fix me")
+    send(ada, "Delete me later")
+    expect(messages_saying(bob, "Delete me later")).to_have_count(1)
+
+    bob.context.set_offline(True)
+    expect(bob.locator("#online")).to_have_text("Reconnecting…")
+    with app.app_context():
+        author = find_user_by_username("ada")
+        room = get_readable_room(author, "open-data")
+        page = messages.history(author, room)
+        by_body = {message.body: message.id for message in page.messages}
+        messages.edit_message(author, by_body["Keep me but fix me"], "Kept and fixed")
+        messages.delete_message(author, by_body["Delete me later"])
+    expect(messages_saying(bob, "Kept and fixed")).to_have_count(0)
+
+    bob.context.set_offline(False)
+    expect(messages_saying(bob, "Kept and fixed")).to_have_count(1)
+    expect(messages_saying(bob, "Delete me later")).to_have_count(0)
+    assert people.problems == []
+
+
 def test_message_written_offline_is_delivered_once_after_reconnecting(chat, people, app):
     ada = people.open("ada")
     bob = people.open("bob")

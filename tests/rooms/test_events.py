@@ -276,3 +276,30 @@ def test_reading_notifications_clears_the_count_in_other_tabs(chat, members):
     assert bob.wait_for("notification")["unread"] == 1
     bob.session.get(chat.url + "/notifications")
     assert bob.wait_for("notifications_read") == {"unread": 0}
+
+
+def test_reconnecting_with_since_gets_edits_and_deletions_made_while_away(chat, members):
+    ada, _ = joined(members, chat, "ada")
+    bob, first_join = joined(members, chat, "bob")
+    ids = [
+        ada.call("send_message", {"room": "open-data", "body": f"v1 {n}", "client_id": f"s{n}"})["message"]["id"]
+        for n in range(3)
+    ]
+    bob.wait_for("message_posted", lambda m: m["id"] == ids[-1])
+    bob.disconnect()
+    edited = ada.call("edit_message", {"id": ids[0], "body": "v2 0"})["message"]
+    ada.call("delete_message", {"id": ids[1]})
+    newer = ada.call("send_message", {"room": "open-data", "body": "new", "client_id": "s9"})["message"]
+
+    _, ack = joined(members, chat, "bob", after_id=ids[-1], since=first_join["server_time"])
+    assert [m["id"] for m in ack["messages"]] == [newer["id"]]
+    assert ack["edited"] == [edited] and ack["deleted"] == [ids[1]]
+    _, later = joined(members, chat, "bob", after_id=newer["id"], since=ack["server_time"])
+    assert later["edited"] == [] and later["deleted"] == []
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2026-11-25T10:00:00", 7])
+def test_a_bad_since_gets_an_error_ack(chat, members, since):
+    bob = members(chat.url, "bob").connect()
+    ack = bob.call("join_room", {"room": "open-data", "after_id": 1, "since": since})
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid"

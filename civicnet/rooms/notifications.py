@@ -1,0 +1,65 @@
+"""Notifications: members are told when someone mentions them or replies to them."""
+
+from sqlalchemy import func, select
+
+from civicnet import realtime
+from civicnet.accounts.models import User
+from civicnet.db_types import utcnow
+from civicnet.extensions import db
+from civicnet.rooms.models import MENTION, REPLY, Message, Notification, Room
+from civicnet.rooms.payloads import message_payload
+from civicnet.rooms.permissions import can_read
+
+
+def notify(
+    message: Message, room: Room, actor: User, mentioned: list[User], parent: Message | None
+) -> list[Notification]:
+    """Create the notifications a new message causes (committed with it, announced after)."""
+    recipients: dict[int, tuple[User, str]] = {}
+    if parent is not None and parent.author_id != actor.id:
+        recipients[parent.author_id] = (parent.author, REPLY)
+    for user in mentioned:
+        if user.id != actor.id and can_read(user, room):
+            recipients[user.id] = (user, MENTION)
+    notifications = []
+    for user, kind in recipients.values():
+        notification = Notification(user=user, kind=kind, message_id=message.id)
+        db.session.add(notification)
+        notifications.append(notification)
+    return notifications
+
+
+def notification_payload(notification: Notification) -> dict:
+    """The `notification` event's payload."""
+    message = notification.message
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "room": message.room.slug,
+        "room_name": message.room.name,
+        "message_id": message.id,
+        "actor": {"username": message.author.username, "display_name": message.author.display_name},
+        "excerpt": " ".join(message.body.split())[:140],
+        "created_at": message_payload(message)["created_at"],
+        "unread": unread_notification_count(notification.user_id),
+    }
+
+
+def list_notifications(user: User, limit: int = 50) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def unread_notification_count(user_id: int) -> int:
+    query = select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    return db.session.scalar(query) or 0
+
+
+def mark_notifications_read(user: User) -> None:
+    db.session.execute(
+        Notification.__table__.update()
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    realtime.emit_to_user(user, "notifications_read", {"unread": 0})  # other tabs update their count
