@@ -116,6 +116,12 @@ def read_up_to(app, username: str, timeout: float = 5) -> int:
             time.sleep(0.05)
 
 
+def go_offline(page: Page) -> None:
+    """Cut the page's network and wait until it knows it is reconnecting."""
+    page.context.set_offline(True)
+    expect(page.locator("#online")).to_have_text("Reconnecting…")
+
+
 def online_now(page: Page, *names: str) -> None:
     """Wait until the page has joined the room live and shows these people online."""
     for name in names:
@@ -193,8 +199,7 @@ def test_reconnecting_page_gets_each_missed_message_exactly_once(chat, people):
     send(ada, "Before the tunnel")
     expect(messages_saying(bob, "Before the tunnel")).to_have_count(1)
 
-    bob.context.set_offline(True)
-    expect(bob.locator("#online")).to_have_text("Reconnecting…")
+    go_offline(bob)
     expect(ada.locator("#online")).not_to_contain_text("Bob Okafor")  # the server saw him go
     for n in range(1, 4):
         send(ada, f"Missed number {n}")
@@ -217,8 +222,7 @@ def test_edits_and_deletions_made_while_offline_appear_after_reconnecting(chat, 
     send(ada, "Delete me later")
     expect(messages_saying(bob, "Delete me later")).to_have_count(1)
 
-    bob.context.set_offline(True)
-    expect(bob.locator("#online")).to_have_text("Reconnecting…")
+    go_offline(bob)
     with app.app_context():
         author = find_user_by_username("ada")
         room = get_readable_room(author, "open-data")
@@ -239,8 +243,7 @@ def test_message_written_offline_is_delivered_once_after_reconnecting(chat, peop
     bob = people.open("bob")
     online_now(ada, "Bob Okafor")
 
-    bob.context.set_offline(True)
-    expect(bob.locator("#online")).to_have_text("Reconnecting…")
+    go_offline(bob)
     send_box = compose(bob)
     send_box.fill("Written in the tunnel")
     send_box.press("Control+Enter")
