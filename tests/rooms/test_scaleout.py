@@ -72,3 +72,11 @@ def test_suspension_disconnects_the_member_in_every_process_and_refuses_them(mak
 def test_server_refuses_to_start_when_redis_is_configured_but_unreachable(start_server):
     with pytest.raises(RuntimeError, match="Redis cannot be reached"):
         start_server(REDIS_URL="redis://127.0.0.1:1/0")
+
+
+def test_app_refuses_to_start_when_the_redis_library_is_missing(make_app, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if the package were not installed
+    with pytest.raises(RuntimeError, match="'redis' package is not installed"):
+        make_app(REDIS_URL="redis://127.0.0.1:6379/15")
