@@ -31,6 +31,11 @@ class Page:
     has_more: bool
 
 
+def is_whole_number(value) -> bool:
+    """An int from a client, but not a bool (JSON true would otherwise pass as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _clean_body(body) -> str:
     if not isinstance(body, str) or not body.strip():
         raise Invalid("body", "Enter a message")
@@ -98,7 +103,7 @@ def post_message(
     body = _clean_body(body)
     parent = None
     if reply_to_id is not None:
-        parent = db.session.get(Message, reply_to_id) if isinstance(reply_to_id, int) else None
+        parent = db.session.get(Message, reply_to_id) if is_whole_number(reply_to_id) else None
         if parent is None or parent.room_id != room.id or parent.is_deleted:
             raise Invalid("reply_to", "The message you are replying to is not in this room")
 
@@ -126,11 +131,7 @@ def post_message(
 
 
 def get_own_message(actor: User, message_id) -> Message:
-    message = (
-        db.session.get(Message, message_id)
-        if isinstance(message_id, int) and not isinstance(message_id, bool)
-        else None
-    )
+    message = db.session.get(Message, message_id) if is_whole_number(message_id) else None
     if message is None or not can_read(actor, message.room):
         raise NotFound("That message does not exist")
     if message.author_id != actor.id:
@@ -174,7 +175,7 @@ def revisions(message: Message) -> list[MessageRevision]:
 def _page_size(limit) -> int:
     if limit is None:
         return DEFAULT_PAGE
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE:
+    if not is_whole_number(limit) or not 1 <= limit <= MAX_PAGE:
         raise Invalid("limit", f"limit must be a whole number from 1 to {MAX_PAGE}")
     return limit
 
@@ -182,7 +183,7 @@ def _page_size(limit) -> int:
 def _message_id(value, field: str) -> int | None:
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not is_whole_number(value) or value < 0:
         raise Invalid(field, f"{field} must be a message id (a whole number)")
     return value
 

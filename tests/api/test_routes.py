@@ -71,6 +71,13 @@ def test_messages_read_and_post_with_idempotency(client, api):
         ("post", "/api/v1/rooms/open-data/messages", {"body": "", "client_id": "x"}, 400, "invalid"),
         ("post", "/api/v1/rooms/open-data/messages", ["not", "an", "object"], 400, "invalid"),
         ("post", "/api/v1/rooms/open-data/messages", {"body": "x" * 4001, "client_id": "x"}, 400, "invalid"),
+        (
+            "post",
+            "/api/v1/rooms/open-data/messages",
+            {"body": "hi", "client_id": "x", "reply_to": True},
+            400,
+            "invalid",
+        ),
         ("get", "/api/v1/nothing-here", None, 404, "not_found"),
     ],
 )
