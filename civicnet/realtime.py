@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import request
 
-from civicnet.extensions import socketio
+from civicnet.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,6 @@ def authenticated_socket(handler):
             return error_ack(error.code, error.message)
         except Exception:
             log.exception("Socket.IO handler %s failed", handler.__name__)
-            from civicnet.extensions import db
-
             db.session.rollback()
             return error_ack("server_error", "Something went wrong on our side. Try again")
 

@@ -10,7 +10,6 @@ from flask_socketio import ConnectionRefusedError
 
 from civicnet import ratelimit, realtime
 from civicnet.accounts.models import User
-from civicnet.accounts.services import is_suspended
 from civicnet.api.tokens import user_for_token
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
@@ -38,7 +37,7 @@ def _fields(data, **spec) -> dict:
         value = data.get(name)
         if value is None and optional:
             values[name] = None
-        elif not isinstance(value, types) or isinstance(value, bool):
+        elif not isinstance(value, types) or isinstance(value, bool):  # bool is an int subclass
             raise Invalid(name, f"{name} is missing or has the wrong type")
         else:
             values[name] = value
@@ -77,7 +76,8 @@ def connect(auth=None):
     user = current_user._get_current_object() if current_user.is_authenticated else None
     if user is None and isinstance(auth, dict):
         user = user_for_token(auth.get("token"))
-    if user is None or is_suspended(user):
+    # Both ways in already refuse suspended members (the session loader and user_for_token).
+    if user is None:
         raise ConnectionRefusedError({"code": "unauthorized", "message": "Sign in or send a valid token"})
     socketio.server.save_session(request.sid, {"session_id": user.get_id()}, namespace="/")
     socketio.server.enter_room(request.sid, realtime.user_channel(user), namespace="/")
