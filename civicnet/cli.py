@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
+from civicnet.api import tokens as api_tokens
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
 
@@ -92,10 +93,8 @@ tokens_cli = AppGroup("tokens", help="Manage personal access tokens.")
 @click.option("--name", default="Created by an operator", show_default=True)
 def create_token(username: str, name: str) -> None:
     """Create a personal access token for a member and print it once."""
-    from civicnet.api.tokens import create_token as make_token
-
     try:
-        _, plain = make_token(_user_or_fail(username), name)
+        _, plain = api_tokens.create_token(_user_or_fail(username), name)
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     click.echo(plain)

@@ -44,6 +44,7 @@ def authenticated_socket(handler):
     """Run a handler for a signed-in, unsuspended member, and turn every failure into an error ack.
 
     The member is loaded afresh for each event, so a suspension or password change applies at once."""
+    # Imported here: accounts.services imports this module, so a top-level import would be a cycle.
     from civicnet.accounts.loader import load_user
     from civicnet.errors import ServiceError
 

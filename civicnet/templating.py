@@ -3,10 +3,12 @@
 from datetime import datetime
 
 from flask import Flask, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from civicnet.accounts.models import ROLE_LABELS
 from civicnet.accounts.permissions import is_moderator
+from civicnet.rooms.notifications import unread_notification_count
 
 
 def error_list(*forms: FlaskForm) -> list[dict]:
@@ -40,10 +42,6 @@ def pagination_params(page, endpoint: str, args) -> dict:
 
 def unread_notifications() -> int:
     """The signed-in member's unread notification count, for the header."""
-    from flask_login import current_user
-
-    from civicnet.rooms.notifications import unread_notification_count
-
     return unread_notification_count(current_user.id) if current_user.is_authenticated else 0
 
 

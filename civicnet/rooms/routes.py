@@ -5,6 +5,7 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from civicnet.accounts.services import get_user_or_404
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db
@@ -169,8 +170,6 @@ def members(slug: str):
 @bp.route("/rooms/<slug>/members/<username>/remove", methods=["POST"])
 @login_required
 def remove_member(slug: str, username: str):
-    from civicnet.accounts.services import get_user_or_404
-
     room = services.get_readable_room(current_user, slug)
     user = get_user_or_404(username)
     services.remove_member(current_user, room, user)
