@@ -1,7 +1,5 @@
 """Who may read, post in and manage a room."""
 
-from sqlalchemy import select
-
 from civicnet.accounts.permissions import is_moderator, is_signed_in
 from civicnet.extensions import db
 from civicnet.rooms.models import Membership, Room
@@ -10,12 +8,8 @@ from civicnet.rooms.models import Membership, Room
 def is_member(user, room: Room) -> bool:
     if not is_signed_in(user):
         return False
-    return (
-        db.session.scalar(
-            select(Membership.user_id).where(Membership.room_id == room.id, Membership.user_id == user.id)
-        )
-        is not None
-    )
+    # By primary key, so a second check in the same request comes from the identity map, not the database.
+    return db.session.get(Membership, (room.id, user.id)) is not None
 
 
 def can_read(user, room: Room) -> bool:
