@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from civicnet.accounts.models import ROLES, User
 from civicnet.accounts.permissions import is_moderator, is_signed_in
-from civicnet.accounts.services import is_suspended
+from civicnet.accounts.services import find_user_by_username, is_suspended
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
@@ -55,7 +55,7 @@ def visible_people_filter(viewer) -> list:
 
 def get_visible_profile(viewer, username: str) -> User:
     """The member behind /people/<username>; a profile the viewer may not see does not exist for them."""
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    user = find_user_by_username(username)
     if user is None or not can_view_profile(viewer, user):
         raise NotFound("No member has that username")
     return user
@@ -68,7 +68,8 @@ def user_tags(user: User, kind: str) -> list[Tag]:
     return [row.tag for row in rows]
 
 
-def _check_tag_names(field: str, text: str) -> list[str]:
+def check_tag_names(field: str, text: str) -> list[str]:
+    """Split a tag field into names, or raise Invalid on `field` saying which tag is wrong."""
     names = split_tag_list(text)
     if len(names) > MAX_TAGS_PER_LIST:
         raise Invalid(field, f"Choose up to {MAX_TAGS_PER_LIST} skill tags")
@@ -113,8 +114,8 @@ def update_profile(actor: User, user: User, changes: ProfileChanges) -> User:
         raise Invalid("region", "Choose a region from the list")
     if changes.visibility not in VISIBILITIES:
         raise Invalid("visibility", "Choose who can see your profile")
-    help_names = _check_tag_names("help_tags", changes.help_tags)
-    learn_names = _check_tag_names("learn_tags", changes.learn_tags)
+    help_names = check_tag_names("help_tags", changes.help_tags)
+    learn_names = check_tag_names("learn_tags", changes.learn_tags)
 
     profile = user.profile
     user.display_name = display_name

@@ -12,8 +12,8 @@ from civicnet.accounts.services import find_user_by_username, is_suspended
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.profiles.services import get_or_create_tag
-from civicnet.profiles.tags import MAX_TAGS_PER_LIST, split_tag_list, tag_slug
+from civicnet.profiles.services import check_tag_names, get_or_create_tag
+from civicnet.profiles.tags import tag_slug
 from civicnet.rooms.models import PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
 from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
 
@@ -58,12 +58,7 @@ def _check_details(details: RoomDetails) -> tuple[str, list[str]]:
         raise Invalid("description", f"Description must be {MAX_DESCRIPTION} characters or fewer")
     if details.kind not in ROOM_KINDS:
         raise Invalid("kind", "Choose whether the room is public or private")
-    tags = split_tag_list(details.tags)
-    if len(tags) > MAX_TAGS_PER_LIST:
-        raise Invalid("tags", f"Choose up to {MAX_TAGS_PER_LIST} skill tags")
-    if any(not tag_slug(tag) or len(tag) > 50 for tag in tags):
-        raise Invalid("tags", "Each skill tag must have letters or numbers and be 50 characters or fewer")
-    return name, tags
+    return name, check_tag_names("tags", details.tags)
 
 
 def _tags(names: list[str]) -> list:
