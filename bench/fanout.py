@@ -58,6 +58,13 @@ SERVERS = [
         civicnet=True,
         websocket="simple-websocket",
     ),
+    # An experiment: civicnet with posting stubbed out, to show what persistence costs at the ceiling.
+    Server(
+        "civicnet-no-persistence",
+        "civicnet without persisting or rendering (experiment)",
+        [PYTHON, str(BENCH / "civicnet_server.py"), "--no-persistence"],
+        civicnet=True,
+    ),
 ]
 
 

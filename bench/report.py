@@ -311,6 +311,32 @@ def _persistence(results: dict, rates: list[str]) -> list[str]:
     return lines
 
 
+def _upper_bound(results: dict, top: str) -> list[str]:
+    """What civicnet's socket path reaches when posting stores and renders nothing (the experiment run)."""
+    servers = results["servers"]
+    bare, node = servers.get("civicnet-no-persistence"), servers.get("node")
+    if not (bare and "flask" in servers and "civicnet" in servers and node):
+        return []
+    ceiling = _ratio(_phase(bare, "max")["deliveries_per_s"], _phase(servers["flask"], "max")["deliveries_per_s"])
+    per_cpu = _ratio(_per_cpu_second(_phase(bare, "max")), _per_cpu_second(_phase(servers["flask"], "max")))
+    cpu = _ratio(_phase(bare, top)["server_cpu_us_per_delivery"], _phase(node, top)["server_cpu_us_per_delivery"])
+    return [
+        "## Upper bound: civicnet with persisting and rendering taken away",
+        "",
+        "`bench/civicnet_server.py --no-persistence` runs civicnet with `post_message` replaced by a stand-in "
+        "that stores nothing and renders nothing (the body is only escaped) but still broadcasts the message; "
+        "everything else on the socket path is civicnet's own (authentication per event, payload checks, rate "
+        "limit, room lookup, payloads, ack). No way of persisting, batched or moved elsewhere, can make civicnet "
+        "faster than this run.",
+        "",
+        f"- Its ceiling is {_n(ceiling, 2)}x the bare relay's"
+        f"{_round_ratios(results, 'civicnet-no-persistence', 'flask', 'max', lambda p: p['deliveries_per_s'])}, and "
+        f"{_n(per_cpu, 2)}x per second of server CPU, against the goal of 0.7x for civicnet with persistence.",
+        f"- Its CPU per delivery at {top} is {_n(cpu, 2)}x the Node relay's, against the goal of {CPU_GOAL}x.",
+        "",
+    ]
+
+
 def _next_steps(results: dict, rates: list[str]) -> list[str]:
     persist = results["persist"]["sync"]
     parts = persist["parts_ms_per_message"]
@@ -448,6 +474,7 @@ def write_report(results: dict, output: Path) -> None:
         "## Cost of persisting a message",
         "",
         *_persistence(results, rates),
+        *_upper_bound(results, top),
         "## What would be next",
         "",
     ]
