@@ -108,6 +108,7 @@ def civicnet_env(database: Path, work: Path, port: int | None = None) -> dict[st
         "CIVICNET_FAST_PASSWORD_HASHING": "1",
         "SEARCH_INDEX_DIR": str(work / "search-index"),
         "SOCKET_SEND_MESSAGE_LIMIT": SEND_LIMIT,
+        "NEW_MEMBER_SEND_LIMIT": SEND_LIMIT,
         "SOCKETIO_ASYNC_MODE": "gevent",
         # Empty rather than absent, so a developer's .env cannot switch these on for the bench.
         "REDIS_URL": "",

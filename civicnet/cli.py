@@ -50,7 +50,10 @@ def create_user(username: str, email: str, password: str, display_name: str | No
 @click.argument("role", type=click.Choice(ROLES))
 def set_role(username: str, role: str) -> None:
     """Give a member a role."""
-    user = accounts.set_role(None, _user_or_fail(username), role)
+    try:
+        user = accounts.set_role(None, _user_or_fail(username), role)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
     click.echo(f"{user.username} is now {user.role_label}")
 
 

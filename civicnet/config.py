@@ -73,6 +73,16 @@ class Config:
     SOCKET_SEND_MESSAGE_LIMIT = os.environ.get("SOCKET_SEND_MESSAGE_LIMIT", "10 per 10 seconds")
     SOCKET_TYPING_LIMIT = os.environ.get("SOCKET_TYPING_LIMIT", "10 per 10 seconds")
 
+    # Moderation: a message this many members report is hidden pending review.
+    MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "3"))
+    # New members (younger than NEW_MEMBER_HOURS, or with fewer than NEW_MEMBER_MESSAGES messages) post
+    # at most NEW_MEMBER_MAX_LINKS links per message and at most NEW_MEMBER_SEND_LIMIT, everywhere.
+    NEW_MEMBER_HOURS = int(os.environ.get("NEW_MEMBER_HOURS", "24"))
+    NEW_MEMBER_MESSAGES = int(os.environ.get("NEW_MEMBER_MESSAGES", "5"))
+    NEW_MEMBER_MAX_LINKS = int(os.environ.get("NEW_MEMBER_MAX_LINKS", "1"))
+    NEW_MEMBER_SEND_LIMIT = os.environ.get("NEW_MEMBER_SEND_LIMIT", "3 per 10 seconds")
+    DECISION_LINK_MAX_AGE = 60 * 60 * 24 * 30  # emailed statement-of-reasons links, beyond the 14-day appeal window
+
     VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60
 
@@ -94,3 +104,6 @@ class TestConfig(Config):
     EMAIL_LIMIT_PER_IP = "1000 per minute"
     SOCKETIO_ASYNC_MODE = "threading"
     SERVER_NAME = None
+    # Test members are seconds old: nobody counts as new unless a test says so.
+    NEW_MEMBER_HOURS = 0
+    NEW_MEMBER_MESSAGES = 0

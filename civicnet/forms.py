@@ -109,7 +109,8 @@ def submit(label: str) -> SubmitField:
 
 def apply_service_error(form: FlaskForm, error) -> None:
     """Show a service's Invalid on the field it names, or on the form as a whole."""
-    field = getattr(form, error.field, None) if error.field else None
+    name = getattr(error, "field", None)
+    field = getattr(form, name, None) if name else None
     if field is not None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:

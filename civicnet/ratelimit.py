@@ -5,6 +5,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from civicnet.errors import Invalid
+
 
 def _limiter() -> MovingWindowRateLimiter:
     limiter = current_app.extensions.get("civicnet.ratelimit")
@@ -20,3 +22,18 @@ def allow(action: str, who: str, limit: str) -> bool:
     A moving window lets a burst through up to the limit, then refuses until old hits age out."""
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
     return _limiter().hit(parse(limit), "civicnet", prefix, action, who)
+
+
+class RateLimited(Invalid):
+    code = "rate_limited"
+
+    def __init__(self, action: str, limit: str):
+        super().__init__(
+            None, f"You are doing that too often ({action.replace('_', ' ')}: at most {limit}). Wait a moment"
+        )
+
+
+def check(action: str, who: str, limit: str) -> None:
+    """Count one `action`; raise RateLimited once the limit is used up."""
+    if not allow(action, who, limit):
+        raise RateLimited(action, limit)

@@ -18,6 +18,13 @@ def user_channel(user) -> str:
     return f"user:{user.id}"
 
 
+MODERATORS = "moderators"  # every moderator's and admin's connections, for the live queue count
+
+
+def emit_to_moderators(event: str, payload: dict) -> None:
+    socketio.emit(event, payload, to=MODERATORS)
+
+
 def emit_to_room(room, event: str, payload: dict, skip_sid: str | None = None) -> None:
     """Send a fact to everyone following a room (called after the commit)."""
     socketio.emit(event, payload, to=room_channel(room), skip_sid=skip_sid)

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 
 from civicnet.accounts.models import ROLE_LABELS
 from civicnet.accounts.permissions import is_moderator
+from civicnet.moderation.rules import ACTION_LABELS, REASON_LABELS, REASONS
 from civicnet.rooms.notifications import unread_notification_count
 
 
@@ -45,6 +46,13 @@ def unread_notifications() -> int:
     return unread_notification_count(current_user.id) if current_user.is_authenticated else 0
 
 
+def pending_moderation() -> int:
+    """Items and appeals waiting in the moderation queue, for a moderator's header."""
+    from civicnet.moderation.queue import pending_count  # queue imports rooms, which imports this module's users
+
+    return pending_count() if is_moderator(current_user) else 0
+
+
 def format_date(value: datetime | None, style: str = "date") -> str:
     if value is None:
         return ""
@@ -62,6 +70,11 @@ def register(app: Flask) -> None:
     app.add_template_global(pagination_params)
     app.add_template_global(unread_notifications)
     app.add_template_global(ROLE_LABELS, "role_labels")
+    app.add_template_global(ACTION_LABELS, "action_labels")
+    app.add_template_global(REASONS, "reasons")
+    app.add_template_global(REASON_LABELS, "reason_labels")
+    app.add_template_global(pending_moderation)
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(lambda counter: sum(counter.values()), "sum_counter")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -19,6 +19,7 @@ from civicnet.accounts.throttle import email_limit, sign_in_limits
 from civicnet.api import tokens as api_tokens
 from civicnet.errors import Invalid
 from civicnet.forms import apply_service_error
+from civicnet.moderation import statements
 from civicnet.urls import safe_next_url
 
 
@@ -78,18 +79,19 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = SignInForm()
-    suspended = None
+    suspended = statement = None
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.identifier.data, form.password.data)
         except services.Suspended as error:
             suspended = error.message
+            statement = statements.suspension_link(error.user) if error.user else None
         except Invalid as error:
             apply_service_error(form, error)
         else:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
-    return render_template("accounts/sign_in.html", form=form, suspended=suspended)
+    return render_template("accounts/sign_in.html", form=form, suspended=suspended, statement=statement)
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from civicnet import realtime
 from civicnet.accounts import passwords, tokens
-from civicnet.accounts.models import ROLE_LABELS, ROLES, User
+from civicnet.accounts.models import ADMIN, ROLE_LABELS, ROLES, User
 from civicnet.db_types import utcnow
 from civicnet.emails import send_email
-from civicnet.errors import Forbidden, Invalid, NotFound
+from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.moderation import audit
 from civicnet.profiles.models import Profile
 from civicnet.urls import external_url
 
@@ -28,6 +29,10 @@ class Suspended(Forbidden):
     """The account is suspended; the message says why and until when."""
 
     code = "suspended"
+
+    def __init__(self, message: str, user: User | None = None):
+        super().__init__(message)
+        self.user = user  # set only once the password was right, so it may be shown the statement of reasons
 
 
 def normalise_email(email: str) -> str:
@@ -138,7 +143,7 @@ def authenticate(identifier: str, password: str) -> User:
     if not passwords.verify_password(user.password_hash if user else None, password):
         raise Invalid("identifier", "Enter a correct email address or username and password")
     if is_suspended(user):
-        raise Suspended(suspension_message(user))
+        raise Suspended(suspension_message(user), user)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
@@ -232,32 +237,44 @@ def confirm_email_change(token: str) -> User:
     return user
 
 
-def set_role(actor: User | None, user: User, role: str) -> User:
+def set_role(actor: User | None, user: User, role: str, note: str = "") -> User:
     """Give a member a role. Only admins (or an operator at the command line, actor None) may."""
-    if actor is not None and actor.role != "admin":
+    if actor is not None and actor.role != ADMIN:
         raise Forbidden("Only admins can change roles")
+    if actor is not None and actor.id == user.id:
+        raise Forbidden("You cannot change your own role: ask another admin")
     if role not in ROLES:
         raise Invalid("role", f"Choose a role: {', '.join(ROLES)}")
+    if role == user.role:
+        raise Conflict(f"{user.username} is already a {ROLE_LABELS[role].lower()}")
+    audit.record(actor, "set_role", subject=user, reason=role, note=f"{user.role} to {role}. {note}".strip())
     user.role = role
     db.session.commit()
     return user
 
 
-def suspend_user(actor: User | None, user: User, reason: str, until: datetime | None = None) -> User:
-    """Suspend a member until a time, or until lifted; their sessions end at once."""
-    if not reason.strip():
-        raise Invalid("reason", "Enter a reason for the suspension")
+def apply_suspension(user: User, reason: str, until: datetime | None) -> None:
+    """Mark the account suspended, in the caller's transaction; call realtime.disconnect_user after the commit."""
     user.suspended_at = utcnow()
     user.suspended_until = until
     user.suspension_reason = reason.strip()[:500]
+
+
+def suspend_user(actor: User | None, user: User, reason: str, until: datetime | None = None) -> User:
+    """Suspend a member until a time, or until lifted; their sessions end at once (operators' command)."""
+    if not reason.strip():
+        raise Invalid("reason", "Enter a reason for the suspension")
+    apply_suspension(user, reason, until)
+    audit.record(actor, "suspend", subject=user, note=reason.strip())
     db.session.commit()
     realtime.disconnect_user(user.id)
     return user
 
 
 def lift_suspension(actor: User | None, user: User) -> User:
-    """End a suspension."""
+    """End a suspension (operators' command)."""
     user.suspended_at = user.suspended_until = user.suspension_reason = None
+    audit.record(actor, "lift_suspension", subject=user)
     db.session.commit()
     return user
 

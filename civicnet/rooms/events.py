@@ -10,6 +10,7 @@ from flask_socketio import ConnectionRefusedError
 
 from civicnet import ratelimit, realtime
 from civicnet.accounts.models import User
+from civicnet.accounts.permissions import is_moderator
 from civicnet.api.tokens import user_for_token
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
@@ -52,18 +53,7 @@ class PayloadTooLarge(Invalid):
 
 
 def _limit(user: User, action: str) -> None:
-    limit = current_app.config[f"SOCKET_{action.upper()}_LIMIT"]
-    if not ratelimit.allow(action, str(user.id), limit):
-        raise RateLimited(action, limit)
-
-
-class RateLimited(Invalid):
-    code = "rate_limited"
-
-    def __init__(self, action: str, limit: str):
-        super().__init__(
-            None, f"You are doing that too often ({action.replace('_', ' ')}: at most {limit}). Wait a moment"
-        )
+    ratelimit.check(action, str(user.id), current_app.config[f"SOCKET_{action.upper()}_LIMIT"])
 
 
 def _room(user: User, slug) -> Room:
@@ -81,6 +71,8 @@ def connect(auth=None):
         raise ConnectionRefusedError({"code": "unauthorized", "message": "Sign in or send a valid token"})
     socketio.server.save_session(request.sid, {"session_id": user.get_id()}, namespace="/")
     socketio.server.enter_room(request.sid, realtime.user_channel(user), namespace="/")
+    if is_moderator(user):
+        socketio.server.enter_room(request.sid, realtime.MODERATORS, namespace="/")
     presence().connect(request.sid, user.id)
     db.session.remove()
 

@@ -9,12 +9,14 @@ from sqlalchemy.orm import joinedload
 
 from civicnet import realtime
 from civicnet.accounts.models import User
+from civicnet.accounts.permissions import is_signed_in
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.rooms import notifications
+from civicnet.moderation import filters, queue, reports, restrictions
+from civicnet.rooms import moderation_events, notifications
 from civicnet.rooms.mentions import link_mentions, mentioned_usernames
-from civicnet.rooms.models import PUBLIC, Membership, Message, MessageRevision, Room
+from civicnet.rooms.models import HELD, PUBLIC, Membership, Message, MessageRevision, Room
 from civicnet.rooms.payloads import message_payload
 from civicnet.rooms.permissions import can_post, can_read
 from civicnet.text import render_markdown
@@ -50,6 +52,16 @@ def _render(body: str) -> tuple[str, list[User]]:
     names = mentioned_usernames(body)
     users = list(db.session.scalars(select(User).where(User.username.in_(names)))) if names else []
     return render_markdown(link_mentions(body, {user.username for user in users})), users
+
+
+def _screen(body: str):
+    """Apply the word filter: refuse a blocked phrase; return the match for hold or flag."""
+    matched = filters.check_text(body)
+    if matched is not None and matched.action == "block":
+        raise Invalid(
+            "body", f"Your message contains “{matched.phrase}”, which is not allowed here. Change it and send again"
+        )
+    return matched
 
 
 def find_by_client_id(author: User, client_id: str) -> Message | None:
@@ -101,22 +113,35 @@ def post_message(
             raise Forbidden("Confirm your email address before posting")
         raise NotFound("There is no room at this address, or you are not a member of it")
     body = _clean_body(body)
+    restrictions.check_may_post(actor, room)
+    matched = _screen(body)
     parent = None
     if reply_to_id is not None:
         parent = db.session.get(Message, reply_to_id) if is_whole_number(reply_to_id) else None
-        if parent is None or parent.room_id != room.id or parent.is_deleted:
+        if parent is None or parent.room_id != room.id or parent.is_deleted or parent.moderation:
             raise Invalid("reply_to", "The message you are replying to is not in this room")
 
-    _lock_room(room)
     html, mentioned = _render(body)
+    restrictions.check_links(actor, html)
+    _lock_room(room)
+    held = matched is not None and matched.action == "hold"
     message = Message(
-        room_id=room.id, author_id=actor.id, body=body, body_html=html, client_id=client_id, reply_to=parent
+        room_id=room.id,
+        author_id=actor.id,
+        body=body,
+        body_html=html,
+        client_id=client_id,
+        reply_to=parent,
+        moderation=HELD if held else None,
     )
     db.session.add(message)
     try:
         db.session.flush()
         _record_read(actor, room, message.id)
-        notified = notifications.notify(message, room, actor, mentioned, parent)
+        # A held message tells nobody until a moderator approves it.
+        notified = [] if held else notifications.notify(message, room, actor, mentioned, parent)
+        if matched is not None:
+            reports.file_word_filter_report(message, matched.phrase, matched.action)
         db.session.commit()
     except IntegrityError:
         # This client_id was stored before (a resend), or a moment ago by a racing resend.
@@ -124,7 +149,12 @@ def post_message(
         if (earlier := _resent(actor, room, client_id)) is not None:
             return earlier
         raise
-    realtime.emit_to_room(room, "message_posted", message_payload(message))
+    if held:
+        realtime.emit_to_user(actor, "message_posted", message_payload(message))
+    else:
+        realtime.emit_to_room(room, "message_posted", message_payload(message))
+    if matched is not None:
+        queue.announce_pending()
     for notification in notified:
         realtime.emit_to_user(notification.user, "notification", notifications.notification_payload(notification))
     return message
@@ -149,12 +179,28 @@ def edit_message(actor: User, message_id, body) -> Message:
     body = _clean_body(body)
     if body == message.body:
         return message
+    if message.is_hidden:
+        raise Forbidden("A moderator has hidden this message, so it cannot be changed. You can appeal the decision")
+    restrictions.check_may_post(actor, message.room)
+    matched = _screen(body)
     db.session.add(MessageRevision(message_id=message.id, body=message.body))
     message.body = body
     message.body_html, _ = _render(body)
+    restrictions.check_links(actor, message.body_html)
     message.edited_at = utcnow()
+    if matched is not None:
+        if matched.action == "hold":
+            message.moderation, message.moderated_at = HELD, utcnow()
+        reports.file_word_filter_report(message, matched.phrase, matched.action)
     db.session.commit()
-    realtime.emit_to_room(message.room, "message_edited", message_payload(message))
+    if matched is not None and matched.action == "hold":
+        # It disappears for the others until a moderator approves it; the author sees the edit.
+        moderation_events.message_hidden(message)
+        realtime.emit_to_user(actor, "message_edited", message_payload(message))
+    else:
+        realtime.emit_to_room(message.room, "message_edited", message_payload(message))
+    if matched is not None:
+        queue.announce_pending()
     return message
 
 
@@ -170,6 +216,13 @@ def delete_message(actor: User, message_id) -> Message:
 def revisions(message: Message) -> list[MessageRevision]:
     query = select(MessageRevision).where(MessageRevision.message_id == message.id).order_by(MessageRevision.id)
     return list(db.session.scalars(query))
+
+
+def visible_to(viewer):
+    """SQL: messages this viewer may see; a held message only by its author (hidden ones keep their place)."""
+    if is_signed_in(viewer):
+        return or_(Message.moderation.is_(None), Message.moderation != HELD, Message.author_id == viewer.id)
+    return or_(Message.moderation.is_(None), Message.moderation != HELD)
 
 
 def _page_size(limit) -> int:
@@ -196,7 +249,7 @@ def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None) ->
     after_id, before_id = _message_id(after_id, "after_id"), _message_id(before_id, "before_id")
     query = (
         select(Message)
-        .where(Message.room_id == room.id, Message.deleted_at.is_(None))
+        .where(Message.room_id == room.id, Message.deleted_at.is_(None), visible_to(viewer))
         .options(joinedload(Message.reply_to).joinedload(Message.author))
     )
     if after_id is not None:
@@ -229,8 +282,8 @@ def changes_since(
         raise NotFound("There is no room at this address, or you are not a member of it")
     query = (
         select(Message)
-        .where(Message.room_id == room.id, Message.id <= up_to_id)
-        .where(or_(Message.edited_at > since, Message.deleted_at > since))
+        .where(Message.room_id == room.id, Message.id <= up_to_id, visible_to(viewer))
+        .where(or_(Message.edited_at > since, Message.deleted_at > since, Message.moderated_at > since))
         .order_by(Message.id)
         .limit(limit)
     )

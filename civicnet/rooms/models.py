@@ -14,6 +14,12 @@ ROOM_KINDS = {PUBLIC: "Public: any member can read and join", PRIVATE: "Private:
 
 MENTION = "mention"
 REPLY = "reply"
+MODERATION = "moderation"  # a statement of reasons
+APPEAL_DECIDED = "appeal_decided"
+
+# Message.moderation: None (visible), or one of these.
+HIDDEN = "hidden"  # by a moderator, or pending review after several reports
+HELD = "held"  # by the word filter: only the author sees it until a moderator approves it
 
 
 class Room(db.Model):
@@ -77,6 +83,9 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moderation: Mapped[str | None] = mapped_column(String(10))
+    # When it was last hidden, held or restored: a reconnecting client asks what changed since.
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     room: Mapped[Room] = relationship()
     author: Mapped["User"] = relationship(lazy="joined")  # noqa: F821
@@ -85,6 +94,14 @@ class Message(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.moderation == HIDDEN
+
+    @property
+    def is_held(self) -> bool:
+        return self.moderation == HELD
 
 
 class MessageRevision(db.Model):
@@ -105,9 +122,12 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
-    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    # A mention or reply points at its message; a moderation notice at the action it reports.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    message: Mapped[Message] = relationship()
+    message: Mapped[Message | None] = relationship()
+    action: Mapped["ModerationAction | None"] = relationship()  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821

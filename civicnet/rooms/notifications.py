@@ -1,5 +1,6 @@
 """Notifications: members are told when someone mentions them or replies to them."""
 
+from flask import url_for
 from sqlalchemy import func, select
 
 from civicnet import realtime
@@ -7,7 +8,7 @@ from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
 from civicnet.rooms.models import MENTION, REPLY, Message, Notification, Room
-from civicnet.rooms.payloads import message_payload
+from civicnet.rooms.payloads import iso, message_payload
 from civicnet.rooms.permissions import can_read
 
 
@@ -31,6 +32,8 @@ def notify(
 
 def notification_payload(notification: Notification) -> dict:
     """The `notification` event's payload."""
+    if notification.action_id is not None:
+        return _decision_payload(notification)
     message = notification.message
     return {
         "id": notification.id,
@@ -41,6 +44,25 @@ def notification_payload(notification: Notification) -> dict:
         "actor": {"username": message.author.username, "display_name": message.author.display_name},
         "excerpt": " ".join(message.body.split())[:140],
         "created_at": message_payload(message)["created_at"],
+        "unread": unread_notification_count(notification.user_id),
+    }
+
+
+def _decision_payload(notification: Notification) -> dict:
+    """A moderation decision, or an appeal's outcome: the same keys, with a link instead of a message."""
+    from civicnet.moderation.rules import ACTION_LABELS  # moderation imports rooms; keep the cycle out of import time
+
+    action = notification.action
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "room": None,
+        "room_name": None,
+        "message_id": None,
+        "actor": None,
+        "excerpt": ACTION_LABELS[action.kind],
+        "url": url_for("moderation.decision", action_id=action.id),
+        "created_at": iso(notification.created_at),
         "unread": unread_notification_count(notification.user_id),
     }
 

@@ -25,20 +25,24 @@ def author_payload(user: User) -> dict:
 def reply_payload(parent: Message | None) -> dict | None:
     if parent is None:
         return None
-    excerpt = "" if parent.is_deleted else " ".join(parent.body.split())[:EXCERPT_LENGTH]
+    excerpt = "" if parent.is_deleted or parent.moderation else " ".join(parent.body.split())[:EXCERPT_LENGTH]
     return {"id": parent.id, "author": parent.author.username, "excerpt": excerpt}
 
 
 def message_payload(message: Message) -> dict:
+    """A message as clients see it; a hidden one keeps its place but not its text."""
     return {
         "id": message.id,
         "room": message.room.slug,
         "author": author_payload(message.author),
-        "body_html": "" if message.is_deleted else message.body_html,
+        "body_html": "" if message.is_deleted or message.is_hidden else message.body_html,
         "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at),
         "client_id": message.client_id,
         "reply_to": reply_payload(message.reply_to),
+        "hidden": message.is_hidden,
+        # Only its author ever receives a held message.
+        "held": message.is_held,
     }
 
 

@@ -85,16 +85,18 @@ def show(slug: str):
 def post(slug: str):
     room = services.get_readable_room(current_user, slug)
     form = MessageForm()
+    status = 200
     if form.validate_on_submit():
         try:
             message = messages.post_message(
                 room, current_user, form.body.data, form.client_id.data or None, form.reply_to.data
             )
-        except Invalid as error:
+        except ServiceError as error:  # an archived room or a mute, too: said on the form, with its status
             apply_service_error(form, error)
+            status = 200 if isinstance(error, Invalid) else error.status
         else:
             return redirect(url_for("rooms.show", slug=room.slug, _anchor=f"message-{message.id}"))
-    return render_room(room, form)
+    return render_room(room, form, status)
 
 
 @bp.route("/rooms/<slug>/join", methods=["POST"])
@@ -186,7 +188,7 @@ def edit_message(slug: str, message_id: int):
     if form.validate_on_submit():
         try:
             messages.edit_message(current_user, message_id, form.body.data)
-        except Invalid as error:
+        except ServiceError as error:
             apply_service_error(form, error)
         else:
             return redirect(url_for("rooms.show", slug=room.slug, _anchor=f"message-{message_id}"))

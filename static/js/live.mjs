@@ -19,6 +19,12 @@ function showUnread(payload) {
 }
 
 socket.on("notification", showUnread);
+
+// Moderators: the number of items waiting in the queue.
+const pendingCount = document.getElementById("moderation-count");
+socket.on("moderation_pending", (payload) => {
+  if (pendingCount && Number.isInteger(payload?.count)) pendingCount.textContent = payload.count > 0 ? String(payload.count) : "";
+});
 // Reading /notifications in one tab clears the count in the others.
 socket.on("notifications_read", showUnread);
 

@@ -6,6 +6,8 @@ const MONTHS = [
   "July", "August", "September", "October", "November", "December",
 ];
 
+export const HIDDEN_TEXT = "This message is hidden pending review.";
+
 export function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -38,6 +40,7 @@ export function messageRenderer(root, canPost) {
   const roomUrl = root.dataset.url;
   const peopleUrl = root.dataset.peopleUrl;
   const roleLabels = JSON.parse(root.dataset.roleLabels || "{}");
+  const reportUrl = root.dataset.reportUrl; // ends in "/0": the message id goes there
 
   function meta(message) {
     const { author } = message;
@@ -53,18 +56,25 @@ export function messageRenderer(root, canPost) {
     return line;
   }
 
-  function actions(message) {
-    const line = element("p", "civicnet-message__actions govuk-body-s");
-    const reply = element("a", "govuk-link", "Reply");
-    reply.href = `${roomUrl}?reply_to=${message.id}#compose`;
-    reply.append(visuallyHidden(` to ${message.author.display_name}`));
-    line.append(reply);
-    if (message.author.username === me) {
-      const edit = element("a", "govuk-link", "Edit");
-      edit.href = `${roomUrl}/messages/${message.id}/edit`;
-      edit.append(visuallyHidden(" your message"));
-      line.append(" · ", edit);
+  function link(text, href, hidden) {
+    const anchor = element("a", "govuk-link", text);
+    anchor.href = href;
+    anchor.append(visuallyHidden(hidden));
+    return anchor;
+  }
+
+  // As the template: Reply and Edit for those who can post, Report for everyone else's messages.
+  function actions(message, posting) {
+    const links = [];
+    const mine = message.author.username === me;
+    if (posting) links.push(link("Reply", `${roomUrl}?reply_to=${message.id}#compose`, ` to ${message.author.display_name}`));
+    if (posting && mine) links.push(link("Edit", `${roomUrl}/messages/${message.id}/edit`, " your message"));
+    if (!mine && reportUrl) {
+      links.push(link("Report", reportUrl.replace(/0$/, message.id), ` this message by ${message.author.display_name}`));
     }
+    if (!links.length) return null;
+    const line = element("p", "civicnet-message__actions govuk-body-s");
+    links.forEach((anchor, index) => line.append(...(index ? [" · ", anchor] : [anchor])));
     return line;
   }
 
@@ -73,20 +83,31 @@ export function messageRenderer(root, canPost) {
   }
 
   function render(message) {
-    const item = element("li", "civicnet-message");
+    const state = message.hidden ? " civicnet-message--hidden" : message.held ? " civicnet-message--held" : "";
+    const item = element("li", `civicnet-message${state}`);
     item.id = `message-${message.id}`;
     item.dataset.id = message.id;
     item.dataset.author = message.author.username;
     item.append(meta(message));
     if (message.reply_to) {
       const { author, excerpt } = message.reply_to;
-      const quote = `Replying to @${author}: ${excerpt || "a deleted message"}`;
+      const quote = `Replying to @${author}: ${excerpt || "a message that is no longer shown"}`;
       item.append(element("blockquote", "civicnet-message__quote govuk-body-s", quote));
+    }
+    if (message.hidden) {
+      item.append(element("p", "civicnet-message__body civicnet-message__notice govuk-body", HIDDEN_TEXT));
+      return item;
+    }
+    if (message.held) {
+      const notice = element("p", "civicnet-message__notice govuk-body-s");
+      notice.append(element("strong", "", "Held for review:"), " only you can see this message until a moderator approves it.");
+      item.append(notice);
     }
     const body = element("div", "civicnet-message__body govuk-body");
     body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
     item.append(body);
-    if (canPost()) item.append(actions(message));
+    const links = message.held ? null : actions(message, canPost());
+    if (links) item.append(links);
     return item;
   }
 

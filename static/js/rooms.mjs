@@ -119,10 +119,31 @@ function start(root) {
 
   socket.on("message_posted", (message) => receiveAll([message]));
 
+  // An edit, or a moderator's decision: hidden and held messages are redrawn whole, and a message
+  // that comes back (restored, or approved after being held) takes its place by id.
   function applyEdit(message) {
-    const item = message.room === slug && document.getElementById(`message-${message.id}`);
-    if (item) view.applyEdit(item, message);
+    if (message.room !== slug) return;
+    const item = document.getElementById(`message-${message.id}`);
+    const redraw = message.hidden || message.held || item?.classList.contains("civicnet-message--hidden")
+      || item?.classList.contains("civicnet-message--held");
+    if (item && redraw) item.replaceWith(view.render(message));
+    else if (item) view.applyEdit(item, message);
+    else if (!readingBack && message.id <= lastId && !message.hidden) placeMessage(view.render(message), message.id);
+    updateEmptyState();
   }
+
+  socket.on("message_hidden", (message) => {
+    if (message.room !== slug || !document.getElementById(`message-${message.id}`)) return;
+    applyEdit(message);
+    announce(`A message from ${message.author.display_name} was hidden pending review`);
+  });
+  socket.on("message_restored", (message) => {
+    if (message.room !== slug) return;
+    const known = document.getElementById(`message-${message.id}`);
+    if (!known && message.id > lastId) receiveAll([message]);
+    else applyEdit(message);
+    announce(`${message.author.display_name}'s message is shown again`);
+  });
 
   function applyDelete({ id, room }) {
     if (room !== slug) return;

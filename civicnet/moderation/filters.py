@@ -1,0 +1,73 @@
+"""The word filter: phrases moderators list, each with an action (block, hold for review, or flag)."""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from civicnet.errors import Conflict, Invalid, NotFound
+from civicnet.extensions import db
+from civicnet.moderation import audit
+from civicnet.moderation.items import check_moderator
+from civicnet.moderation.models import WordFilter
+from civicnet.moderation.rules import WORD_ACTIONS
+
+MAX_PHRASE = 100
+# When a message matches several phrases, the strictest action applies.
+STRICTNESS = ("block", "hold", "flag")
+
+
+@dataclass
+class Match:
+    phrase: str
+    action: str
+
+
+def word_filters() -> list[WordFilter]:
+    return list(db.session.scalars(select(WordFilter).order_by(WordFilter.phrase)))
+
+
+def _pattern(phrase: str) -> re.Pattern:
+    # Whole words only, so "ass" does not catch "class"; spaces in a phrase match any run of whitespace.
+    words = r"\s+".join(re.escape(word) for word in phrase.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+
+
+def check_text(text: str) -> Match | None:
+    """The strictest filter the text matches, if any."""
+    found = [f for f in word_filters() if _pattern(f.phrase).search(text)]
+    if not found:
+        return None
+    strictest = min(found, key=lambda f: STRICTNESS.index(f.action))
+    return Match(strictest.phrase, strictest.action)
+
+
+def add_word(actor, phrase, action) -> WordFilter:
+    check_moderator(actor)
+    phrase = " ".join(str(phrase or "").split()).lower()
+    if not phrase:
+        raise Invalid("phrase", "Enter a word or phrase")
+    if len(phrase) > MAX_PHRASE:
+        raise Invalid("phrase", f"The phrase must be {MAX_PHRASE} characters or fewer")
+    if action not in WORD_ACTIONS:
+        raise Invalid("action", "Choose what happens to a message that contains it")
+    word = WordFilter(phrase=phrase, action=action, created_by_id=actor.id)
+    db.session.add(word)
+    audit.record(actor, "add_word_filter", reason=action, note=phrase)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"“{phrase}” is already on the list") from None
+    return word
+
+
+def remove_word(actor, word_id) -> None:
+    check_moderator(actor)
+    word = db.session.get(WordFilter, word_id) if isinstance(word_id, int) else None
+    if word is None:
+        raise NotFound("That phrase is not on the list (someone may have removed it already)")
+    audit.record(actor, "remove_word_filter", reason=word.action, note=word.phrase)
+    db.session.delete(word)
+    db.session.commit()

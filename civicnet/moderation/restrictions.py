@@ -1,0 +1,72 @@
+"""What stops a member posting: a mute, and the tighter limits on new members."""
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from civicnet import ratelimit
+from civicnet.accounts.models import ADMIN, MODERATOR, PUBLIC_SERVANT, User
+from civicnet.db_types import utcnow
+from civicnet.errors import Forbidden, Invalid
+from civicnet.extensions import db
+from civicnet.moderation.models import Mute
+from civicnet.rooms.models import Message, Room
+from civicnet.templating import format_date
+
+EXEMPT_ROLES = (PUBLIC_SERVANT, MODERATOR, ADMIN)
+# Links civicnet renders to other sites (mentions are links to /people/..., which do not count).
+OUTSIDE_LINK = re.compile(r'<a href="(?!/)')
+
+
+class Muted(Forbidden):
+    code = "muted"
+
+
+def active_mutes(user: User, room: Room | None = None) -> list[Mute]:
+    """Mutes in force for this member: everywhere, plus in `room` if one is given (all rooms if None)."""
+    now = utcnow()
+    query = select(Mute).where(
+        Mute.user_id == user.id, Mute.lifted_at.is_(None), or_(Mute.until.is_(None), Mute.until > now)
+    )
+    if room is not None:
+        query = query.where(or_(Mute.room_id.is_(None), Mute.room_id == room.id))
+    return list(db.session.scalars(query.order_by(Mute.id)))
+
+
+def mute_message(mute: Mute) -> str:
+    where = f"in {mute.room.name}" if mute.room_id else "everywhere on civicnet"
+    until = f"until {format_date(mute.until, 'datetime')}" if mute.until else "until a moderator lifts it"
+    return f"You are muted {where} {until}, so you cannot post. Your notifications say why and how to appeal"
+
+
+def is_new_member(user: User) -> bool:
+    if user.role in EXEMPT_ROLES:
+        return False
+    config = current_app.config
+    if utcnow() - user.created_at < timedelta(hours=config["NEW_MEMBER_HOURS"]):
+        return True
+    posted = db.session.scalars(
+        select(Message.id).where(Message.author_id == user.id).limit(config["NEW_MEMBER_MESSAGES"])
+    ).all()
+    return len(posted) < config["NEW_MEMBER_MESSAGES"]
+
+
+def check_may_post(user: User, room: Room) -> None:
+    """Refuse a muted member, with the end of the mute; count a new member's harder rate limit."""
+    mutes = active_mutes(user, room)
+    if mutes:
+        raise Muted(mute_message(mutes[0]))
+    if is_new_member(user):
+        ratelimit.check("new_member_post", str(user.id), current_app.config["NEW_MEMBER_SEND_LIMIT"])
+
+
+def check_links(user: User, html: str) -> None:
+    most = current_app.config["NEW_MEMBER_MAX_LINKS"]
+    if len(OUTSIDE_LINK.findall(html)) > most and is_new_member(user):
+        raise Invalid(
+            "body",
+            f"New members can include at most {most} link{'s' if most != 1 else ''} in a message. "
+            "Remove a link and send again",
+        )

@@ -1,0 +1,325 @@
+"""Moderation pages: reporting, the queue, actions, appeals, the word filter, the audit log, transparency."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from civicnet.accounts.permissions import is_admin, is_moderator
+from civicnet.accounts.services import is_suspended, set_role
+from civicnet.errors import NotFound, ServiceError
+from civicnet.extensions import db
+from civicnet.forms import apply_service_error
+from civicnet.moderation import appeals, bp, filters, queue, reports, restrictions, statements, transparency
+from civicnet.moderation.actions import ActionRequest, take_action
+from civicnet.moderation.audit import AuditEntry
+from civicnet.moderation.forms import ActionForm, AppealForm, DecideAppealForm, ReportForm, RoleForm, WordForm
+from civicnet.moderation.items import find_member, load_item
+from civicnet.moderation.models import MESSAGE
+from civicnet.moderation.rules import ACTION_LABELS, RULES
+
+ITEM_ACTIONS = {
+    MESSAGE: ("hide_message", "restore_message", "dismiss"),
+    "profile": ("dismiss",),
+    "room": ("edit_room", "dismiss"),
+}
+MEMBER_ACTIONS = ("warn", "mute", "suspend", "lift_mute", "lift_suspension")
+
+
+def _moderators_only() -> None:
+    if not is_moderator(current_user):
+        abort(403)
+
+
+# Reporting
+
+
+@bp.route("/report/<item_type>/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def report(item_type: str, item_id: int):
+    item = load_item(item_type, item_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report(current_user, item_type, item_id, form.reason.data, form.note.data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash("Thank you. Your report has been sent to the moderators, who will review it.")
+            return redirect(item.url)
+    return render_template("moderation/report.html", item=item, form=form)
+
+
+# The queue and actions
+
+
+@bp.route("/moderation")
+@login_required
+def queue_page():
+    _moderators_only()
+    return render_template(
+        "moderation/queue.html", entries=queue.queue(), appeals=queue.open_appeals(), pending=queue.pending_count()
+    )
+
+
+def _action_forms(kinds, item=None, username=None, seen=0, failed: ActionForm | None = None) -> dict:
+    forms = {}
+    for kind in kinds:
+        if failed is not None and failed.kind.data == kind:
+            forms[kind] = failed
+            continue
+        form = ActionForm(prefix=kind, formdata=None)
+        form.kind.data, form.seen.data = kind, seen
+        form.item_type.data, form.item_id.data = (item.type, item.id) if item else ("", "")
+        form.username.data = username or ""
+        if kind in ("dismiss", "restore_message", "lift_mute", "lift_suspension"):
+            form.reason.data = "no_breach"
+        if kind == "edit_room" and item is not None:
+            form.name.data, form.description.data = item.obj.name, item.obj.description
+        forms[kind] = form
+    return forms
+
+
+def render_item(item, failed: ActionForm | None = None, status: int = 200):
+    seen = queue.latest_action_id(item.type, item.id, None)
+    subject = item.subject
+    context = queue.context_messages(item.obj) if item.type == MESSAGE else []
+    member_kinds = MEMBER_ACTIONS if subject is not None else ()
+    return render_template(
+        "moderation/item.html",
+        item=item,
+        subject=subject,
+        context=context,
+        reports=queue.open_reports(item.type, item.id),
+        history=queue.history(subject.id if subject else None),
+        item_forms=_action_forms(ITEM_ACTIONS[item.type], item, seen=seen, failed=failed),
+        subject_suspended=subject is not None and is_suspended(subject),
+        member_forms=_action_forms(member_kinds, item, seen=seen, failed=failed),
+        failed=failed,
+    ), status
+
+
+@bp.route("/moderation/items/<item_type>/<int:item_id>")
+@login_required
+def item_page(item_type: str, item_id: int):
+    _moderators_only()
+    return render_item(load_item(item_type, item_id))
+
+
+def render_member(user, failed: ActionForm | None = None, role_form: RoleForm | None = None, status: int = 200):
+    seen = queue.latest_action_id(None, None, user.id)
+    if role_form is None:
+        role_form = RoleForm(formdata=None, role=user.role)
+    return render_template(
+        "moderation/member.html",
+        member=user,
+        suspended=is_suspended(user),
+        mutes=restrictions.active_mutes(user),
+        history=queue.history(user.id),
+        member_forms=_action_forms(MEMBER_ACTIONS, username=user.username, seen=seen, failed=failed),
+        role_form=role_form if is_admin(current_user) else None,
+        failed=failed,
+    ), status
+
+
+@bp.route("/moderation/members/<username>")
+@login_required
+def member_page(username: str):
+    _moderators_only()
+    return render_member(find_member(username))
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@bp.route("/moderation/actions", methods=["POST"])
+@login_required
+def act():
+    _moderators_only()
+    kind = request.form.get("kind", "")
+    form = ActionForm(prefix=kind)
+    form.kind.data = kind
+    item = load_item(form.item_type.data, _int(form.item_id.data)) if form.item_type.data else None
+    member = None if item else find_member(form.username.data or "")
+    if form.validate_on_submit():
+        wanted = ActionRequest(
+            kind=kind,
+            reason=form.reason.data,
+            note=form.note.data or "",
+            item_type=item.type if item else None,
+            item_id=item.id if item else None,
+            username=member.username if member else None,
+            period=form.period.data,
+            room=form.room.data or None,
+            name=form.name.data,
+            description=form.description.data,
+            seen=_int(form.seen.data),
+        )
+        try:
+            action = take_action(current_user, wanted)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            told = (
+                " The member has been sent a statement of reasons."
+                if action.subject_id and kind in ("hide_message", "edit_room", "warn", "mute", "suspend")
+                else ""
+            )
+            flash(f"Done: {ACTION_LABELS[kind].lower()}.{told}")
+            return redirect(url_for("moderation.queue_page"))
+    if item is not None:
+        return render_item(load_item(item.type, item.id), failed=form, status=400)
+    return render_member(member, failed=form, status=400)
+
+
+@bp.route("/moderation/members/<username>/role", methods=["POST"])
+@login_required
+def change_role(username: str):
+    if not is_admin(current_user):
+        abort(403)
+    member = find_member(username)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            set_role(current_user, member, form.role.data, form.note.data or "")
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash(f"{member.username} is now {member.role_label.lower()}")
+            return redirect(url_for("moderation.member_page", username=member.username))
+    return render_member(member, role_form=form, status=400)
+
+
+# Appeals
+
+
+@bp.route("/moderation/appeals/<int:appeal_id>", methods=["GET", "POST"])
+@login_required
+def appeal_page(appeal_id: int):
+    _moderators_only()
+    found = appeals.get_appeal(appeal_id)
+    form = DecideAppealForm()
+    if form.validate_on_submit():
+        try:
+            appeals.decide(current_user, appeal_id, form.outcome.data, form.decision_note.data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash(f"Appeal decided: {found.outcome}. The member has been told.")
+            return redirect(url_for("moderation.queue_page"))
+    return render_template("moderation/appeal.html", appeal=found, action=found.action, form=form)
+
+
+def _render_decision(action, form: AppealForm, token: str | None = None, status: int = 200):
+    return render_template(
+        "moderation/decision.html",
+        action=action,
+        rule=RULES.get(action.reason),
+        deadline=appeals.appeal_deadline(action),
+        problem=appeals.why_not_appealable(action.subject_id, action),
+        form=form,
+        token=token,
+        is_subject=(current_user.is_authenticated and current_user.id == action.subject_id) or token is not None,
+    ), status
+
+
+def _decision_form(action, user, token=None):
+    form = AppealForm()
+    if form.validate_on_submit():
+        try:
+            appeals.appeal(user, action.id, form.note.data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash("Your appeal has been sent. A different moderator will decide it, and you will be told the outcome.")
+            target = (
+                url_for("moderation.decision_by_token", token=token)
+                if token
+                else url_for("moderation.decision", action_id=action.id)
+            )
+            return redirect(target)
+    return _render_decision(action, form, token, 400 if form.errors else 200)
+
+
+@bp.route("/decisions/<int:action_id>", methods=["GET", "POST"])
+@login_required
+def decision(action_id: int):
+    action = appeals.get_action(action_id)
+    if not appeals.can_see_decision(current_user, action):
+        raise NotFound("There is no such decision")
+    return _decision_form(action, current_user)
+
+
+@bp.route("/decisions/link/<token>", methods=["GET", "POST"])
+def decision_by_token(token: str):
+    """The emailed link: works for a suspended member, who cannot sign in."""
+    found = statements.action_for_token(token)
+    action = db.session.get(appeals.ModerationAction, found[0]) if found else None
+    if action is None or action.subject_id != found[1]:
+        raise NotFound("This link is not valid any more. Sign in and open your notifications instead")
+    return _decision_form(action, action.subject, token)
+
+
+# The word filter, the audit log and a member's own entries
+
+
+@bp.route("/moderation/words", methods=["GET", "POST"])
+@login_required
+def words():
+    _moderators_only()
+    form = WordForm()
+    if form.validate_on_submit():
+        try:
+            filters.add_word(current_user, form.phrase.data, form.action.data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash(f"Added “{form.phrase.data.strip().lower()}” to the word filter")
+            return redirect(url_for("moderation.words"))
+    return render_template(
+        "moderation/words.html", form=form, words=filters.word_filters()
+    ), 400 if form.errors else 200
+
+
+@bp.route("/moderation/words/<int:word_id>/delete", methods=["POST"])
+@login_required
+def delete_word(word_id: int):
+    _moderators_only()
+    try:
+        filters.remove_word(current_user, word_id)
+    except ServiceError as error:
+        flash(error.message)
+    else:
+        flash("Removed from the word filter")
+    return redirect(url_for("moderation.words"))
+
+
+@bp.route("/moderation/audit")
+@login_required
+def audit_log():
+    if not is_admin(current_user):
+        abort(403)
+    page = db.paginate(select(AuditEntry).order_by(AuditEntry.id.desc()), per_page=50, error_out=False)
+    return render_template("moderation/audit.html", page=page, entries=page.items)
+
+
+@bp.route("/account/moderation")
+@login_required
+def my_entries():
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.subject_id == current_user.id).order_by(AuditEntry.id.desc())
+    ).all()
+    return render_template("moderation/mine.html", entries=entries)
+
+
+# Public pages
+
+
+@bp.route("/transparency")
+def transparency_page():
+    return render_template("moderation/transparency.html", months=transparency.monthly())
+
+
+@bp.route("/guidelines")
+def guidelines():
+    return render_template("moderation/guidelines.html", rules=RULES)
