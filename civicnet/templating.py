@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 
 from civicnet.accounts.models import ROLE_LABELS
 from civicnet.accounts.permissions import is_moderator
-from civicnet.moderation.rules import ACTION_LABELS, REASON_LABELS, REASONS
+from civicnet.moderation.rules import ACTION_LABELS, DECISION_TEXT, REASON_LABELS, REASONS
 from civicnet.rooms.notifications import unread_notification_count
 
 
@@ -72,6 +72,7 @@ def register(app: Flask) -> None:
     app.add_template_global(ROLE_LABELS, "role_labels")
     app.add_template_global(ACTION_LABELS, "action_labels")
     app.add_template_global(REASONS, "reasons")
+    app.add_template_global(DECISION_TEXT, "decision_text")
     app.add_template_global(REASON_LABELS, "reason_labels")
     app.add_template_global(pending_moderation)
     app.add_template_filter(format_date, "date")

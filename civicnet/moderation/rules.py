@@ -52,8 +52,15 @@ ACTION_LABELS = {
     LIFT_SUSPENSION: "Lifted a suspension",
     AUTO_HIDE: "Hid a message pending review (reported by several members)",
 }
-# Decisions against a member, which they are told about and may appeal.
+# Decisions against a member, which they are told about and may appeal; said to them in these words.
 APPEALABLE = {HIDE, EDIT_ROOM, WARN, MUTE, SUSPEND}
+DECISION_TEXT = {
+    HIDE: "Your message was hidden",
+    EDIT_ROOM: "Your room was edited",
+    WARN: "You were warned",
+    MUTE: "You were muted",
+    SUSPEND: "Your account was suspended",
+}
 
 # Periods offered for mutes and suspensions, in hours (None: until lifted).
 PERIODS = {"24": "24 hours", "72": "3 days", "168": "7 days", "720": "30 days", "indefinite": "Until lifted"}

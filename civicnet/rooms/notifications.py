@@ -1,6 +1,5 @@
 """Notifications: members are told when someone mentions them or replies to them."""
 
-from flask import url_for
 from sqlalchemy import func, select
 
 from civicnet import realtime
@@ -10,6 +9,7 @@ from civicnet.extensions import db
 from civicnet.rooms.models import MENTION, REPLY, Message, Notification, Room
 from civicnet.rooms.payloads import iso, message_payload
 from civicnet.rooms.permissions import can_read
+from civicnet.urls import external_url
 
 
 def notify(
@@ -50,7 +50,7 @@ def notification_payload(notification: Notification) -> dict:
 
 def _decision_payload(notification: Notification) -> dict:
     """A moderation decision, or an appeal's outcome: the same keys, with a link instead of a message."""
-    from civicnet.moderation.rules import ACTION_LABELS  # moderation imports rooms; keep the cycle out of import time
+    from civicnet.moderation.rules import DECISION_TEXT  # moderation imports rooms; keep the cycle out of import time
 
     action = notification.action
     return {
@@ -60,8 +60,8 @@ def _decision_payload(notification: Notification) -> dict:
         "room_name": None,
         "message_id": None,
         "actor": None,
-        "excerpt": ACTION_LABELS[action.kind],
-        "url": url_for("moderation.decision", action_id=action.id),
+        "excerpt": DECISION_TEXT[action.kind],
+        "url": external_url("moderation.decision", action_id=action.id),  # also sent from outside requests
         "created_at": iso(notification.created_at),
         "unread": unread_notification_count(notification.user_id),
     }
