@@ -5,6 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from civicnet import realtime
 from civicnet.accounts.services import apply_suspension, is_suspended
 from civicnet.db_types import utcnow
@@ -29,7 +31,7 @@ from civicnet.moderation.rules import (
     WARN,
 )
 from civicnet.rooms import moderation_events
-from civicnet.rooms.models import HIDDEN, Room
+from civicnet.rooms.models import HIDDEN, Message, Room
 from civicnet.rooms.services import MAX_DESCRIPTION, MAX_NAME, get_readable_room
 
 MAX_NOTE = 2000
@@ -227,15 +229,17 @@ HANDLERS = {
 
 
 def undo(action: ModerationAction) -> After:
-    """Reverse an appealed decision, in the caller's transaction; returns the live effects for after the commit."""
+    """Reverse an appealed decision, in the caller's transaction; returns the live effects for after the commit.
+
+    A decision taken on a message (hiding it, or suspending its author from its page) found that the
+    message broke a rule; reversing it finds that it did not, so the message returns unless another
+    standing decision hid it."""
     action.reversed_at = utcnow()
-    if action.kind == HIDE:
-        message = load_item(MESSAGE, action.item_id).obj
-        if message.moderation is not None:
-            message.moderation, message.moderated_at = None, utcnow()
-            return [lambda: moderation_events.message_restored(message)]
-    elif action.kind == MUTE:
-        for mute in db.session.scalars(db.select(Mute).where(Mute.action_id == action.id, Mute.lifted_at.is_(None))):
+    after: After = []
+    if action.item_type == MESSAGE:
+        after = _restore_unless_hidden_elsewhere(action)
+    if action.kind == MUTE:
+        for mute in db.session.scalars(select(Mute).where(Mute.action_id == action.id, Mute.lifted_at.is_(None))):
             mute.lifted_at = utcnow()
     elif action.kind == SUSPEND and action.subject is not None and is_suspended(action.subject):
         action.subject.suspended_at = action.subject.suspended_until = action.subject.suspension_reason = None
@@ -243,4 +247,23 @@ def undo(action: ModerationAction) -> After:
         room = db.session.get(Room, action.item_id)
         if room is not None:
             room.name, room.description = action.before["name"], action.before["description"]
-    return []
+    return after
+
+
+def _restore_unless_hidden_elsewhere(action: ModerationAction) -> After:
+    message = db.session.get(Message, action.item_id)
+    if message is None or message.moderation is None:
+        return []
+    standing = db.session.scalar(
+        select(func.count(ModerationAction.id)).where(
+            ModerationAction.item_type == MESSAGE,
+            ModerationAction.item_id == message.id,
+            ModerationAction.kind == HIDE,
+            ModerationAction.reversed_at.is_(None),
+            ModerationAction.id != action.id,
+        )
+    )
+    if standing:
+        return []
+    message.moderation, message.moderated_at = None, utcnow()
+    return [lambda: moderation_events.message_restored(message)]
