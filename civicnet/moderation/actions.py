@@ -83,7 +83,11 @@ def take_action(actor, request: ActionRequest) -> ModerationAction:
     )
     db.session.add(action)
     db.session.flush()
-    after = HANDLERS[request.kind](action, item, subject, request)
+    try:
+        after = HANDLERS[request.kind](action, item, subject, request)
+    except Exception:
+        db.session.rollback()  # the flushed action must not reach a later commit
+        raise
     for report in queue.open_reports(item.type, item.id) if item else []:
         report.status, report.resolved_at, report.resolved_by_action_id = RESOLVED, utcnow(), action.id
     audit.record(

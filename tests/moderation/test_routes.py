@@ -1,0 +1,263 @@
+"""Moderation over HTTP: reporting without JavaScript, the queue and action forms, roles, statements of
+reasons and appeals (including by emailed link while suspended), the audit pages and /transparency."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from civicnet.accounts.services import find_user_by_username, is_suspended
+from civicnet.api.tokens import create_token
+from civicnet.extensions import db
+from civicnet.moderation import reports
+from civicnet.moderation.actions import ActionRequest, take_action
+from civicnet.moderation.audit import AuditEntry
+from civicnet.moderation.models import ModerationAction, Report
+from civicnet.moderation.queue import latest_action_id
+from civicnet.rooms import messages
+from tests.factories import make_moderator, make_room, make_user
+
+
+@pytest.fixture
+def seeded(app):
+    """ada posts in "Open data"; bob, cara and dan read it; mona and max moderate; root1 is an admin."""
+    with app.app_context():
+        ada = make_user(username="ada", display_name="Ada Author")
+        readers = [make_user(username=name) for name in ("bob", "cara", "dan")]
+        room = make_room(ada, name="Open data", members=readers)
+        message = messages.post_message(room, ada, "Something reportable")
+        make_moderator(username="mona")
+        make_moderator(username="max")
+        make_user(username="root1", role="admin")
+        return {"message": message.id, "room": room.slug, "room_id": room.id}
+
+
+def action_form(kind: str, **fields) -> dict:
+    """The fields a moderator's action form posts (prefixed by kind, as WTForms does)."""
+    data = {"kind": kind, f"{kind}-kind": kind}
+    data.update({f"{kind}-{name}": value for name, value in fields.items()})
+    return data
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def test_reporting_a_message_without_javascript(client, auth, seeded, app):
+    auth.sign_in("bob")
+    room_page = text_of(client.get(f"/rooms/{seeded['room']}"))
+    assert f'href="/report/message/{seeded["message"]}"' in room_page
+    assert "Report this message" in text_of(client.get(f"/report/message/{seeded['message']}"))
+    response = client.post(f"/report/message/{seeded['message']}", data={"note": "no reason chosen"})
+    assert "Choose why you are reporting it" in text_of(response)
+    response = client.post(f"/report/message/{seeded['message']}", data={"reason": "spam"}, follow_redirects=True)
+    assert "Your report has been sent to the moderators" in text_of(response)
+    again = client.post(f"/report/message/{seeded['message']}", data={"reason": "spam"})
+    assert "You have already reported this" in text_of(again)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Report.id))) == 1
+    assert client.get("/report/message/999999").status_code == 404
+    assert client.get("/report/tag/1").status_code == 400
+
+
+def test_reporting_a_profile_and_a_room(client, auth, seeded, app):
+    auth.sign_in("bob")
+    assert "Report this profile" in text_of(client.get("/people/ada"))
+    client.post("/report/profile/1", data={"reason": "other", "note": "Impersonating someone"})
+    client.post(f"/report/room/{seeded['room_id']}", data={"reason": "off_topic"})
+    with app.app_context():
+        assert {(r.item_type, r.reason) for r in db.session.scalars(select(Report))} == {
+            ("profile", "other"),
+            ("room", "off_topic"),
+        }
+
+
+def test_only_moderators_see_the_queue(client, auth, seeded):
+    assert client.get("/moderation").status_code == 302  # to sign in
+    auth.sign_in("bob")
+    assert client.get("/moderation").status_code == 403
+    assert client.get(f"/moderation/items/message/{seeded['message']}").status_code == 403
+    assert (
+        client.post("/moderation/actions", data=action_form("warn", username="ada", reason="respect")).status_code
+        == 403
+    )
+    auth.sign_out()
+    client.post(f"/report/message/{seeded['message']}", data={"reason": "spam"})  # signed out: not allowed
+    auth.sign_in("cara")
+    client.post(f"/report/message/{seeded['message']}", data={"reason": "spam", "note": "Selling things"})
+    auth.sign_out()
+    auth.sign_in("mona")
+    queue = text_of(client.get("/moderation"))
+    assert "Message in Open data" in queue and "1 open report," in queue
+    item = text_of(client.get(f"/moderation/items/message/{seeded['message']}"))
+    assert "Something reportable" in item and "cara: Spam or advertising: “Selling things”" in item
+    assert "Suspend the account" in item and "No earlier decisions" in item
+
+
+def test_an_action_needs_a_reason_and_moderators_cannot_act_on_admins_or_themselves(client, auth, seeded, app):
+    auth.sign_in("mona")
+    response = client.post("/moderation/actions", data=action_form("warn", username="ada", reason=""))
+    assert response.status_code == 400 and "Choose the rule this decision applies" in text_of(response)
+    response = client.post("/moderation/actions", data=action_form("warn", username="root1", reason="respect"))
+    assert response.status_code == 400 and "Moderators cannot act on admins" in text_of(response)
+    response = client.post(
+        "/moderation/actions", data=action_form("suspend", username="mona", reason="respect", period="24")
+    )
+    assert response.status_code == 400 and "You cannot moderate yourself" in text_of(response)
+    with app.app_context():
+        assert not db.session.scalars(select(ModerationAction)).all()
+        assert not is_suspended(find_user_by_username("mona"))
+
+
+def test_a_moderator_hides_a_message_and_a_stale_form_is_refused(client, auth, seeded, app):
+    auth.sign_in("mona")
+    form = action_form("hide_message", item_type="message", item_id=seeded["message"], reason="no_spam", seen=0)
+    response = client.post("/moderation/actions", data=form, follow_redirects=True)
+    assert "Done: hid a message. The member has been sent a statement of reasons." in text_of(response)
+    auth.sign_out()
+    auth.sign_in("max")
+    # max's form was rendered before mona acted (seen=0): refused, nothing changes.
+    form = action_form("restore_message", item_type="message", item_id=seeded["message"], reason="no_breach", seen=0)
+    response = client.post("/moderation/actions", data=form)
+    assert response.status_code == 400 and "Someone else acted on this" in text_of(response)
+    with app.app_context():
+        assert len(db.session.scalars(select(ModerationAction)).all()) == 1
+        seen = latest_action_id("message", seeded["message"], None)
+    form = action_form("restore_message", item_type="message", item_id=seeded["message"], reason="no_breach", seen=seen)
+    assert client.post("/moderation/actions", data=form).status_code == 302
+    auth.sign_out()
+    auth.sign_in("bob")
+    assert "Something reportable" in text_of(client.get(f"/rooms/{seeded['room']}"))
+
+
+def test_a_hidden_message_shows_its_place_but_not_its_text(client, auth, seeded, app):
+    with app.app_context():
+        for name in ("bob", "cara", "dan"):
+            reports.report(find_user_by_username(name), "message", seeded["message"], "harassment")
+    auth.sign_in("bob")
+    page = text_of(client.get(f"/rooms/{seeded['room']}"))
+    assert "This message is hidden pending review." in page and "Something reportable" not in page
+
+
+def test_muted_members_cannot_post_through_the_form_or_the_api(client, auth, seeded, app):
+    with app.app_context():
+        take_action(
+            find_user_by_username("mona"),
+            ActionRequest(kind="mute", reason="respect", username="bob", period="24", room=seeded["room"]),
+        )
+        _, token = create_token(find_user_by_username("bob"), "script")
+    auth.sign_in("bob")
+    response = client.post(f"/rooms/{seeded['room']}/messages", data={"body": "let me speak", "client_id": "m1"})
+    assert response.status_code == 403 and "You are muted in Open data until" in text_of(response)
+    api = client.post(
+        f"/api/v1/rooms/{seeded['room']}/messages",
+        json={"body": "let me speak", "client_id": "m2"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert api.status_code == 403 and api.json["error"]["code"] == "muted"
+
+
+def test_only_admins_change_roles(client, auth, seeded, app):
+    auth.sign_in("mona")
+    assert client.post("/moderation/members/bob/role", data={"role": "moderator"}).status_code == 403
+    assert "Change role" not in text_of(client.get("/moderation/members/bob"))
+    auth.sign_out()
+    auth.sign_in("root1")
+    response = client.post("/moderation/members/bob/role", data={"role": "public_servant", "note": "Council officer"})
+    assert response.status_code == 302
+    response = client.post("/moderation/members/root1/role", data={"role": "citizen"})
+    assert "cannot change your own role" in text_of(response)
+    with app.app_context():
+        assert find_user_by_username("bob").role == "public_servant"
+        assert find_user_by_username("root1").role == "admin"
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "set_role")).one()
+        assert entry.note == "citizen to public_servant. Council officer"
+
+
+def test_a_suspended_member_reads_the_statement_and_appeals_by_link(client, auth, seeded, app, outbox):
+    auth.sign_in("mona")
+    form = action_form("suspend", username="ada", reason="respect", period="72", note="Insults in Open data")
+    client.post("/moderation/actions", data=form)
+    auth.sign_out()
+    link = re.search(r"http://[^\s]+/decisions/link/\S+", outbox[-1].body).group(0)
+    page = text_of(auth.sign_in("ada"))
+    assert "You cannot sign in" in page and "Read the statement of reasons and appeal" in page
+    statement = re.search(r'href="(/decisions/link/[^"]+)"', auth.sign_in("ada").get_data(as_text=True)).group(1)
+    assert statement == link.split("127.0.0.1:5000")[1]
+    page = text_of(client.get(statement))
+    assert "Your account was suspended" in page and "Be respectful" in page and "Insults in Open data" in page
+    response = client.post(statement, data={"note": ""})
+    assert response.status_code == 400 and "Tell the moderators why" in text_of(response)
+    response = client.post(statement, data={"note": "I was quoting someone"}, follow_redirects=True)
+    assert "Your appeal has been sent" in text_of(response) and "You appealed on" in text_of(response)
+    assert "You have already appealed" in text_of(client.post(statement, data={"note": "Again"}))
+    assert client.get("/decisions/link/forged-token").status_code == 404
+
+
+def test_a_different_moderator_decides_the_appeal_and_the_member_is_told(client, auth, seeded, app, outbox):
+    with app.app_context():
+        mona, ada = find_user_by_username("mona"), find_user_by_username("ada")
+        action = take_action(mona, ActionRequest(kind="warn", reason="on_topic", username="ada"))
+        from civicnet.moderation.appeals import appeal
+
+        appeal_id = appeal(ada, action.id, "It was on topic").id
+    auth.sign_in("mona")
+    page = text_of(client.get(f"/moderation/appeals/{appeal_id}"))
+    assert "a different moderator must decide" in page and "Decide appeal" not in page
+    response = client.post(f"/moderation/appeals/{appeal_id}", data={"outcome": "reversed", "decision_note": "Oops"})
+    assert "different moderator" in text_of(response)
+    auth.sign_out()
+    auth.sign_in("max")
+    response = client.post(f"/moderation/appeals/{appeal_id}", data={"outcome": "reversed", "decision_note": ""})
+    assert "Give the reason for your decision" in text_of(response)
+    response = client.post(
+        f"/moderation/appeals/{appeal_id}", data={"outcome": "reversed", "decision_note": "It was on topic"}
+    )
+    assert response.status_code == 302 and "reversed" in outbox[-1].body
+    auth.sign_out()
+    auth.sign_in("ada")
+    page = text_of(client.get(f"/decisions/{action.id}"))
+    assert "Appeal reversed" in page and "It was on topic" in page
+    assert "A moderator decided your appeal" in text_of(client.get("/notifications"))
+    mine = text_of(client.get("/account/moderation"))
+    assert "warn" in mine and "appeal reversed" in mine and "mona" not in mine and "max" not in mine
+    auth.sign_out()
+    auth.sign_in("bob")
+    assert client.get(f"/decisions/{action.id}").status_code == 404  # someone else's decision
+
+
+def test_audit_log_is_for_admins_and_the_transparency_page_for_everyone(client, auth, seeded, app):
+    with app.app_context():
+        for name in ("bob", "cara", "dan"):
+            reports.report(find_user_by_username(name), "message", seeded["message"], "misinformation")
+    auth.sign_in("mona")
+    assert client.get("/moderation/audit").status_code == 403
+    auth.sign_out()
+    auth.sign_in("root1")
+    assert "auto hide" in text_of(client.get("/moderation/audit"))
+    auth.sign_out()
+    page = text_of(client.get("/transparency"))
+    assert "Reports received, by reason" in page and "<svg" in page
+    row = re.search(r'<th scope="row" class="govuk-table__header">\d{4}-\d{2}</th>(.*?)</tr>', page).group(1)
+    cells = re.findall(r">(\d+)</td>", row)
+    assert cells[2] == "3"  # misinformation is the third reason
+    for name in ("ada", "bob", "cara", "dan", "mona"):
+        assert f">{name}<" not in page and f" {name} " not in page
+
+
+def test_the_word_filter_page(client, auth, seeded, app):
+    auth.sign_in("bob")
+    assert client.get("/moderation/words").status_code == 403
+    auth.sign_out()
+    auth.sign_in("mona")
+    response = client.post("/moderation/words", data={"phrase": "  Miracle   Cure ", "action": "hold"})
+    assert response.status_code == 302
+    assert "miracle cure" in text_of(client.get("/moderation/words"))
+    response = client.post("/moderation/words", data={"phrase": "miracle cure", "action": "block"})
+    assert response.status_code == 400 and "already on the list" in text_of(response)
+    response = client.post("/moderation/words", data={"phrase": "", "action": "block"})
+    assert "Enter a word or phrase" in text_of(response)
+    client.post("/moderation/words/1/delete")
+    assert "The list is empty" in text_of(client.get("/moderation/words"))
+    response = client.post("/moderation/words/1/delete", follow_redirects=True)
+    assert "not on the list" in text_of(response)
