@@ -61,7 +61,9 @@ def appeal(user, action_id, note) -> Appeal:
         raise Invalid("note", "Tell the moderators why the decision should change")
     if len(note) > MAX_NOTE:
         raise Invalid("note", f"Your appeal must be {MAX_NOTE:,} characters or fewer")
-    filed = Appeal(action=action, appellant_id=user.id, note=note)  # through the relationship, so action.appeal is set too
+    filed = Appeal(
+        action=action, appellant_id=user.id, note=note
+    )  # through the relationship, so action.appeal is set too
     db.session.add(filed)
     audit.record(user, "appeal", subject=user, item_type="action", item_id=action.id, note=note)
     try:

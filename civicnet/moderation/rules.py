@@ -26,6 +26,9 @@ RULES = {
 }
 NO_BREACH = "no_breach"
 REASONS = {**RULES, NO_BREACH: "No rule was broken"}
+# Renaming or merging a skill tag is usually tidying rather than a breach.
+HOUSEKEEPING = "housekeeping"
+TAG_REASONS = {HOUSEKEEPING: "Tidying: a duplicate, misspelt or unclear tag", **RULES}
 
 DISMISS = "dismiss"
 HIDE = "hide_message"

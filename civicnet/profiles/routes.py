@@ -105,7 +105,7 @@ def edit_tag(slug: str):
     rename_form, merge_form = RenameTagForm(prefix="rename"), MergeTagForm(prefix="merge")
     if rename_form.submit.data and rename_form.validate_on_submit():
         try:
-            services.rename_tag(current_user, tag, rename_form.name.data)
+            services.rename_tag(current_user, tag, rename_form.name.data, rename_form.reason.data)
         except Invalid as error:
             apply_service_error(rename_form, error)
         else:
@@ -114,7 +114,7 @@ def edit_tag(slug: str):
     elif merge_form.submit.data and merge_form.validate_on_submit():
         try:
             target = services.get_tag(merge_form.target.data)
-            services.merge_tags(current_user, tag, target)
+            services.merge_tags(current_user, tag, target, merge_form.reason.data)
         except NotFound:
             merge_form.target.errors.append(f"There is no skill tag called “{merge_form.target.data}”")
         except Invalid as error:

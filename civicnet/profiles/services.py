@@ -11,6 +11,7 @@ from civicnet.accounts.services import find_user_by_username, is_suspended
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.moderation import records
 from civicnet.profiles.models import HELP, LEARN, PUBLIC, REGIONS, TAG_KINDS, VISIBILITIES, Profile, Tag, UserTag
 from civicnet.profiles.tags import MAX_TAG_LENGTH, MAX_TAGS_PER_LIST, clean_tag_name, split_tag_list, tag_slug
 from civicnet.text import render_markdown
@@ -190,10 +191,11 @@ def tag_holders(viewer, tag: Tag) -> dict[str, list[User]]:
     return {kind: list(db.session.scalars(people_query(viewer, tag=tag, kind=kind))) for kind in (HELP, LEARN)}
 
 
-def rename_tag(actor: User, tag: Tag, new_name: str) -> Tag:
-    """Give a tag a new display name (and slug); moderators only."""
+def rename_tag(actor: User, tag: Tag, new_name: str, reason: str, note: str = "") -> Tag:
+    """Give a tag a new display name (and slug); moderators only, with a reason, in the audit log."""
     if not is_moderator(actor):
         raise Forbidden("Only moderators can rename skill tags")
+    note = records.check_tag_reason(reason, note)
     name = clean_tag_name(new_name)
     slug = tag_slug(name)
     if not slug or len(name) > MAX_TAG_LENGTH:
@@ -201,17 +203,20 @@ def rename_tag(actor: User, tag: Tag, new_name: str) -> Tag:
     other = db.session.scalar(select(Tag).where(Tag.slug == slug, Tag.id != tag.id))
     if other is not None:
         raise Invalid("name", f"A tag called “{other.name}” already exists. Merge this tag into it instead")
+    records.record_tag_edit(actor, tag.id, reason, note, {"renamed_from": tag.name})
     tag.name, tag.slug = name, slug
     db.session.commit()
     return tag
 
 
-def merge_tags(actor: User, source: Tag, target: Tag) -> Tag:
-    """Move every use of source to target, without duplicates, then delete source; moderators only."""
+def merge_tags(actor: User, source: Tag, target: Tag, reason: str, note: str = "") -> Tag:
+    """Move every use of source to target, without duplicates, then delete source; moderators only, with a reason."""
     if not is_moderator(actor):
         raise Forbidden("Only moderators can merge skill tags")
+    note = records.check_tag_reason(reason, note)
     if source.id == target.id:
         raise Invalid("target", "Choose a different tag to merge into")
+    records.record_tag_edit(actor, target.id, reason, note, {"merged_from": source.name})
     for kind in TAG_KINDS:
         already = select(UserTag.user_id).where(UserTag.tag_id == target.id, UserTag.kind == kind)
         db.session.execute(

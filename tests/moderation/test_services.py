@@ -388,3 +388,21 @@ def test_transparency_counts_per_month(people):
     assert month.actions == {"auto_hide": 1, "suspend": 1}
     assert month.appeals == 1 and month.reversed == 1
     assert month.median_hours_to_first_action is not None and month.median_hours_to_first_action < 1
+
+
+def test_renaming_or_merging_a_tag_needs_a_reason_and_is_audited(people):
+    from civicnet.profiles import services as profiles
+    from civicnet.profiles.models import Tag
+
+    profiles.update_profile(
+        people["author"], people["author"], profiles.ProfileChanges(display_name="A", help_tags="opendata, open data")
+    )
+    source, target = db.session.scalars(select(Tag).order_by(Tag.id)).all()
+    with pytest.raises(Invalid, match="reason"):
+        profiles.rename_tag(people["mod"], source, "Open-data", "")
+    profiles.rename_tag(people["mod"], source, "Opendata portal", "housekeeping", "Spelling")
+    profiles.merge_tags(people["mod"], source, target, "housekeeping")
+    kinds = [(a.kind, a.item_type, a.reason) for a in db.session.scalars(select(ModerationAction))]
+    assert kinds == [("edit_tag", "tag", "housekeeping")] * 2
+    notes = [e.note for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert "renamed_from" in notes[0] and "opendata" in notes[0] and "merged_from" in notes[1]

@@ -147,17 +147,26 @@ def test_only_moderators_can_rename_or_merge_tags_over_http(client, app, auth, p
         make_moderator(username="sam")
     auth.sign_in("amira")
     assert client.get("/tags/ai-ethics/edit").status_code == 403
-    assert client.post("/tags/ai-ethics/edit", data={"rename-name": "X", "rename-submit": "y"}).status_code == 403
+    assert (
+        client.post(
+            "/tags/ai-ethics/edit", data={"rename-name": "X", "rename-submit": "y", "rename-reason": "housekeeping"}
+        ).status_code
+        == 403
+    )
     auth.sign_out()
     auth.sign_in("sam")
-    page = client.post("/tags/ai-ethics/edit", data={"rename-name": "data protection", "rename-submit": "y"}).get_data(
-        as_text=True
-    )
+    page = client.post(
+        "/tags/ai-ethics/edit",
+        data={"rename-name": "data protection", "rename-submit": "y", "rename-reason": "housekeeping"},
+    ).get_data(as_text=True)
     assert "Merge this tag into it instead" in page
-    response = client.post("/tags/ai-ethics/edit", data={"merge-target": "Data Protection", "merge-submit": "y"})
+    response = client.post(
+        "/tags/ai-ethics/edit",
+        data={"merge-target": "Data Protection", "merge-submit": "y", "merge-reason": "housekeeping"},
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/tags/data-protection"
     assert client.get("/tags/ai-ethics").status_code == 404
-    page = client.post("/tags/data-protection/edit", data={"merge-target": "nope", "merge-submit": "y"}).get_data(
-        as_text=True
-    )
+    page = client.post(
+        "/tags/data-protection/edit", data={"merge-target": "nope", "merge-submit": "y", "merge-reason": "housekeeping"}
+    ).get_data(as_text=True)
     assert "There is no skill tag called" in page

@@ -131,11 +131,11 @@ def test_moderators_rename_tags_but_not_onto_an_existing_one(ctx):
     moderator, citizen = make_moderator(), make_user()
     tag = services.get_tag("data-protecton")
     with pytest.raises(Forbidden):
-        services.rename_tag(citizen, tag, "Data protection")
+        services.rename_tag(citizen, tag, "Data protection", "housekeeping")
     with pytest.raises(Invalid) as error:
-        services.rename_tag(moderator, tag, "open DATA")
+        services.rename_tag(moderator, tag, "open DATA", "housekeeping")
     assert "Merge this tag into it instead" in error.value.message
-    services.rename_tag(moderator, tag, "Data protection")
+    services.rename_tag(moderator, tag, "Data protection", "housekeeping")
     assert services.get_tag("data-protection").id == tag.id
 
 
@@ -145,10 +145,10 @@ def test_merging_moves_every_use_without_duplicates(ctx):
     moderator = make_moderator()
     source, target = services.get_tag("gdpr"), services.get_tag("data-protection")
     with pytest.raises(Forbidden):
-        services.merge_tags(both, source, target)
+        services.merge_tags(both, source, target, "housekeeping")
     with pytest.raises(Invalid):
-        services.merge_tags(moderator, target, target)
-    services.merge_tags(moderator, source, target)
+        services.merge_tags(moderator, target, target, "housekeeping")
+    services.merge_tags(moderator, source, target, "housekeeping")
     with pytest.raises(NotFound):
         services.get_tag("gdpr")
     assert tag_names(both, HELP) == ["Data protection"]
