@@ -125,4 +125,14 @@ def load_demo_data() -> int:
         )
         update_profile(user, user, changes)
         created += 1
+    _demo_word_filter()
     return created
+
+
+def _demo_word_filter() -> None:
+    """One phrase on the word filter, so moderators see how holding for review works."""
+    from civicnet.moderation.filters import add_word, word_filters
+
+    moderator = find_user_by_username("sam")
+    if moderator is not None and not word_filters():
+        add_word(moderator, "guaranteed returns", "hold")

@@ -2,10 +2,12 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from statistics import median
 
 from sqlalchemy import select
 
+from civicnet.db_types import utcnow
 from civicnet.extensions import db
 from civicnet.moderation.models import Appeal, ModerationAction, Report
 from civicnet.moderation.rules import REVERSED
@@ -30,8 +32,9 @@ def _month(moment) -> str:
 
 
 def monthly(limit: int = 12) -> list[Month]:
-    """The last `limit` months with any activity, newest first."""
+    """The last `limit` months with any activity, newest first (reading only that far back)."""
     months: dict[str, Month] = defaultdict(lambda: Month(""))
+    since = utcnow() - timedelta(days=31 * limit)
 
     def month(moment) -> Month:
         entry = months[_month(moment)]
@@ -39,11 +42,12 @@ def monthly(limit: int = 12) -> list[Month]:
         return entry
 
     first_report: dict[tuple, object] = {}
-    for report in db.session.scalars(select(Report).order_by(Report.id)):
+    for report in db.session.scalars(select(Report).where(Report.created_at >= since).order_by(Report.id)):
         month(report.created_at).reports[report.reason] += 1
         first_report.setdefault((report.item_type, report.item_id), report.created_at)
     first_action: dict[tuple, object] = {}
-    for action in db.session.scalars(select(ModerationAction).order_by(ModerationAction.id)):
+    actions = select(ModerationAction).where(ModerationAction.created_at >= since).order_by(ModerationAction.id)
+    for action in db.session.scalars(actions):
         month(action.created_at).actions[action.kind] += 1
         if action.item_type is not None:
             first_action.setdefault((action.item_type, action.item_id), action.created_at)
@@ -52,7 +56,7 @@ def monthly(limit: int = 12) -> list[Month]:
         acted = first_action.get(key)
         if acted is not None and acted >= reported:
             month(reported).first_action_hours.append((acted - reported).total_seconds() / 3600)
-    for appeal in db.session.scalars(select(Appeal)):
+    for appeal in db.session.scalars(select(Appeal).where(Appeal.created_at >= since)):
         entry = month(appeal.created_at)
         entry.appeals += 1
         entry.reversed += appeal.outcome == REVERSED
