@@ -10,6 +10,7 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db
 from civicnet.forms import apply_service_error
+from civicnet.moderation import restrictions
 from civicnet.rooms import bp, messages, services
 from civicnet.rooms import notifications as notices
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
@@ -71,8 +72,14 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         can_manage=can_manage(current_user, room),
         is_member=is_member(current_user, room),
         older_than=page.messages[0].id if page.has_more and page.messages else None,
+        mute_notice=_mute_notice(room),
         rendered_at=rendered_at,
     ), status
+
+
+def _mute_notice(room) -> str | None:
+    mutes = restrictions.active_mutes(current_user, room) if current_user.is_authenticated else []
+    return restrictions.mute_message(mutes[0]) if mutes else None
 
 
 @bp.route("/rooms/<slug>")

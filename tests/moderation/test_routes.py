@@ -147,6 +147,7 @@ def test_muted_members_cannot_post_through_the_form_or_the_api(client, auth, see
         )
         _, token = create_token(find_user_by_username("bob"), "script")
     auth.sign_in("bob")
+    assert "You are muted in Open data until" in text_of(client.get(f"/rooms/{seeded['room']}"))
     response = client.post(f"/rooms/{seeded['room']}/messages", data={"body": "let me speak", "client_id": "m1"})
     assert response.status_code == 403 and "You are muted in Open data until" in text_of(response)
     api = client.post(
