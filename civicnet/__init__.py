@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from civicnet.config import BASE_DIR, INSTANCE_DIR, Config
 from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
+from civicnet.ids import IdConverter
 
 # script-src carries a per-request nonce for GOV.UK's one-line "js-enabled" script; no unsafe-inline.
 CONTENT_SECURITY_POLICY = {
@@ -47,6 +48,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
     )
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_object(config_class)
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):

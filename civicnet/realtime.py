@@ -18,11 +18,13 @@ def user_channel(user) -> str:
     return f"user:{user.id}"
 
 
-MODERATORS = "moderators"  # every moderator's and admin's connections, for the live queue count
-
-
 def emit_to_moderators(event: str, payload: dict) -> None:
-    socketio.emit(event, payload, to=MODERATORS)
+    """Send to every connection of today's moderators and admins (looked up now, so a role change
+    applies at once, in every process)."""
+    from civicnet.accounts.models import ADMIN, MODERATOR, User
+
+    for user_id in db.session.scalars(db.select(User.id).where(User.role.in_((MODERATOR, ADMIN)))):
+        socketio.emit(event, payload, to=f"user:{user_id}")
 
 
 def emit_to_room(room, event: str, payload: dict, skip_sid: str | None = None) -> None:
@@ -78,5 +80,12 @@ def disconnect_user(user_id: int) -> None:
     """Close every live connection a member has, in every server process (via the message queue)."""
     from civicnet.rooms.presence import presence
 
-    for sid in presence().sids_of(user_id):
-        socketio.server.disconnect(sid, namespace="/")
+    sids = presence().sids_of(user_id)
+
+    def close() -> None:
+        for sid in sids:
+            socketio.server.disconnect(sid, namespace="/")
+
+    # In a task of its own: the disconnect handlers run inline otherwise, inside the caller's app
+    # context, and end the caller's database session while it still has work to do.
+    socketio.start_background_task(close)

@@ -62,9 +62,9 @@ def suspension_message(user: User) -> str:
     until = (
         "until further notice"
         if user.suspended_until is None
-        else f"until {user.suspended_until:%d %B %Y at %H:%M} UTC"
+        else f"until {user.suspended_until:%-d %B %Y at %H:%M} UTC"
     )
-    reason = user.suspension_reason or "No reason was recorded"
+    reason = (user.suspension_reason or "No reason was recorded").rstrip(". ")  # pages add their own full stop
     return f"{SUSPENDED_NOTICE} {until}. Reason: {reason}"
 
 

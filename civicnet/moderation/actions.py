@@ -198,7 +198,7 @@ def _suspend(action, item, subject, request) -> After:
     if is_suspended(subject):
         raise Conflict(f"{subject.username} is already suspended")
     action.ends_at = _ends_at(request.period)
-    apply_suspension(subject, f"{RULES[action.reason]}. {action.note}".strip(), action.ends_at)
+    apply_suspension(subject, RULES[action.reason] + (f". {action.note}" if action.note else ""), action.ends_at)
     return [lambda: realtime.disconnect_user(subject.id)]
 
 
@@ -232,7 +232,7 @@ HANDLERS = {
 }
 
 
-def undo(action: ModerationAction) -> After:
+def undo(action: ModerationAction, actor) -> After:
     """Reverse an appealed decision, in the caller's transaction; returns the live effects for after the commit.
 
     A decision taken on a message (hiding it, or suspending its author from its page) found that the
@@ -241,7 +241,7 @@ def undo(action: ModerationAction) -> After:
     action.reversed_at = utcnow()
     after: After = []
     if action.item_type == MESSAGE:
-        after = _restore_unless_hidden_elsewhere(action)
+        after = _restore_unless_hidden_elsewhere(action, actor)
     if action.kind == MUTE:
         for mute in db.session.scalars(select(Mute).where(Mute.action_id == action.id, Mute.lifted_at.is_(None))):
             mute.lifted_at = utcnow()
@@ -254,7 +254,7 @@ def undo(action: ModerationAction) -> After:
     return after
 
 
-def _restore_unless_hidden_elsewhere(action: ModerationAction) -> After:
+def _restore_unless_hidden_elsewhere(action: ModerationAction, actor) -> After:
     message = db.session.get(Message, action.item_id)
     if message is None or message.moderation is None:
         return []
@@ -270,4 +270,13 @@ def _restore_unless_hidden_elsewhere(action: ModerationAction) -> After:
     if standing:
         return []
     message.moderation, message.moderated_at = None, utcnow()
+    audit.record(
+        actor,
+        RESTORE,
+        subject=message.author,
+        item_type=MESSAGE,
+        item_id=message.id,
+        reason="no_breach",
+        note=f"Restored because decision {action.id} was reversed on appeal",
+    )
     return [lambda: moderation_events.message_restored(message)]

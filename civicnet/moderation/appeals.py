@@ -8,6 +8,7 @@ from civicnet.accounts.permissions import is_moderator
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.ids import is_id
 from civicnet.moderation import audit, queue, statements
 from civicnet.moderation.actions import undo
 from civicnet.moderation.items import check_may_act_on
@@ -19,7 +20,7 @@ MAX_NOTE = 2000
 
 
 def get_action(action_id) -> ModerationAction:
-    action = db.session.get(ModerationAction, action_id) if isinstance(action_id, int) else None
+    action = db.session.get(ModerationAction, action_id) if is_id(action_id) else None
     if action is None:
         raise NotFound("There is no such decision")
     return action
@@ -76,7 +77,7 @@ def appeal(user, action_id, note) -> Appeal:
 
 
 def get_appeal(appeal_id) -> Appeal:
-    found = db.session.get(Appeal, appeal_id) if isinstance(appeal_id, int) else None
+    found = db.session.get(Appeal, appeal_id) if is_id(appeal_id) else None
     if found is None:
         raise NotFound("There is no such appeal")
     return found
@@ -98,10 +99,10 @@ def decide(actor, appeal_id, outcome, note) -> Appeal:
     if len(note) > MAX_NOTE:
         raise Invalid("decision_note", f"The reason must be {MAX_NOTE:,} characters or fewer")
     found.decided_at, found.decided_by_id, found.outcome, found.decision_note = utcnow(), actor.id, outcome, note
-    after = undo(found.action) if outcome == REVERSED else []
     audit.record(
         actor, f"appeal_{outcome}", subject=found.appellant, item_type="action", item_id=found.action_id, note=note
     )
+    after = undo(found.action, actor) if outcome == REVERSED else []
     notice = statements.add_notice(found.action, APPEAL_DECIDED)
     db.session.commit()
     for effect in after:

@@ -10,6 +10,7 @@ from civicnet.moderation.items import check_moderator, find_member
 from civicnet.moderation.queue import pending_count
 from civicnet.realtime import authenticated_socket, ok
 from civicnet.rooms.events import _fields
+from civicnet.rooms.payloads import iso
 
 ACTION_FIELDS = {
     "kind": str,
@@ -43,7 +44,7 @@ def on_moderate(user: User, data=None):
     if fields["item_type"] is None and fields["username"] is None and fields["kind"] in ("warn", "mute", "suspend"):
         raise Invalid("username", "Say which member: username, or item_type and item_id")
     action = take_action(user, ActionRequest(**{k: v for k, v in fields.items() if v is not None}))
-    return ok(action={"id": action.id, "kind": action.kind, "ends_at": action.ends_at and action.ends_at.isoformat()})
+    return ok(action={"id": action.id, "kind": action.kind, "ends_at": iso(action.ends_at)})
 
 
 @socketio.on("decide_appeal")

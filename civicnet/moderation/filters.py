@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from civicnet.errors import Conflict, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.ids import is_id
 from civicnet.moderation import audit
 from civicnet.moderation.items import check_moderator
 from civicnet.moderation.models import WordFilter
@@ -65,7 +66,7 @@ def add_word(actor, phrase, action) -> WordFilter:
 
 def remove_word(actor, word_id) -> None:
     check_moderator(actor)
-    word = db.session.get(WordFilter, word_id) if isinstance(word_id, int) else None
+    word = db.session.get(WordFilter, word_id) if is_id(word_id) else None
     if word is None:
         raise NotFound("That phrase is not on the list (someone may have removed it already)")
     audit.record(actor, "remove_word_filter", reason=word.action, note=word.phrase)

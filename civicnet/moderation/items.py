@@ -9,6 +9,7 @@ from civicnet.accounts.models import ADMIN, User
 from civicnet.accounts.permissions import is_moderator
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.ids import is_id, is_whole_number
 from civicnet.moderation.models import ITEM_TYPES, MESSAGE, PROFILE, ROOM
 from civicnet.rooms.models import Message, Room
 
@@ -54,10 +55,10 @@ def load_item(item_type, item_id) -> Item:
     """The item, or NotFound; item_type and item_id come straight from a form or a socket event."""
     if item_type not in ITEM_TYPES:
         raise Invalid("item_type", f"item_type must be one of: {', '.join(ITEM_TYPES)}")
-    if not isinstance(item_id, int) or isinstance(item_id, bool) or item_id < 1:
+    if not is_whole_number(item_id) or item_id < 1:
         raise Invalid("item_id", "item_id must be a whole number")
     model = {MESSAGE: Message, PROFILE: User, ROOM: Room}[item_type]
-    obj = db.session.get(model, item_id)
+    obj = db.session.get(model, item_id) if is_id(item_id) else None
     if obj is None or (item_type == MESSAGE and obj.is_deleted):
         raise NotFound(f"There is no {item_type} with that id")
     if item_type == MESSAGE:

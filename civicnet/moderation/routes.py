@@ -46,7 +46,7 @@ def report(item_type: str, item_id: int):
         else:
             flash("Thank you. Your report has been sent to the moderators, who will review it.")
             return redirect(item.url)
-    return render_template("moderation/report.html", item=item, form=form)
+    return render_template("moderation/report.html", item=item, form=form), 400 if form.errors else 200
 
 
 # The queue and actions
@@ -207,7 +207,8 @@ def appeal_page(appeal_id: int):
         else:
             flash(f"Appeal decided: {found.outcome}. The member has been told.")
             return redirect(url_for("moderation.queue_page"))
-    return render_template("moderation/appeal.html", appeal=found, action=found.action, form=form)
+    status = 400 if form.errors else 200
+    return render_template("moderation/appeal.html", appeal=found, action=found.action, form=form), status
 
 
 def _render_decision(action, form: AppealForm, token: str | None = None, status: int = 200):

@@ -49,7 +49,7 @@ def monthly(limit: int = 12) -> list[Month]:
     actions = select(ModerationAction).where(ModerationAction.created_at >= since).order_by(ModerationAction.id)
     for action in db.session.scalars(actions):
         month(action.created_at).actions[action.kind] += 1
-        if action.item_type is not None:
+        if action.item_type is not None and action.moderator_id is not None:  # a person's, not the auto-hide
             first_action.setdefault((action.item_type, action.item_id), action.created_at)
     # Time from an item's first report to the first action on it, counted in the month it was reported.
     for key, reported in first_report.items():

@@ -10,11 +10,11 @@ from flask_socketio import ConnectionRefusedError
 
 from civicnet import ratelimit, realtime
 from civicnet.accounts.models import User
-from civicnet.accounts.permissions import is_moderator
 from civicnet.api.tokens import user_for_token
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
 from civicnet.extensions import db, socketio
+from civicnet.moderation import restrictions
 from civicnet.realtime import authenticated_socket, error_ack, ok
 from civicnet.rooms import messages, services
 from civicnet.rooms.models import Room
@@ -71,8 +71,6 @@ def connect(auth=None):
         raise ConnectionRefusedError({"code": "unauthorized", "message": "Sign in or send a valid token"})
     socketio.server.save_session(request.sid, {"session_id": user.get_id()}, namespace="/")
     socketio.server.enter_room(request.sid, realtime.user_channel(user), namespace="/")
-    if is_moderator(user):
-        socketio.server.enter_room(request.sid, realtime.MODERATORS, namespace="/")
     presence().connect(request.sid, user.id)
     db.session.remove()
 
@@ -172,6 +170,8 @@ def on_typing(user: User, data=None):
     _limit(user, "typing")
     if not can_post(user, room):
         return error_ack("forbidden", "You cannot post in this room")
+    if mutes := restrictions.active_mutes(user, room):
+        return error_ack("muted", restrictions.mute_message(mutes[0]))
     realtime.emit_to_room(room, "user_typing", member_payload(user, room), skip_sid=request.sid)
     return ok()
 

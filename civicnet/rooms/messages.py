@@ -13,6 +13,7 @@ from civicnet.accounts.permissions import is_signed_in
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.ids import MAX_ID, is_id, is_whole_number
 from civicnet.moderation import filters, queue, reports, restrictions
 from civicnet.rooms import moderation_events, notifications
 from civicnet.rooms.mentions import link_mentions, mentioned_usernames
@@ -31,11 +32,6 @@ MAX_PAGE = 200
 class Page:
     messages: list[Message]
     has_more: bool
-
-
-def is_whole_number(value) -> bool:
-    """An int from a client, but not a bool (JSON true would otherwise pass as 1)."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _clean_body(body) -> str:
@@ -117,7 +113,7 @@ def post_message(
     matched = _screen(body)
     parent = None
     if reply_to_id is not None:
-        parent = db.session.get(Message, reply_to_id) if is_whole_number(reply_to_id) else None
+        parent = db.session.get(Message, reply_to_id) if is_id(reply_to_id) else None
         if parent is None or parent.room_id != room.id or parent.is_deleted or parent.moderation:
             raise Invalid("reply_to", "The message you are replying to is not in this room")
 
@@ -161,7 +157,7 @@ def post_message(
 
 
 def get_own_message(actor: User, message_id) -> Message:
-    message = db.session.get(Message, message_id) if is_whole_number(message_id) else None
+    message = db.session.get(Message, message_id) if is_id(message_id) else None
     if message is None or not can_read(actor, message.room):
         raise NotFound("That message does not exist")
     if message.author_id != actor.id:
@@ -236,8 +232,8 @@ def _page_size(limit) -> int:
 def _message_id(value, field: str) -> int | None:
     if value is None:
         return None
-    if not is_whole_number(value) or value < 0:
-        raise Invalid(field, f"{field} must be a message id (a whole number)")
+    if not is_whole_number(value) or not 0 <= value <= MAX_ID:
+        raise Invalid(field, f"{field} must be a message id (a whole number from 0 to {MAX_ID})")
     return value
 
 

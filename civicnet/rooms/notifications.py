@@ -6,7 +6,7 @@ from civicnet import realtime
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
-from civicnet.rooms.models import MENTION, REPLY, Message, Notification, Room
+from civicnet.rooms.models import APPEAL_DECIDED, MENTION, REPLY, Message, Notification, Room
 from civicnet.rooms.payloads import iso, message_payload
 from civicnet.rooms.permissions import can_read
 from civicnet.urls import external_url
@@ -53,6 +53,10 @@ def _decision_payload(notification: Notification) -> dict:
     from civicnet.moderation.rules import DECISION_TEXT  # moderation imports rooms; keep the cycle out of import time
 
     action = notification.action
+    if notification.kind == APPEAL_DECIDED and action.appeal is not None:
+        excerpt = f"Your appeal was {action.appeal.outcome}"
+    else:
+        excerpt = DECISION_TEXT[action.kind]
     return {
         "id": notification.id,
         "kind": notification.kind,
@@ -60,7 +64,7 @@ def _decision_payload(notification: Notification) -> dict:
         "room_name": None,
         "message_id": None,
         "actor": None,
-        "excerpt": DECISION_TEXT[action.kind],
+        "excerpt": excerpt,
         "url": external_url("moderation.decision", action_id=action.id),  # also sent from outside requests
         "created_at": iso(notification.created_at),
         "unread": unread_notification_count(notification.user_id),

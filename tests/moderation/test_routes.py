@@ -262,3 +262,17 @@ def test_the_word_filter_page(client, auth, seeded, app):
     assert "The list is empty" in text_of(client.get("/moderation/words"))
     response = client.post("/moderation/words/1/delete", follow_redirects=True)
     assert "not on the list" in text_of(response)
+
+
+def test_ids_too_large_to_exist_are_not_found(client, auth, seeded):
+    auth.sign_in("mona")
+    for url in (
+        "/moderation/items/message/99999999999999999999",
+        f"/moderation/appeals/{2**31}",
+        f"/decisions/{2**40}",
+    ):
+        assert client.get(url).status_code == 404, url
+    auth.sign_out()
+    auth.sign_in("bob")
+    assert client.get(f"/rooms/{seeded['room']}/messages/{2**63}/edit").status_code == 404
+    assert client.get(f"/rooms/{seeded['room']}?before={2**63}").status_code in (200, 400)

@@ -339,7 +339,7 @@ def test_a_different_moderator_decides_and_a_reversal_undoes_the_suspension_and_
         appeals.decide(people["admin"], appeal.id, "upheld", "Second thoughts")
     assert "reversed" in outbox[-1].body and "It was a quotation" in outbox[-1].body
     actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions == ["auto_hide", "suspend", "appeal", "appeal_reversed"]
+    assert actions == ["auto_hide", "suspend", "appeal", "appeal_reversed", "restore_message"]
 
 
 def test_an_upheld_appeal_changes_nothing(people):

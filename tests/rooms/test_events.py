@@ -7,7 +7,18 @@ from civicnet.rooms import messages
 from tests.factories import make_room, make_user
 from tests.servers import csrf_token
 
-MESSAGE_KEYS = {"id", "room", "author", "body_html", "created_at", "edited_at", "client_id", "reply_to", "hidden", "held"}
+MESSAGE_KEYS = {
+    "id",
+    "room",
+    "author",
+    "body_html",
+    "created_at",
+    "edited_at",
+    "client_id",
+    "reply_to",
+    "hidden",
+    "held",
+}
 
 
 @pytest.fixture
