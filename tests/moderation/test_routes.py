@@ -184,7 +184,8 @@ def test_a_suspended_member_reads_the_statement_and_appeals_by_link(client, auth
     page = text_of(auth.sign_in("ada"))
     assert "You cannot sign in" in page and "Read the statement of reasons and appeal" in page
     statement = re.search(r'href="(/decisions/link/[^"]+)"', auth.sign_in("ada").get_data(as_text=True)).group(1)
-    assert statement == link.split("127.0.0.1:5000")[1]
+    # The same decision as the emailed link (the signatures differ only by when they were made).
+    assert statement.split(".")[0] == link.split("127.0.0.1:5000")[1].split(".")[0]
     page = text_of(client.get(statement))
     assert "Your account was suspended" in page and "Be respectful" in page and "Insults in Open data" in page
     response = client.post(statement, data={"note": ""})
