@@ -9,7 +9,7 @@ from sqlalchemy import select
 from civicnet.accounts.services import find_user_by_username, is_suspended
 from civicnet.api.tokens import create_token
 from civicnet.extensions import db
-from civicnet.moderation import reports
+from civicnet.moderation import filters, reports
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.moderation.audit import AuditEntry
 from civicnet.moderation.models import ModerationAction, Report
@@ -63,7 +63,9 @@ def test_reporting_a_message_without_javascript(client, auth, seeded, app):
 def test_reporting_a_profile_and_a_room(client, auth, seeded, app):
     auth.sign_in("bob")
     assert "Report this profile" in text_of(client.get("/people/ada"))
-    client.post("/report/profile/1", data={"reason": "other", "note": "Impersonating someone"})
+    with app.app_context():
+        ada_id = find_user_by_username("ada").id
+    client.post(f"/report/profile/{ada_id}", data={"reason": "other", "note": "Impersonating someone"})
     client.post(f"/report/room/{seeded['room_id']}", data={"reason": "off_topic"})
     with app.app_context():
         assert {(r.item_type, r.reason) for r in db.session.scalars(select(Report))} == {
@@ -259,9 +261,11 @@ def test_the_word_filter_page(client, auth, seeded, app):
     assert response.status_code == 400 and "already on the list" in text_of(response)
     response = client.post("/moderation/words", data={"phrase": "", "action": "block"})
     assert "Enter a word or phrase" in text_of(response)
-    client.post("/moderation/words/1/delete")
+    with app.app_context():
+        (word_id,) = [word.id for word in filters.word_filters()]
+    client.post(f"/moderation/words/{word_id}/delete")
     assert "The list is empty" in text_of(client.get("/moderation/words"))
-    response = client.post("/moderation/words/1/delete", follow_redirects=True)
+    response = client.post(f"/moderation/words/{word_id}/delete", follow_redirects=True)
     assert "not on the list" in text_of(response)
 
 
