@@ -128,18 +128,32 @@ def configure_blueprints(app: Flask) -> None:
     # Views are imported here, not in each package's __init__, so that models can import each
     # other's packages without pulling in every view on the way.
     import civicnet.accounts.loader
+    import civicnet.mentoring.events
+    import civicnet.mentoring.models
     import civicnet.moderation.audit
     import civicnet.moderation.events
     import civicnet.moderation.models
-    import civicnet.rooms.events  # noqa: F401  (registers the Socket.IO handlers)
+    import civicnet.rooms.events
+    import civicnet.verification.models  # noqa: F401  (imports register models and Socket.IO handlers)
     from civicnet.accounts import routes as accounts_routes
     from civicnet.api import routes as api_routes
+    from civicnet.mentoring import routes as mentoring_routes
     from civicnet.moderation import routes as moderation_routes
     from civicnet.pages import routes as pages_routes
     from civicnet.profiles import routes as profiles_routes
     from civicnet.rooms import routes as rooms_routes
+    from civicnet.verification import routes as verification_routes
 
-    for views in (pages_routes, accounts_routes, profiles_routes, rooms_routes, moderation_routes, api_routes):
+    for views in (
+        pages_routes,
+        accounts_routes,
+        profiles_routes,
+        rooms_routes,
+        moderation_routes,
+        verification_routes,
+        mentoring_routes,
+        api_routes,
+    ):
         app.register_blueprint(views.bp)
 
 

@@ -116,7 +116,21 @@ def seed_demo() -> None:
         click.echo("Demo data is already loaded.")
 
 
+@click.command("sweep")
+def sweep() -> None:
+    """Daily housekeeping: verification reminders and expiries, mentoring expiry warnings and expiries."""
+    from civicnet.mentoring import requests as mentoring
+    from civicnet.verification import services as verification
+
+    reminded, ended = verification.sweep()
+    warned, expired = mentoring.sweep()
+    click.echo(
+        f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired."
+    )
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(sweep)

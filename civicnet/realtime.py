@@ -1,10 +1,12 @@
 """Socket.IO plumbing shared by every capability: channel names, emit helpers, socket authentication."""
 
+import json
 import logging
 from functools import wraps
 
 from flask import request
 
+from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,6 @@ def authenticated_socket(handler):
     The member is loaded afresh for each event, so a suspension or password change applies at once."""
     # Imported here: accounts.services imports this module, so a top-level import would be a cycle.
     from civicnet.accounts.loader import load_user
-    from civicnet.errors import ServiceError
 
     @wraps(handler)
     def wrapper(*args):
@@ -89,3 +90,33 @@ def disconnect_user(user_id: int) -> None:
     # In a task of its own: the disconnect handlers run inline otherwise, inside the caller's app
     # context, and end the caller's database session while it still has work to do.
     socketio.start_background_task(close)
+
+
+MAX_PAYLOAD_BYTES = 16 * 1024
+
+
+def event_fields(data, **spec) -> dict:
+    """Check an event's payload: a dict whose fields have the given types (a tuple ending in None: optional)."""
+    if not isinstance(data, dict):
+        raise Invalid(None, "Send the event's fields as an object")
+    if len(json.dumps(data)) > MAX_PAYLOAD_BYTES:
+        raise PayloadTooLarge()
+    values = {}
+    for name, kind in spec.items():
+        optional = isinstance(kind, tuple) and None in kind
+        types = tuple(t for t in (kind if isinstance(kind, tuple) else (kind,)) if t is not None)
+        value = data.get(name)
+        if value is None and optional:
+            values[name] = None
+        elif not isinstance(value, types) or (isinstance(value, bool) and bool not in types):  # bool is an int
+            raise Invalid(name, f"{name} is missing or has the wrong type")
+        else:
+            values[name] = value
+    return values
+
+
+class PayloadTooLarge(Invalid):
+    code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(None, f"That is too large to send: the limit is {MAX_PAYLOAD_BYTES // 1024} KB")

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from civicnet.accounts.models import ROLE_LABELS
 from civicnet.accounts.permissions import is_moderator
 from civicnet.moderation.rules import ACTION_LABELS, DECISION_TEXT, REASON_LABELS, REASONS
-from civicnet.rooms.notifications import unread_notification_count
+from civicnet.rooms.notifications import mentoring_text, unread_notification_count
 
 
 def error_list(*forms: FlaskForm) -> list[dict]:
@@ -75,6 +75,7 @@ def register(app: Flask) -> None:
     app.add_template_global(DECISION_TEXT, "decision_text")
     app.add_template_global(REASON_LABELS, "reason_labels")
     app.add_template_global(pending_moderation)
+    app.add_template_global(mentoring_text)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda counter: sum(counter.values()), "sum_counter")
     app.jinja_env.trim_blocks = True

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from civicnet import create_app
 from civicnet.config import TestConfig
+from civicnet.db_types import utcnow
 from civicnet.extensions import db, mail
 from tests.factories import DEFAULT_PASSWORD
 
@@ -58,6 +59,12 @@ def _empty_tables(app: Flask) -> None:
                     _empty_audit_log(connection)
                 else:
                     connection.execute(table.delete())
+            # The migration seeds the official domains; every test starts with them, as a new site does.
+            from civicnet.verification.models import DEFAULT_DOMAINS, OfficialDomain
+
+            connection.execute(
+                OfficialDomain.__table__.insert(), [{"domain": d, "created_at": utcnow()} for d in DEFAULT_DOMAINS]
+            )
 
 
 def _empty_audit_log(connection) -> None:

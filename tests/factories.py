@@ -40,3 +40,17 @@ def make_room(creator: User, name: str = "Data and the council", kind: str = "pu
     for member in members:
         rooms.add_member(creator, room, member.username) if kind == "private" else rooms.join_room(member, room)
     return room
+
+
+def make_verified(organisation: str = "Camden Council", **kwargs) -> User:
+    """A public servant whose verification a moderator approved (as civicnet.verification leaves it)."""
+    from datetime import timedelta
+
+    from civicnet.db_types import utcnow
+    from civicnet.extensions import db
+
+    user = make_user(role="public_servant", **kwargs)
+    user.verified_until, user.verified_organisation = utcnow() + timedelta(days=365), organisation
+    user.profile.organisation = organisation
+    db.session.commit()
+    return user

@@ -40,6 +40,10 @@ class User(UserMixin, db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspension_reason: Mapped[str | None] = mapped_column(String(500))
+    # Set while a verification as a public servant is in force (see civicnet.verification), so every
+    # place that shows a name can show the badge without another query.
+    verified_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_organisation: Mapped[str | None] = mapped_column(String(100))
 
     profile: Mapped["Profile"] = relationship(back_populates="user", uselist=False, cascade="all, delete-orphan")  # noqa: F821
 
@@ -49,6 +53,10 @@ class User(UserMixin, db.Model):
     @property
     def is_verified_email(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def is_verified_public_servant(self) -> bool:
+        return self.verified_until is not None and self.verified_until > utcnow()
 
     @property
     def role_label(self) -> str:

@@ -228,10 +228,13 @@ def confirm_email_change(token: str) -> User:
         raise Invalid(None, "This link has expired or is not valid. Ask for a new one from your account page")
     if find_user_by_email(user.pending_email):
         raise Invalid(None, "Another account now uses that email address")
-    old_address = user.email
-    user.email = user.pending_email
+    old_address, user.email = user.email, user.pending_email
     user.pending_email = None
     user.email_verified_at = utcnow()
+    # Imported here: verification's rules import this package's models and tokens.
+    from civicnet.verification.services import email_changed
+
+    email_changed(user, old_address)
     db.session.commit()
     send_email(old_address, "your email address was changed", "accounts/email/email_changed", user=user)
     return user

@@ -91,6 +91,7 @@ OPENAPI = {
                                     },
                                     "client_id": {"type": "string", "maxLength": 64},
                                     "reply_to": {"type": "integer"},
+                                    "speaking_for": {"enum": ["personal", "organisation"]},
                                 },
                             }
                         }
@@ -106,6 +107,81 @@ OPENAPI = {
                     **ERRORS,
                 },
             },
+        },
+        "/mentoring/offers": {
+            "get": {
+                "summary": "Open mentoring offers (not paused, not full, from verified public servants)",
+                "parameters": [{"name": "tag", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": _json(
+                        {"type": "object", "properties": {"offers": {"type": "array", "items": _ref("Offer")}}},
+                        "Offers",
+                    ),
+                    **ERRORS,
+                },
+            }
+        },
+        "/mentoring/requests": {
+            "get": {
+                "summary": "The member's own mentoring requests, as mentor and as mentee",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "as_mentor": {"type": "array", "items": _ref("MentoringRequest")},
+                                "as_mentee": {"type": "array", "items": _ref("MentoringRequest")},
+                            },
+                        },
+                        "Requests",
+                    ),
+                    **ERRORS,
+                },
+            },
+            "post": {
+                "summary": "Ask a mentor for mentoring (at most 3 pending requests)",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["offer_id", "message"],
+                                "properties": {
+                                    "offer_id": {"type": "integer"},
+                                    "message": {"type": "string", "maxLength": 2000},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json({"type": "object", "properties": {"request": _ref("MentoringRequest")}}, "Requested"),
+                    "409": _json(
+                        _ref("Error"), "Too many pending requests, already asked, or the offer is full or paused"
+                    ),
+                    **ERRORS,
+                },
+            },
+        },
+        "/mentoring/requests/{request_id}/{action}": {
+            "post": {
+                "summary": "accept or decline (mentor; decline takes an optional reason), complete or cancel (either side)",
+                "parameters": [
+                    {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {
+                        "name": "action",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["accept", "decline", "complete", "cancel"]},
+                    },
+                ],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"request": _ref("MentoringRequest")}}, "Done"),
+                    "409": _json(_ref("Error"), "Already answered, full, or not in a state that allows it"),
+                    **ERRORS,
+                },
+            }
         },
         "/people/{username}": {
             "get": {
@@ -129,6 +205,34 @@ OPENAPI = {
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         "schemas": {
+            "Offer": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "mentor": _ref("Author"),
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "description": {"type": "string"},
+                    "calls_note": {"type": "string"},
+                    "availability": {"type": "string"},
+                    "capacity": {"type": "integer"},
+                    "places_left": {"type": "integer"},
+                    "paused": {"type": "boolean"},
+                },
+            },
+            "MentoringRequest": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "offer_id": {"type": "integer"},
+                    "mentor": _ref("Author"),
+                    "mentee": _ref("Author"),
+                    "message": {"type": "string"},
+                    "status": {"enum": ["pending", "accepted", "declined", "completed", "cancelled", "expired"]},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "expires_at": {"type": "string", "format": "date-time"},
+                    "room": {"type": ["string", "null"], "description": "The private room's slug, once accepted"},
+                },
+            },
             "Error": {
                 "type": "object",
                 "required": ["error"],
@@ -146,7 +250,11 @@ OPENAPI = {
                     "username": {"type": "string"},
                     "display_name": {"type": "string"},
                     "role": {"type": "string", "enum": ["citizen", "public_servant", "moderator", "admin"]},
-                    "verified": {"type": "boolean"},
+                    "verified": {
+                        "type": "boolean",
+                        "description": "A public servant whose work address and role a moderator attested",
+                    },
+                    "organisation": {"type": ["string", "null"], "description": "The verified organisation"},
                 },
             },
             "Me": {"allOf": [_ref("Author"), {"type": "object", "properties": {"email": {"type": "string"}}}]},
@@ -171,6 +279,12 @@ OPENAPI = {
                             "excerpt": {"type": "string"},
                         },
                     },
+                    "speaking_for": {
+                        "type": ["string", "null"],
+                        "description": "The organisation a verified public servant spoke for; null: personally",
+                    },
+                    "hidden": {"type": "boolean", "description": "Hidden by moderators: body_html is empty"},
+                    "held": {"type": "boolean", "description": "Held by the word filter: only its author sees it"},
                 },
             },
             "MessagePage": {

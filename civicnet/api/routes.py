@@ -7,8 +7,11 @@ from flask import g, jsonify, request
 from civicnet.api import bp
 from civicnet.api.openapi import OPENAPI
 from civicnet.api.tokens import user_for_token
-from civicnet.errors import Invalid, ServiceError, error_response
+from civicnet.errors import Invalid, NotFound, ServiceError, error_response
 from civicnet.extensions import csrf
+from civicnet.mentoring import offers as mentoring_offers_service
+from civicnet.mentoring import requests as mentoring
+from civicnet.mentoring.payloads import offer_payload, request_payload
 from civicnet.profiles import services as profiles
 from civicnet.profiles.models import HELP, LEARN
 from civicnet.rooms import messages, services
@@ -97,7 +100,9 @@ def post_message(slug: str):
     room = services.get_readable_room(g.api_user, slug)
     client_id = data.get("client_id")
     repeat = isinstance(client_id, str) and messages.find_by_client_id(g.api_user, client_id) is not None
-    message = messages.post_message(room, g.api_user, data.get("body"), client_id, data.get("reply_to"))
+    message = messages.post_message(
+        room, g.api_user, data.get("body"), client_id, data.get("reply_to"), data.get("speaking_for")
+    )
     return jsonify(message=message_payload(message)), 200 if repeat else 201
 
 
@@ -127,3 +132,44 @@ def tags():
     return jsonify(
         tags=[{"slug": tag.slug, "name": tag.name, "members": uses} for tag, uses in profiles.popular_tags()]
     )
+
+
+@bp.get("/mentoring/offers")
+@token_required
+def mentoring_offers():
+    """Open offers (not paused, not full), optionally for one skill tag."""
+    tag = request.args.get("tag", "")[:60] or None
+    return jsonify(offers=[offer_payload(offer) for offer in mentoring_offers_service.open_offers(tag)])
+
+
+@bp.get("/mentoring/requests")
+@token_required
+def mentoring_requests():
+    """The member's own requests, as mentor and as mentee."""
+    mine = mentoring.requests_of(g.api_user)
+    return jsonify({side: [request_payload(found) for found in listed] for side, listed in mine.items()})
+
+
+@bp.post("/mentoring/requests")
+@token_required
+def ask_for_mentoring():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid(None, "Send a JSON object with offer_id and message")
+    return jsonify(request=request_payload(mentoring.ask(g.api_user, data.get("offer_id"), data.get("message")))), 201
+
+
+@bp.post("/mentoring/requests/<int:request_id>/<action>")
+@token_required
+def answer_mentoring(request_id: int, action: str):
+    """accept, decline (optional {"reason"}), complete or cancel."""
+    data = request.get_json(silent=True) or {}
+    if action == "accept":
+        found = mentoring.accept(g.api_user, request_id)
+    elif action == "decline":
+        found = mentoring.decline(g.api_user, request_id, data.get("reason", "") if isinstance(data, dict) else "")
+    elif action in ("complete", "cancel"):
+        found = mentoring.end(g.api_user, request_id, completed=action == "complete")
+    else:
+        raise NotFound("Unknown action: use accept, decline, complete or cancel")
+    return jsonify(request=request_payload(found))

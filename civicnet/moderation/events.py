@@ -8,8 +8,7 @@ from civicnet.moderation import appeals, reports
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.moderation.items import check_moderator, find_member
 from civicnet.moderation.queue import pending_count
-from civicnet.realtime import authenticated_socket, ok
-from civicnet.rooms.events import _fields
+from civicnet.realtime import authenticated_socket, event_fields, ok
 from civicnet.rooms.payloads import iso
 
 ACTION_FIELDS = {
@@ -31,7 +30,7 @@ ACTION_FIELDS = {
 @authenticated_socket
 def on_report(user: User, data=None):
     """Report a message, profile or room."""
-    fields = _fields(data, item_type=str, item_id=int, reason=str, note=(str, None))
+    fields = event_fields(data, item_type=str, item_id=int, reason=str, note=(str, None))
     filed = reports.report(user, fields["item_type"], fields["item_id"], fields["reason"], fields["note"] or "")
     return ok(report={"id": filed.id, "item_type": filed.item_type, "item_id": filed.item_id})
 
@@ -40,7 +39,7 @@ def on_report(user: User, data=None):
 @authenticated_socket
 def on_moderate(user: User, data=None):
     """Take a moderation action (moderators and admins only; the service checks)."""
-    fields = _fields(data, **ACTION_FIELDS)
+    fields = event_fields(data, **ACTION_FIELDS)
     if fields["item_type"] is None and fields["username"] is None and fields["kind"] in ("warn", "mute", "suspend"):
         raise Invalid("username", "Say which member: username, or item_type and item_id")
     action = take_action(user, ActionRequest(**{k: v for k, v in fields.items() if v is not None}))
@@ -50,7 +49,7 @@ def on_moderate(user: User, data=None):
 @socketio.on("decide_appeal")
 @authenticated_socket
 def on_decide_appeal(user: User, data=None):
-    fields = _fields(data, appeal_id=int, outcome=str, note=str)
+    fields = event_fields(data, appeal_id=int, outcome=str, note=str)
     decided = appeals.decide(user, fields["appeal_id"], fields["outcome"], fields["note"])
     return ok(appeal={"id": decided.id, "outcome": decided.outcome})
 
@@ -59,7 +58,7 @@ def on_decide_appeal(user: User, data=None):
 @authenticated_socket
 def on_set_role(user: User, data=None):
     """Admins only: give a member a role."""
-    fields = _fields(data, username=str, role=str, note=(str, None))
+    fields = event_fields(data, username=str, role=str, note=(str, None))
     member = set_role(user, find_member(fields["username"]), fields["role"], fields["note"] or "")
     return ok(username=member.username, role=member.role)
 

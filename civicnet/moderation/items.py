@@ -10,7 +10,8 @@ from civicnet.accounts.permissions import is_moderator
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id, is_whole_number
-from civicnet.moderation.models import ITEM_TYPES, MESSAGE, PROFILE, ROOM
+from civicnet.mentoring.models import MentoringRequest
+from civicnet.moderation.models import ITEM_TYPES, MESSAGE, PROFILE, REQUEST, ROOM
 from civicnet.rooms.models import Message, Room
 
 EXCERPT = 280
@@ -29,6 +30,8 @@ class Item:
             return f"Message in {self.obj.room.name}"
         if self.type == PROFILE:
             return f"Profile of {self.obj.display_name} ({self.obj.username})"
+        if self.type == REQUEST:
+            return f"Mentoring request from {self.obj.mentee.display_name} to {self.obj.mentor.display_name}"
         return f"Room {self.obj.name}"
 
     @property
@@ -37,6 +40,8 @@ class Item:
             text = self.obj.body
         elif self.type == PROFILE:
             text = self.obj.profile.bio if self.obj.profile else ""
+        elif self.type == REQUEST:
+            text = self.obj.message
         else:
             text = self.obj.description
         text = " ".join((text or "").split())
@@ -48,6 +53,8 @@ class Item:
             return url_for("rooms.show", slug=self.obj.room.slug, _anchor=f"message-{self.obj.id}")
         if self.type == PROFILE:
             return url_for("profiles.show", username=self.obj.username)
+        if self.type == REQUEST:
+            return url_for("mentoring.request_page", request_id=self.obj.id)
         return url_for("rooms.show", slug=self.obj.slug)
 
 
@@ -57,7 +64,7 @@ def load_item(item_type, item_id) -> Item:
         raise Invalid("item_type", f"item_type must be one of: {', '.join(ITEM_TYPES)}")
     if not is_whole_number(item_id) or item_id < 1:
         raise Invalid("item_id", "item_id must be a whole number")
-    model = {MESSAGE: Message, PROFILE: User, ROOM: Room}[item_type]
+    model = {MESSAGE: Message, PROFILE: User, ROOM: Room, REQUEST: MentoringRequest}[item_type]
     obj = db.session.get(model, item_id) if is_id(item_id) else None
     if obj is None or (item_type == MESSAGE and obj.is_deleted):
         raise NotFound(f"There is no {item_type} with that id")
@@ -65,6 +72,8 @@ def load_item(item_type, item_id) -> Item:
         subject = obj.author
     elif item_type == PROFILE:
         subject = obj
+    elif item_type == REQUEST:
+        subject = obj.mentee
     else:
         subject = obj.created_by
     return Item(item_type, item_id, obj, subject)

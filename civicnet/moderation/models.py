@@ -11,7 +11,8 @@ from civicnet.extensions import db
 MESSAGE = "message"
 PROFILE = "profile"
 ROOM = "room"
-ITEM_TYPES = (MESSAGE, PROFILE, ROOM)
+REQUEST = "request"  # a mentoring request, reported by its mentor or mentee
+ITEM_TYPES = (MESSAGE, PROFILE, ROOM, REQUEST)
 
 OPEN = "open"
 RESOLVED = "resolved"

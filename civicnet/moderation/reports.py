@@ -10,7 +10,7 @@ from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.moderation import audit, queue
 from civicnet.moderation.items import Item, load_item
-from civicnet.moderation.models import MESSAGE, OPEN, PROFILE, ModerationAction, Report
+from civicnet.moderation.models import MESSAGE, OPEN, PROFILE, REQUEST, ModerationAction, Report
 from civicnet.moderation.rules import AUTO_HIDE, NO_BREACH, REPORT_REASONS, WORD_FILTER
 from civicnet.profiles.services import can_view_profile
 from civicnet.rooms import moderation_events
@@ -25,6 +25,8 @@ def _check_visible(actor, item: Item) -> None:
         visible = can_read(actor, item.obj.room) and (not item.obj.is_held or item.obj.author_id == actor.id)
     elif item.type == PROFILE:
         visible = can_view_profile(actor, item.obj)
+    elif item.type == REQUEST:
+        visible = item.obj.involves(actor)
     else:
         visible = can_read(actor, item.obj)
     if not visible:
@@ -37,7 +39,7 @@ def report(actor, item_type, item_id, reason, note="") -> Report:
         raise Forbidden("Sign in to report something")
     item = load_item(item_type, item_id)
     _check_visible(actor, item)
-    if item.subject is not None and item.subject.id == actor.id:
+    if item.subject is not None and item.subject.id == actor.id and item.type != REQUEST:
         raise Invalid("item_id", "You cannot report your own content")
     if reason not in REPORT_REASONS:
         raise Invalid("reason", "Choose why you are reporting it")

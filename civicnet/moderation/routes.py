@@ -9,6 +9,7 @@ from civicnet.accounts.services import is_suspended, set_role
 from civicnet.errors import NotFound, ServiceError
 from civicnet.extensions import db
 from civicnet.forms import apply_service_error
+from civicnet.mentoring.requests import get_request
 from civicnet.moderation import appeals, bp, filters, queue, reports, restrictions, statements, transparency
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.moderation.audit import AuditEntry
@@ -21,6 +22,7 @@ ITEM_ACTIONS = {
     MESSAGE: ("hide_message", "restore_message", "dismiss"),
     "profile": ("dismiss",),
     "room": ("edit_room", "dismiss"),
+    "request": ("dismiss",),
 }
 MEMBER_ACTIONS = ("warn", "mute", "suspend", "lift_mute", "lift_suspension")
 
@@ -102,6 +104,9 @@ def render_item(item, failed: ActionForm | None = None, status: int = 200):
 @login_required
 def item_page(item_type: str, item_id: int):
     _moderators_only()
+    if item_type == "request":
+        # A private exchange: the moderator sees it only while it is reported, and the view is recorded.
+        get_request(current_user, item_id, why="Reviewing a report about it")
     return render_item(load_item(item_type, item_id))
 
 

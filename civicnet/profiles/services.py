@@ -98,7 +98,7 @@ def get_or_create_tag(name: str) -> Tag:
     return tag
 
 
-def _replace_tags(user: User, kind: str, names: list[str]) -> None:
+def replace_tags(user: User, kind: str, names: list[str]) -> None:
     db.session.execute(UserTag.__table__.delete().where(UserTag.user_id == user.id, UserTag.kind == kind))
     for position, name in enumerate(names):
         db.session.add(UserTag(user_id=user.id, tag_id=get_or_create_tag(name).id, kind=kind, position=position))
@@ -117,18 +117,26 @@ def update_profile(actor: User, user: User, changes: ProfileChanges) -> User:
         raise Invalid("visibility", "Choose who can see your profile")
     help_names = check_tag_names("help_tags", changes.help_tags)
     learn_names = check_tag_names("learn_tags", changes.learn_tags)
-
     profile = user.profile
+    organisation = changes.organisation.strip() or None
+    if user.is_verified_public_servant and (display_name, organisation) != (user.display_name, profile.organisation):
+        # A verified tick must not travel to another name or organisation.
+        field = "display_name" if display_name != user.display_name else "organisation"
+        raise Invalid(
+            field,
+            "Your name and organisation are locked while you are verified. End your verification to change them, then verify again",
+        )
+
     user.display_name = display_name
     profile.pronouns = changes.pronouns.strip() or None
-    profile.organisation = changes.organisation.strip() or None
+    profile.organisation = organisation
     profile.job_title = changes.job_title.strip() or None
     profile.region = changes.region or None
     profile.bio_markdown = changes.bio.strip()
     profile.bio_html = render_markdown(profile.bio_markdown)
     profile.visibility = changes.visibility
-    _replace_tags(user, HELP, help_names)
-    _replace_tags(user, LEARN, learn_names)
+    replace_tags(user, HELP, help_names)
+    replace_tags(user, LEARN, learn_names)
     db.session.commit()
     return user
 

@@ -2,8 +2,6 @@
 
 The contract is documented in docs/realtime.md."""
 
-import json
-
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError
@@ -12,44 +10,14 @@ from civicnet import ratelimit, realtime
 from civicnet.accounts.models import User
 from civicnet.api.tokens import user_for_token
 from civicnet.db_types import utcnow
-from civicnet.errors import Invalid
 from civicnet.extensions import db, socketio
 from civicnet.moderation import restrictions
-from civicnet.realtime import authenticated_socket, error_ack, ok
+from civicnet.realtime import authenticated_socket, error_ack, event_fields, ok
 from civicnet.rooms import messages, services
 from civicnet.rooms.models import Room
 from civicnet.rooms.payloads import author_payload, iso, member_payload, message_payload, room_payload
 from civicnet.rooms.permissions import can_post
 from civicnet.rooms.presence import presence
-
-MAX_PAYLOAD_BYTES = 16 * 1024
-
-
-def _fields(data, **spec) -> dict:
-    """Check an event's payload: a dict whose fields have the given types (a tuple ending in None: optional)."""
-    if not isinstance(data, dict):
-        raise Invalid(None, "Send the event's fields as an object")
-    if len(json.dumps(data)) > MAX_PAYLOAD_BYTES:
-        raise PayloadTooLarge()
-    values = {}
-    for name, kind in spec.items():
-        optional = isinstance(kind, tuple) and None in kind
-        types = tuple(t for t in (kind if isinstance(kind, tuple) else (kind,)) if t is not None)
-        value = data.get(name)
-        if value is None and optional:
-            values[name] = None
-        elif not isinstance(value, types) or isinstance(value, bool):  # bool is an int subclass
-            raise Invalid(name, f"{name} is missing or has the wrong type")
-        else:
-            values[name] = value
-    return values
-
-
-class PayloadTooLarge(Invalid):
-    code = "payload_too_large"
-
-    def __init__(self):
-        super().__init__(None, f"That is too large to send: the limit is {MAX_PAYLOAD_BYTES // 1024} KB")
 
 
 def _limit(user: User, action: str) -> None:
@@ -97,7 +65,7 @@ def _left(store, room_id: int) -> None:
 @authenticated_socket
 def on_join_room(user: User, data=None):
     """Follow a room live; answer with who is online and the messages after after_id (or the latest)."""
-    fields = _fields(data, room=str, after_id=(int, None), since=(str, None))
+    fields = event_fields(data, room=str, after_id=(int, None), since=(str, None))
     since = messages.parse_since(fields["since"])
     server_time = utcnow()  # taken before reading, so the next `since` overlaps rather than leaves a gap
     room = _room(user, fields["room"])
@@ -128,7 +96,7 @@ def on_join_room(user: User, data=None):
 @authenticated_socket
 def on_leave_room(user: User, data=None):
     """Stop following a room live."""
-    room = _room(user, _fields(data, room=str)["room"])
+    room = _room(user, event_fields(data, room=str)["room"])
     socketio.server.leave_room(request.sid, realtime.room_channel(room), namespace="/")
     _left(presence(), room.id)
     return ok()
@@ -138,10 +106,12 @@ def on_leave_room(user: User, data=None):
 @authenticated_socket
 def on_send_message(user: User, data=None):
     """Post a message; the ack carries the stored message (the first one, for a resent client_id)."""
-    fields = _fields(data, room=str, body=str, client_id=str, reply_to=(int, None))
+    fields = event_fields(data, room=str, body=str, client_id=str, reply_to=(int, None), speaking_for=(str, None))
     _limit(user, "send_message")
     room = _room(user, fields["room"])
-    message = messages.post_message(room, user, fields["body"], fields["client_id"], fields["reply_to"])
+    message = messages.post_message(
+        room, user, fields["body"], fields["client_id"], fields["reply_to"], fields["speaking_for"]
+    )
     return ok(message=message_payload(message))
 
 
@@ -149,7 +119,7 @@ def on_send_message(user: User, data=None):
 @authenticated_socket
 def on_edit_message(user: User, data=None):
     """Change one's own message."""
-    fields = _fields(data, id=int, body=str)
+    fields = event_fields(data, id=int, body=str)
     _limit(user, "send_message")
     return ok(message=message_payload(messages.edit_message(user, fields["id"], fields["body"])))
 
@@ -158,7 +128,7 @@ def on_edit_message(user: User, data=None):
 @authenticated_socket
 def on_delete_message(user: User, data=None):
     """Delete one's own message."""
-    message = messages.delete_message(user, _fields(data, id=int)["id"])
+    message = messages.delete_message(user, event_fields(data, id=int)["id"])
     return ok(id=message.id)
 
 
@@ -166,7 +136,7 @@ def on_delete_message(user: User, data=None):
 @authenticated_socket
 def on_typing(user: User, data=None):
     """Tell the others in a room that this member is typing."""
-    room = _room(user, _fields(data, room=str)["room"])
+    room = _room(user, event_fields(data, room=str)["room"])
     _limit(user, "typing")
     if not can_post(user, room):
         return error_ack("forbidden", "You cannot post in this room")
@@ -180,7 +150,7 @@ def on_typing(user: User, data=None):
 @authenticated_socket
 def on_mark_read(user: User, data=None):
     """Record how far the member has read."""
-    fields = _fields(data, room=str, message_id=int)
+    fields = event_fields(data, room=str, message_id=int)
     room = _room(user, fields["room"])
     return ok(last_read_id=messages.mark_read(user, room, fields["message_id"]))
 
@@ -189,7 +159,7 @@ def on_mark_read(user: User, data=None):
 @authenticated_socket
 def on_fetch_history(user: User, data=None):
     """Older messages, for scrolling back."""
-    fields = _fields(data, room=str, before_id=(int, None), limit=(int, None))
+    fields = event_fields(data, room=str, before_id=(int, None), limit=(int, None))
     room = _room(user, fields["room"])
     page = messages.history(user, room, before_id=fields["before_id"], limit=fields["limit"])
     return ok(messages=[message_payload(message) for message in page.messages], has_more=page.has_more)

@@ -55,6 +55,14 @@ class MessageForm(FlaskForm):
     body = message_body(GovCharacterCount(), "You can use Markdown. Mention someone with @username.")
     reply_to = IntegerField(validators=[Optional()])
     client_id = text_field("client_id", max_length=64)
+    # Shown to verified public servants only.
+    speaking_for = RadioField(
+        "Speaking",
+        choices=choices([("personal", "Personally"), ("organisation", "For my organisation")]),
+        default="personal",
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
     submit = submit("Send message")
 
 

@@ -91,8 +91,28 @@ def _record_read(actor: User, room: Room, message_id: int) -> None:
         db.session.add(Membership(room_id=room.id, user_id=actor.id, last_read_id=message_id))
 
 
+PERSONALLY = "personal"
+FOR_ORGANISATION = "organisation"
+
+
+def _speaking_for(actor: User, choice) -> str | None:
+    """The organisation named on the message, if a verified public servant speaks for it."""
+    if choice in (None, "", PERSONALLY):
+        return None
+    if choice != FOR_ORGANISATION:
+        raise Invalid("speaking_for", "speaking_for must be personal or organisation")
+    if not actor.is_verified_public_servant:
+        raise Invalid("speaking_for", "Only verified public servants can speak for their organisation")
+    return actor.verified_organisation
+
+
 def post_message(
-    room: Room, actor: User, body, client_id: str | None = None, reply_to_id: int | None = None
+    room: Room,
+    actor: User,
+    body,
+    client_id: str | None = None,
+    reply_to_id: int | None = None,
+    speaking_for: str | None = None,
 ) -> Message:
     """Post a message and notify the room; resending a client_id returns the first message instead.
 
@@ -109,6 +129,7 @@ def post_message(
             raise Forbidden("Confirm your email address before posting")
         raise NotFound("There is no room at this address, or you are not a member of it")
     body = _clean_body(body)
+    organisation = _speaking_for(actor, speaking_for)
     restrictions.check_may_post(actor, room)
     matched = _screen(body)
     parent = None
@@ -129,6 +150,7 @@ def post_message(
         client_id=client_id,
         reply_to=parent,
         moderation=HELD if held else None,
+        speaking_for=organisation,
     )
     db.session.add(message)
     try:

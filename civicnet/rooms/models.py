@@ -16,6 +16,8 @@ MENTION = "mention"
 REPLY = "reply"
 MODERATION = "moderation"  # a statement of reasons
 APPEAL_DECIDED = "appeal_decided"
+# Mentoring: the kind is "mentoring_" plus what happened to the request (see civicnet.mentoring).
+MENTORING_EVENTS = ("requested", "accepted", "declined", "expiring", "completed", "cancelled")
 
 # Message.moderation: None (visible), or one of these.
 HIDDEN = "hidden"  # by a moderator, or pending review after several reports
@@ -35,6 +37,8 @@ class Room(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A mentoring room holds exactly its mentor and mentee: nobody adds or removes members.
+    is_mentoring: Mapped[bool] = mapped_column(Boolean, default=False)
 
     created_by: Mapped["User | None"] = relationship()  # noqa: F821
     tags: Mapped[list["Tag"]] = relationship(secondary="room_tags", order_by="Tag.name")  # noqa: F821
@@ -84,6 +88,8 @@ class Message(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     moderation: Mapped[str | None] = mapped_column(String(10))
+    # The organisation a verified public servant spoke for (kept as it was then); None: speaking personally.
+    speaking_for: Mapped[str | None] = mapped_column(String(100))
     # When it was last hidden, held or restored: a reconnecting client asks what changed since.
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -125,9 +131,11 @@ class Notification(db.Model):
     # A mention or reply points at its message; a moderation notice at the action it reports.
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("mentoring_requests.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     message: Mapped[Message | None] = relationship()
     action: Mapped["ModerationAction | None"] = relationship()  # noqa: F821
+    request: Mapped["MentoringRequest | None"] = relationship()  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821

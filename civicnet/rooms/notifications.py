@@ -34,6 +34,8 @@ def notification_payload(notification: Notification) -> dict:
     """The `notification` event's payload."""
     if notification.action_id is not None:
         return _decision_payload(notification)
+    if notification.request_id is not None:
+        return _mentoring_payload(notification)
     message = notification.message
     return {
         "id": notification.id,
@@ -44,6 +46,39 @@ def notification_payload(notification: Notification) -> dict:
         "actor": {"username": message.author.username, "display_name": message.author.display_name},
         "excerpt": " ".join(message.body.split())[:140],
         "created_at": message_payload(message)["created_at"],
+        "unread": unread_notification_count(notification.user_id),
+    }
+
+
+MENTORING_TEXT = {
+    "mentoring_requested": "{mentee} asked you for mentoring",
+    "mentoring_accepted": "{mentor} accepted your mentoring request",
+    "mentoring_declined": "{mentor} declined your mentoring request",
+    "mentoring_expiring": "{mentee}'s mentoring request expires soon",
+    "mentoring_completed": "Your mentoring with {other} was completed",
+    "mentoring_cancelled": "Your mentoring with {other} was cancelled",
+}
+
+
+def mentoring_text(notification: Notification) -> str:
+    found = notification.request
+    other = found.mentee if notification.user_id == found.mentor_id else found.mentor
+    return MENTORING_TEXT[notification.kind].format(
+        mentor=found.mentor.display_name, mentee=found.mentee.display_name, other=other.display_name
+    )
+
+
+def _mentoring_payload(notification: Notification) -> dict:
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "room": None,
+        "room_name": None,
+        "message_id": None,
+        "actor": None,
+        "excerpt": mentoring_text(notification),
+        "url": external_url("mentoring.request_page", request_id=notification.request_id),
+        "created_at": iso(notification.created_at),
         "unread": unread_notification_count(notification.user_id),
     }
 

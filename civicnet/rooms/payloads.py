@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from civicnet.accounts.models import PUBLIC_SERVANT, User
+from civicnet.accounts.models import User
 from civicnet.rooms.models import Message, Room
 
 EXCERPT_LENGTH = 140
@@ -17,8 +17,9 @@ def author_payload(user: User) -> dict:
         "username": user.username,
         "display_name": user.display_name,
         "role": user.role,
-        # Public servants hold their role only by an admin's hand; the mentoring issue adds attestation.
-        "verified": user.role == PUBLIC_SERVANT,
+        # A public servant whose work address was confirmed and attested by a moderator (civicnet.verification).
+        "verified": user.is_verified_public_servant,
+        "organisation": user.verified_organisation if user.is_verified_public_servant else None,
     }
 
 
@@ -40,6 +41,7 @@ def message_payload(message: Message) -> dict:
         "edited_at": iso(message.edited_at),
         "client_id": message.client_id,
         "reply_to": reply_payload(message.reply_to),
+        "speaking_for": message.speaking_for,
         "hidden": message.is_hidden,
         # Only its author ever receives a held message.
         "held": message.is_held,

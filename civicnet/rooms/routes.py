@@ -96,7 +96,12 @@ def post(slug: str):
     if form.validate_on_submit():
         try:
             message = messages.post_message(
-                room, current_user, form.body.data, form.client_id.data or None, form.reply_to.data
+                room,
+                current_user,
+                form.body.data,
+                form.client_id.data or None,
+                form.reply_to.data,
+                form.speaking_for.data if current_user.is_verified_public_servant else None,
             )
         except ServiceError as error:  # an archived room or a mute, too: said on the form, with its status
             apply_service_error(form, error)

@@ -48,10 +48,23 @@ export function messageRenderer(root, canPost) {
     const name = element("a", "govuk-link govuk-!-font-weight-bold", author.display_name);
     name.href = `${peopleUrl}/${encodeURIComponent(author.username)}`;
     const role = author.role.replaceAll("_", "-");
-    const badge = element("strong", `civicnet-badge civicnet-badge--${role}`, roleLabels[author.role] || author.role);
+    // As the role_badge macro: "Verified: organisation" for attested public servants, the role otherwise.
+    const badges = [];
+    if (author.verified) {
+      const verified = element("strong", "civicnet-badge civicnet-badge--verified");
+      const tick = element("span", "civicnet-badge__tick", "✓");
+      tick.setAttribute("aria-hidden", "true");
+      verified.append(tick, ` Verified: ${author.organisation}`);
+      badges.push(verified, " ");
+    }
+    if (!(author.verified && author.role === "public_servant")) {
+      badges.push(element("strong", `civicnet-badge civicnet-badge--${role}`, roleLabels[author.role] || author.role), " ");
+    }
     const time = element("time", "", formatTime(message.created_at));
     time.dateTime = message.created_at;
-    line.append(name, " ", badge, " ", time);
+    line.append(name, " ", ...badges, time);
+    if (message.speaking_for) line.append(" ", element("span", "civicnet-message__capacity", `Speaking for ${message.speaking_for}`));
+    else if (author.verified) line.append(" ", element("span", "civicnet-message__capacity", "Speaking personally"));
     if (message.edited_at) line.append(" ", edited());
     return line;
   }

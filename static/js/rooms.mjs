@@ -325,9 +325,9 @@ function start(root) {
   function emitSend(entry) {
     // While disconnected, leave it pending: join() sends it once the connection is back.
     if (!socket.connected) return;
-    const { client_id, body, reply_to } = entry;
+    const { client_id, body, reply_to, speaking_for } = entry;
     entry.sentOn = socket.id;
-    socket.emit("send_message", { room: slug, body, client_id, reply_to }, (ack) => onSent(entry, ack));
+    socket.emit("send_message", { room: slug, body, client_id, reply_to, speaking_for }, (ack) => onSent(entry, ack));
   }
 
   function send() {
@@ -338,7 +338,8 @@ function start(root) {
       return;
     }
     clearError();
-    const entry = { client_id: newClientId(), body, reply_to: Number(replyInput?.value) || null };
+    const speaking = form.querySelector("input[name=speaking_for]:checked")?.value || null;
+    const entry = { client_id: newClientId(), body, reply_to: Number(replyInput?.value) || null, speaking_for: speaking };
     entry.element = view.renderPending(entry);
     pending.set(entry.client_id, entry);
     const wasNearBottom = nearBottom();

@@ -4,7 +4,7 @@ import pytest
 import socketio
 
 from civicnet.rooms import messages
-from tests.factories import make_room, make_user
+from tests.factories import make_room, make_user, make_verified
 from tests.servers import csrf_token
 
 MESSAGE_KEYS = {
@@ -18,6 +18,7 @@ MESSAGE_KEYS = {
     "reply_to",
     "hidden",
     "held",
+    "speaking_for",
 }
 
 
@@ -27,7 +28,7 @@ def chat(app, server):
     with app.app_context():
         ada, bob = (
             make_user(username="ada", display_name="Ada Lovelace"),
-            make_user(username="bob", role="public_servant"),
+            make_verified(username="bob"),
         )
         make_user(username="cyd")
         make_room(ada, "Open data", members=[bob])
@@ -51,12 +52,19 @@ def test_two_people_chat_live(chat, members):
     assert sent["ok"] and set(sent["message"]) == MESSAGE_KEYS
     posted = bob.wait_for("message_posted")
     assert posted == sent["message"]
-    assert posted["author"] == {"username": "ada", "display_name": "Ada Lovelace", "role": "citizen", "verified": False}
+    assert posted["author"] == {
+        "username": "ada",
+        "display_name": "Ada Lovelace",
+        "role": "citizen",
+        "verified": False,
+        "organisation": None,
+    }
     assert posted["body_html"] == "<p>Hello <strong>Bob</strong></p>\n" and posted["client_id"] == "a-1"
 
     reply = bob.call("send_message", {"room": "open-data", "body": "Hi", "client_id": "b-1", "reply_to": posted["id"]})
     assert reply["message"]["reply_to"] == {"id": posted["id"], "author": "ada", "excerpt": "Hello **Bob**"}
     assert reply["message"]["author"]["verified"] is True
+    assert reply["message"]["author"]["organisation"] == "Camden Council"
     assert ada.wait_for("notification")["kind"] == "reply"
 
 
@@ -194,7 +202,13 @@ def test_typing_reaches_the_others_but_not_the_typist(chat, members):
     assert ada.call("typing", {"room": "open-data"}) == {"ok": True}
     assert bob.wait_for("user_typing") == {
         "room": "open-data",
-        "user": {"username": "ada", "display_name": "Ada Lovelace", "role": "citizen", "verified": False},
+        "user": {
+            "username": "ada",
+            "display_name": "Ada Lovelace",
+            "role": "citizen",
+            "verified": False,
+            "organisation": None,
+        },
     }
     assert ada.received("user_typing") == []
 

@@ -1,0 +1,333 @@
+"""Mentoring requests: pending, then accepted or declined, then completed or cancelled; pending ones
+expire after 14 days. Accepting opens a private room with exactly the mentor and the mentee.
+
+A mentor never exceeds capacity, even when two accepts race: the place is taken by one conditional
+UPDATE (active_mentees < capacity) that the database applies to one transaction at a time."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from civicnet import realtime
+from civicnet.accounts.models import User
+from civicnet.accounts.permissions import is_moderator, is_signed_in
+from civicnet.db_types import utcnow
+from civicnet.emails import send_email
+from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
+from civicnet.extensions import db
+from civicnet.ids import is_id
+from civicnet.mentoring.models import (
+    ACCEPTED,
+    CANCELLED,
+    COMPLETED,
+    DECLINED,
+    EXPIRED,
+    PENDING,
+    AccessRecord,
+    MentoringRequest,
+    Offer,
+)
+from civicnet.mentoring.offers import get_offer
+from civicnet.rooms.models import PRIVATE, Membership, Notification, Room
+from civicnet.rooms.services import _unique_slug
+from civicnet.urls import external_url
+
+EXPIRES_AFTER = timedelta(days=14)
+WARN_BEFORE = timedelta(days=2)
+MAX_PENDING = 3
+MAX_TEXT = 2000
+
+
+def _text(field: str, value, required: str | None = None) -> str:
+    value = str(value or "").strip()
+    if required and not value:
+        raise Invalid(field, required)
+    if len(value) > MAX_TEXT:
+        raise Invalid(field, f"This must be {MAX_TEXT:,} characters or fewer")
+    return value
+
+
+def expire_due(now=None) -> None:
+    """Pending requests past their date become expired (run before reading, and by the daily sweep)."""
+    now = now or utcnow()
+    db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.status == PENDING, MentoringRequest.expires_at <= now)
+        .values(status=EXPIRED, ended_at=now)
+    )
+
+
+def get_request(viewer, request_id, *, why: str | None = None) -> MentoringRequest:
+    """A request its mentor or mentee may see; a moderator only while it is reported, and then
+    the view is recorded for both people's data access log."""
+    found = db.session.get(MentoringRequest, request_id) if is_id(request_id) else None
+    if found is None or not is_signed_in(viewer):
+        raise NotFound("There is no such mentoring request")
+    if found.involves(viewer):
+        return found
+    if is_moderator(viewer) and why and _is_reported(found):
+        for subject_id in (found.mentor_id, found.mentee_id):
+            db.session.add(
+                AccessRecord(
+                    viewer_id=viewer.id,
+                    viewer_username=viewer.username,
+                    subject_id=subject_id,
+                    what=f"Mentoring request {found.id}",
+                    why=why,
+                )
+            )
+        db.session.commit()
+        return found
+    raise NotFound("There is no such mentoring request")
+
+
+def _is_reported(found: MentoringRequest) -> bool:
+    from civicnet.moderation.models import OPEN, Report  # moderation imports this package's models
+
+    query = select(Report.id).where(Report.item_type == "request", Report.item_id == found.id, Report.status == OPEN)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def requests_of(user: User) -> dict[str, list[MentoringRequest]]:
+    """The member's requests, as mentor and as mentee, newest first."""
+    expire_due()
+    db.session.commit()
+    query = select(MentoringRequest).order_by(MentoringRequest.id.desc())
+    return {
+        "as_mentor": list(db.session.scalars(query.where(MentoringRequest.mentor_id == user.id))),
+        "as_mentee": list(db.session.scalars(query.where(MentoringRequest.mentee_id == user.id))),
+    }
+
+
+def ask(actor: User, offer_id, message) -> MentoringRequest:
+    """A member asks a mentor for help. At most 3 pending requests each; never twice to one mentor."""
+    if not is_signed_in(actor) or not actor.is_verified_email:
+        raise Forbidden("Confirm your email address before asking for mentoring")
+    offer = get_offer(offer_id)
+    if offer.mentor_id == actor.id:
+        raise Invalid("offer_id", "You cannot ask yourself for mentoring")
+    if offer.is_paused or not offer.mentor.is_verified_public_servant:
+        raise Conflict("This mentor is not taking requests at the moment")
+    if offer.places_left == 0:
+        raise Conflict("This mentor has no places free at the moment")
+    message = _text("message", message, "Tell the mentor what you would like help with")
+    expire_due()
+    mine = select(MentoringRequest).where(MentoringRequest.mentee_id == actor.id)
+    if (
+        db.session.scalar(select(func.count()).select_from(mine.where(MentoringRequest.status == PENDING).subquery()))
+        >= MAX_PENDING
+    ):
+        raise Conflict(
+            f"You can have at most {MAX_PENDING} requests waiting for an answer. Wait for one, or cancel one"
+        )
+    if db.session.scalar(
+        mine.where(MentoringRequest.mentor_id == offer.mentor_id, MentoringRequest.status.in_((PENDING, ACCEPTED)))
+    ):
+        raise Conflict("You already have a request with this mentor")
+    found = MentoringRequest(
+        offer_id=offer.id,
+        mentor_id=offer.mentor_id,
+        mentee_id=actor.id,
+        message=message,
+        expires_at=utcnow() + EXPIRES_AFTER,
+    )
+    db.session.add(found)
+    notice = _notice(found, offer.mentor_id, "requested")
+    db.session.commit()
+    _deliver(notice)
+    return found
+
+
+def accept(actor: User, request_id) -> MentoringRequest:
+    """The mentor accepts; a private room opens for the two of them."""
+    found = _own_pending(actor, request_id, as_mentor=True)
+    offer_id, request_pk = found.offer_id, found.id
+    # Finish the read transaction before writing: on SQLite the write below then starts a fresh
+    # transaction (no stale snapshot), and on PostgreSQL each UPDATE waits for any racing one.
+    db.session.commit()
+    taken = db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == request_pk, MentoringRequest.status == PENDING)
+        .values(status=ACCEPTED, answered_at=utcnow())
+    )
+    if taken.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This request has already been answered, withdrawn or has expired")
+    placed = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.active_mentees < Offer.capacity)
+        .values(active_mentees=Offer.active_mentees + 1)
+    )
+    if placed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Your mentoring is full: complete a mentoring, or raise your capacity, before accepting")
+    db.session.refresh(found)
+    found.room = _open_room(found)
+    notice = _notice(found, found.mentee_id, "accepted")
+    db.session.commit()
+    _deliver(notice)
+    return found
+
+
+def _open_room(found: MentoringRequest) -> Room:
+    name = f"Mentoring: {found.mentor.display_name} and {found.mentee.display_name}"[:80]
+    room = Room(
+        slug=_unique_slug(f"mentoring {found.mentor.username} {found.mentee.username}"),
+        name=name,
+        description=found.message[:500],
+        kind=PRIVATE,
+        is_mentoring=True,
+        created_by_id=found.mentor_id,
+    )
+    db.session.add(room)
+    db.session.flush()
+    for user_id in (found.mentor_id, found.mentee_id):
+        db.session.add(Membership(room_id=room.id, user_id=user_id, last_read_id=0))
+    return room
+
+
+def decline(actor: User, request_id, reason="") -> MentoringRequest:
+    found = _own_pending(actor, request_id, as_mentor=True)
+    reason = _text("reason", reason)
+    changed = db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == found.id, MentoringRequest.status == PENDING)
+        .values(status=DECLINED, answered_at=utcnow(), decline_reason=reason)
+    )
+    if changed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This request has already been answered, withdrawn or has expired")
+    db.session.refresh(found)
+    notice = _notice(found, found.mentee_id, "declined")
+    db.session.commit()
+    _deliver(notice)
+    return found
+
+
+def _own_pending(actor: User, request_id, *, as_mentor: bool) -> MentoringRequest:
+    found = get_request(actor, request_id)
+    if as_mentor and found.mentor_id != actor.id:
+        raise Forbidden("Only the mentor can answer this request")
+    expire_due()
+    db.session.refresh(found)
+    if found.status != PENDING:
+        raise Conflict(f"This request is {found.status} and can no longer be answered")
+    return found
+
+
+def end(actor: User, request_id, completed: bool) -> MentoringRequest:
+    """Either side completes an accepted mentoring, or cancels a pending or accepted one; the room
+    is archived (read-only, still visible to both) and the mentor's place is freed."""
+    found = get_request(actor, request_id)
+    if not found.involves(actor):
+        raise Forbidden("Only the mentor and the mentee can do that")
+    expire_due()
+    db.session.refresh(found)
+    allowed = (ACCEPTED,) if completed else (PENDING, ACCEPTED)
+    if found.status not in allowed:
+        what = "completed" if completed else "cancelled"
+        raise Conflict(f"This mentoring is {found.status} and cannot be {what}")
+    was_active = found.status == ACCEPTED
+    changed = db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == found.id, MentoringRequest.status == found.status)
+        .values(status=COMPLETED if completed else CANCELLED, ended_at=utcnow(), ended_by_id=actor.id)
+    )
+    if changed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Someone else changed this mentoring a moment ago: look again")
+    if was_active:
+        db.session.execute(
+            update(Offer).where(Offer.id == found.offer_id).values(active_mentees=Offer.active_mentees - 1)
+        )
+    db.session.refresh(found)
+    if found.room is not None and found.room.archived_at is None:
+        found.room.archived_at = utcnow()
+    other = found.mentee_id if actor.id == found.mentor_id else found.mentor_id
+    notice = _notice(found, other, "completed" if completed else "cancelled")
+    db.session.commit()
+    _deliver(notice)
+    return found
+
+
+def leave_feedback(actor: User, request_id, helpful, note) -> MentoringRequest:
+    """After completion: the mentee says whether it helped (seen by the mentor and admins only)."""
+    found = get_request(actor, request_id)
+    if found.mentee_id != actor.id:
+        raise Forbidden("Only the mentee can leave feedback")
+    if found.status != COMPLETED:
+        raise Conflict("You can leave feedback once the mentoring is completed")
+    if found.helpful is not None:
+        raise Conflict("You have already left feedback")
+    if helpful not in (True, False):
+        raise Invalid("helpful", "Say whether the mentoring helped")
+    found.helpful, found.feedback = helpful, _text("feedback", note)
+    db.session.commit()
+    return found
+
+
+def write_summary(actor: User, request_id, text) -> MentoringRequest:
+    found = get_request(actor, request_id)
+    if found.mentor_id != actor.id:
+        raise Forbidden("Only the mentor can write the closing summary")
+    if found.status != COMPLETED:
+        raise Conflict("You can write a summary once the mentoring is completed")
+    found.summary = _text("summary", text, "Write a short summary")
+    db.session.commit()
+    return found
+
+
+def sweep(now=None) -> tuple[int, int]:
+    """Daily: warn mentors of requests expiring within 2 days, then expire the overdue ones."""
+    now = now or utcnow()
+    warned = 0
+    soon = select(MentoringRequest).where(
+        MentoringRequest.status == PENDING,
+        MentoringRequest.expires_at > now,
+        MentoringRequest.expires_at <= now + WARN_BEFORE,
+        MentoringRequest.expiry_warned_at.is_(None),
+    )
+    notices = []
+    for found in db.session.scalars(soon):
+        found.expiry_warned_at = now
+        notices.append(_notice(found, found.mentor_id, "expiring"))
+        warned += 1
+    overdue = db.session.scalar(
+        select(func.count(MentoringRequest.id)).where(
+            MentoringRequest.status == PENDING, MentoringRequest.expires_at <= now
+        )
+    )
+    expire_due(now)
+    db.session.commit()
+    for notice in notices:
+        _deliver(notice)
+    return warned, overdue or 0
+
+
+SUBJECTS = {
+    "requested": "a new mentoring request",
+    "accepted": "your mentoring request was accepted",
+    "declined": "your mentoring request was declined",
+    "expiring": "a mentoring request expires soon",
+    "completed": "a mentoring was completed",
+    "cancelled": "a mentoring was cancelled",
+}
+
+
+def _notice(found: MentoringRequest, user_id: int, event: str) -> Notification:
+    notice = Notification(user_id=user_id, kind=f"mentoring_{event}", request=found)
+    db.session.add(notice)
+    return notice
+
+
+def _deliver(notice: Notification) -> None:
+    """After the commit: live, then by email."""
+    from civicnet.rooms.notifications import notification_payload
+
+    user = db.session.get(User, notice.user_id)
+    realtime.emit_to_user(user, "notification", notification_payload(notice))
+    event = notice.kind.removeprefix("mentoring_")
+    link = external_url("mentoring.request_page", request_id=notice.request_id)
+    send_email(
+        user.email, SUBJECTS[event], "mentoring/email/notice", user=user, request=notice.request, event=event, link=link
+    )
