@@ -126,7 +126,44 @@ def load_demo_data() -> int:
         update_profile(user, user, changes)
         created += 1
     _demo_word_filter()
+    _demo_mentoring()
     return created
+
+
+def _demo_mentoring() -> None:
+    """The demo public servants are verified (as if a moderator had attested them) and offer mentoring."""
+    from datetime import timedelta
+
+    from civicnet.mentoring.offers import OfferDetails, offer_of, save_offer
+    from civicnet.profiles.models import HELP
+    from civicnet.profiles.services import user_tags
+    from civicnet.verification.models import APPROVED, Verification
+
+    moderator = find_user_by_username("sam")
+    for member in DEMO_MEMBERS:
+        user = find_user_by_username(member["username"])
+        if member["role"] != "public_servant" or user is None or user.verified_until is not None:
+            continue
+        expires = utcnow() + timedelta(days=365)
+        db.session.add(
+            Verification(
+                user_id=user.id,
+                email=f"{user.username}@demo.gov.uk",
+                organisation=member["organisation"],
+                job_title=member.get("job_title", ""),
+                status=APPROVED,
+                email_confirmed_at=utcnow(),
+                decided_by_id=moderator.id if moderator else None,
+                decided_at=utcnow(),
+                decision_reason="Demo data",
+                expires_at=expires,
+            )
+        )
+        user.verified_until, user.verified_organisation = expires, member["organisation"]
+        db.session.commit()
+        if offer_of(user) is None:
+            tags = [tag.slug for tag in user_tags(user, HELP)][:2]
+            save_offer(user, OfferDetails(tags=tags, description=f"I can help with {member['help']}.", capacity=2))
 
 
 def _demo_word_filter() -> None:
