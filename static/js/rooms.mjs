@@ -161,7 +161,13 @@ function start(root) {
   function renderOnline() {
     const people = [...present.values()].sort((a, b) => a.display_name.localeCompare(b.display_name));
     const name = (person) => (person.username === me ? `${person.display_name} (you)` : person.display_name);
-    online.replaceChildren(...people.map((person) => element("li", "", name(person))));
+    // Verified public servants carry their badge here too, as everywhere their name appears.
+    const entry = (person) => {
+      const item = element("li", "", name(person));
+      if (person.verified) item.append(" ", element("strong", "civicnet-badge civicnet-badge--verified", `Verified: ${person.organisation}`));
+      return item;
+    };
+    online.replaceChildren(...people.map(entry));
   }
 
   socket.on("member_joined", ({ room, user }) => {
