@@ -7,6 +7,7 @@ from civicnet.forms import (
     FlaskForm,
     GovRadioInput,
     GovTextInput,
+    InputRequired,
     RadioField,
     StringField,
     choices,
@@ -26,7 +27,11 @@ class CheckboxesField(SelectMultipleField):
 
 
 class OfferForm(FlaskForm):
-    tags = CheckboxesField("Skill tags you offer help with", validate_choice=False)
+    tags = CheckboxesField(
+        "Skill tags you offer help with",
+        validators=[InputRequired(message="Choose at least one skill tag from your “I can help with” list")],
+        validate_choice=False,
+    )
     description = _note("How you can help", MAX_DESCRIPTION, required="Describe how you can help")
     calls_note = text_field(
         "Calls (optional)",

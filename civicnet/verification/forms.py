@@ -1,6 +1,6 @@
 """Verification forms."""
 
-from civicnet.forms import FlaskForm, GovRadioInput, RadioField, choices, submit, text_field
+from civicnet.forms import FlaskForm, GovRadioInput, InputRequired, RadioField, choices, submit, text_field
 from civicnet.moderation.forms import _note
 
 
@@ -20,8 +20,8 @@ class DecideForm(FlaskForm):
     decision = RadioField(
         "Your decision",
         choices=choices([("approve", "Approve: they work there in this role"), ("decline", "Decline")]),
+        validators=[InputRequired(message="Choose whether to approve or decline")],
         widget=GovRadioInput(),
-        validate_choice=False,
     )
     reason = _note("Reason (the member will read this)", 1000, required="Give a reason: the member will read it")
     submit = submit("Record decision")

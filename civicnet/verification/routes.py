@@ -66,13 +66,9 @@ def decide(verification_id: int):
     form = DecideForm()
     if form.validate_on_submit():
         try:
-            if form.decision.data not in ("approve", "decline"):
-                form.decision.errors = ["Choose whether to approve or decline"]
-                raise ServiceError("Choose whether to approve or decline")
             services.decide(current_user, verification_id, form.decision.data == "approve", form.reason.data)
         except ServiceError as error:
-            if not form.decision.errors:
-                apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             flash(f"Recorded: {verification.user.display_name} is {verification.status}.")
             return redirect(url_for("verification.queue"))
