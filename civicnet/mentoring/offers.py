@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
@@ -130,7 +130,7 @@ def open_offers(tag: str | None = None) -> list[Offer]:
         select(Offer)
         .join(User, User.id == Offer.mentor_id)
         .where(Offer.paused_at.is_(None), Offer.active_mentees < Offer.capacity, User.verified_until > utcnow())
-        .where(User.suspended_at.is_(None))
+        .where(or_(User.suspended_at.is_(None), User.suspended_until <= utcnow()))  # as accounts.is_suspended
         .order_by(Offer.id)
     )
     if tag:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from civicnet import realtime
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_moderator, is_signed_in
+from civicnet.accounts.services import is_suspended
 from civicnet.db_types import utcnow
 from civicnet.emails import send_email
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
@@ -106,7 +107,7 @@ def ask(actor: User, offer_id, message) -> MentoringRequest:
     offer = get_offer(offer_id)
     if offer.mentor_id == actor.id:
         raise Invalid("offer_id", "You cannot ask yourself for mentoring")
-    if offer.is_paused or not offer.mentor.is_verified_public_servant:
+    if offer.is_paused or not offer.mentor.is_verified_public_servant or is_suspended(offer.mentor):
         raise Conflict("This mentor is not taking requests at the moment")
     if offer.places_left == 0:
         raise Conflict("This mentor has no places free at the moment")

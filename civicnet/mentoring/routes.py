@@ -106,7 +106,8 @@ def offer_page(offer_id: int):
 @bp.route("/mentoring/requests/<int:request_id>")
 @login_required
 def request_page(request_id: int):
-    found = requests.get_request(current_user, request_id)
+    requests.expire_due()  # an overdue request must not show an Accept button
+    found = requests.get_request(current_user, request_id, why="Following a report about it")
     return _render_request(found)
 
 

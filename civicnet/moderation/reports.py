@@ -20,7 +20,8 @@ from civicnet.rooms.permissions import can_read
 MAX_NOTE = 1000
 
 
-def _check_visible(actor, item: Item) -> None:
+def check_visible(actor, item: Item) -> None:
+    """NotFound unless the member may see the item (the report form must not show what they cannot read)."""
     if item.type == MESSAGE:
         visible = can_read(actor, item.obj.room) and (not item.obj.is_held or item.obj.author_id == actor.id)
     elif item.type == PROFILE:
@@ -38,7 +39,7 @@ def report(actor, item_type, item_id, reason, note="") -> Report:
     if not is_signed_in(actor):
         raise Forbidden("Sign in to report something")
     item = load_item(item_type, item_id)
-    _check_visible(actor, item)
+    check_visible(actor, item)
     if item.subject is not None and item.subject.id == actor.id and item.type != REQUEST:
         raise Invalid("item_id", "You cannot report your own content")
     if reason not in REPORT_REASONS:

@@ -39,6 +39,7 @@ def _moderators_only() -> None:
 @login_required
 def report(item_type: str, item_id: int):
     item = load_item(item_type, item_id)
+    reports.check_visible(current_user, item)
     form = ReportForm()
     if form.validate_on_submit():
         try:

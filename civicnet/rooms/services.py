@@ -141,6 +141,8 @@ def join_room(actor: User, room: Room) -> Membership:
 
 def leave_room(actor: User, room: Room) -> None:
     """Stop being a member; leaving a private room means needing a new invitation."""
+    if room.is_mentoring:
+        raise Forbidden("A mentoring room keeps its two members: complete or cancel the mentoring instead")
     membership = db.session.get(Membership, (room.id, actor.id))
     if membership is not None:
         db.session.delete(membership)

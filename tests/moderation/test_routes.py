@@ -281,3 +281,14 @@ def test_ids_too_large_to_exist_are_not_found(client, auth, seeded):
     auth.sign_in("bob")
     assert client.get(f"/rooms/{seeded['room']}/messages/{2**63}/edit").status_code == 404
     assert client.get(f"/rooms/{seeded['room']}?before={2**63}").status_code in (200, 400)
+
+
+def test_the_report_form_shows_nothing_the_member_cannot_read(client, auth, app):
+    with app.app_context():
+        ada = make_user(username="ada")
+        make_user(username="bob")
+        secret = make_room(ada, name="Secret", kind="private")
+        message_id = messages.post_message(secret, ada, "members only words").id
+    auth.sign_in("bob")
+    response = client.get(f"/report/message/{message_id}")
+    assert response.status_code == 404 and "members only words" not in text_of(response)
