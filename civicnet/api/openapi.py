@@ -1,8 +1,6 @@
 """The OpenAPI 3.1 description served at /api/v1/openapi.json."""
 
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+from civicnet.api.schemas import SCHEMAS, ref
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -10,9 +8,9 @@ def _json(schema: dict, description: str) -> dict:
 
 
 ERRORS = {
-    "400": _json(_ref("Error"), "The request is not valid; the message says why"),
-    "401": _json(_ref("Error"), "No valid token was sent"),
-    "404": _json(_ref("Error"), "Not found, or not visible to this token's member"),
+    "400": _json(ref("Error"), "The request is not valid; the message says why"),
+    "401": _json(ref("Error"), "No valid token was sent"),
+    "404": _json(ref("Error"), "Not found, or not visible to this token's member"),
 }
 
 
@@ -41,7 +39,7 @@ OPENAPI = {
         "/me": {
             "get": {
                 "summary": "The member this token belongs to",
-                "responses": {"200": _json(_ref("Me"), "The member"), **ERRORS},
+                "responses": {"200": _json(ref("Me"), "The member"), **ERRORS},
             }
         },
         "/rooms": {
@@ -50,7 +48,7 @@ OPENAPI = {
                 "parameters": [{"name": "tag", "in": "query", "required": False, "schema": {"type": "string"}}],
                 "responses": {
                     "200": _json(
-                        {"type": "object", "properties": {"rooms": {"type": "array", "items": _ref("RoomListing")}}},
+                        {"type": "object", "properties": {"rooms": {"type": "array", "items": ref("RoomListing")}}},
                         "Rooms",
                     ),
                     **ERRORS,
@@ -71,7 +69,7 @@ OPENAPI = {
                         "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
                     },
                 ],
-                "responses": {"200": _json(_ref("MessagePage"), "Messages"), **ERRORS},
+                "responses": {"200": _json(ref("MessagePage"), "Messages"), **ERRORS},
             },
             "post": {
                 "summary": "Post a message; resending the same client_id returns the first message (200) instead of a duplicate",
@@ -98,12 +96,12 @@ OPENAPI = {
                     },
                 },
                 "responses": {
-                    "201": _json({"type": "object", "properties": {"message": _ref("Message")}}, "Posted"),
+                    "201": _json({"type": "object", "properties": {"message": ref("Message")}}, "Posted"),
                     "200": _json(
-                        {"type": "object", "properties": {"message": _ref("Message")}},
+                        {"type": "object", "properties": {"message": ref("Message")}},
                         "Already posted with this client_id",
                     ),
-                    "403": _json(_ref("Error"), "The room is archived or the member cannot post"),
+                    "403": _json(ref("Error"), "The room is archived or the member cannot post"),
                     **ERRORS,
                 },
             },
@@ -114,7 +112,7 @@ OPENAPI = {
                 "parameters": [{"name": "tag", "in": "query", "required": False, "schema": {"type": "string"}}],
                 "responses": {
                     "200": _json(
-                        {"type": "object", "properties": {"offers": {"type": "array", "items": _ref("Offer")}}},
+                        {"type": "object", "properties": {"offers": {"type": "array", "items": ref("Offer")}}},
                         "Offers",
                     ),
                     **ERRORS,
@@ -129,8 +127,8 @@ OPENAPI = {
                         {
                             "type": "object",
                             "properties": {
-                                "as_mentor": {"type": "array", "items": _ref("MentoringRequest")},
-                                "as_mentee": {"type": "array", "items": _ref("MentoringRequest")},
+                                "as_mentor": {"type": "array", "items": ref("MentoringRequest")},
+                                "as_mentee": {"type": "array", "items": ref("MentoringRequest")},
                             },
                         },
                         "Requests",
@@ -156,9 +154,9 @@ OPENAPI = {
                     },
                 },
                 "responses": {
-                    "201": _json({"type": "object", "properties": {"request": _ref("MentoringRequest")}}, "Requested"),
+                    "201": _json({"type": "object", "properties": {"request": ref("MentoringRequest")}}, "Requested"),
                     "409": _json(
-                        _ref("Error"), "Too many pending requests, already asked, or the offer is full or paused"
+                        ref("Error"), "Too many pending requests, already asked, or the offer is full or paused"
                     ),
                     **ERRORS,
                 },
@@ -177,8 +175,8 @@ OPENAPI = {
                     },
                 ],
                 "responses": {
-                    "200": _json({"type": "object", "properties": {"request": _ref("MentoringRequest")}}, "Done"),
-                    "409": _json(_ref("Error"), "Already answered, full, or not in a state that allows it"),
+                    "200": _json({"type": "object", "properties": {"request": ref("MentoringRequest")}}, "Done"),
+                    "409": _json(ref("Error"), "Already answered, full, or not in a state that allows it"),
                     **ERRORS,
                 },
             }
@@ -187,7 +185,7 @@ OPENAPI = {
             "get": {
                 "summary": "A member's profile",
                 "parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json(_ref("Person"), "The profile"), **ERRORS},
+                "responses": {"200": _json(ref("Person"), "The profile"), **ERRORS},
             }
         },
         "/tags": {
@@ -195,7 +193,7 @@ OPENAPI = {
                 "summary": "Skill tags, most held first",
                 "responses": {
                     "200": _json(
-                        {"type": "object", "properties": {"tags": {"type": "array", "items": _ref("Tag")}}}, "Tags"
+                        {"type": "object", "properties": {"tags": {"type": "array", "items": ref("Tag")}}}, "Tags"
                     ),
                     **ERRORS,
                 },
@@ -204,133 +202,6 @@ OPENAPI = {
     },
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-            "Offer": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "mentor": _ref("Author"),
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "description": {"type": "string"},
-                    "calls_note": {"type": "string"},
-                    "availability": {"type": "string"},
-                    "capacity": {"type": "integer"},
-                    "places_left": {"type": "integer"},
-                    "paused": {"type": "boolean"},
-                },
-            },
-            "MentoringRequest": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "offer_id": {"type": "integer"},
-                    "mentor": _ref("Author"),
-                    "mentee": _ref("Author"),
-                    "message": {"type": "string"},
-                    "status": {"enum": ["pending", "accepted", "declined", "completed", "cancelled", "expired"]},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "expires_at": {"type": "string", "format": "date-time"},
-                    "room": {"type": ["string", "null"], "description": "The private room's slug, once accepted"},
-                },
-            },
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "required": ["code", "message"],
-                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                    }
-                },
-            },
-            "Author": {
-                "type": "object",
-                "properties": {
-                    "username": {"type": "string"},
-                    "display_name": {"type": "string"},
-                    "role": {"type": "string", "enum": ["citizen", "public_servant", "moderator", "admin"]},
-                    "verified": {
-                        "type": "boolean",
-                        "description": "A public servant whose work address and role a moderator attested",
-                    },
-                    "organisation": {"type": ["string", "null"], "description": "The verified organisation"},
-                },
-            },
-            "Me": {"allOf": [_ref("Author"), {"type": "object", "properties": {"email": {"type": "string"}}}]},
-            "Message": {
-                "type": "object",
-                "properties": {
-                    "id": {
-                        "type": "integer",
-                        "description": "Increases within a room in the order messages were stored",
-                    },
-                    "room": {"type": "string"},
-                    "author": _ref("Author"),
-                    "body_html": {"type": "string", "description": "Sanitised HTML"},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "edited_at": {"type": ["string", "null"], "format": "date-time"},
-                    "client_id": {"type": ["string", "null"]},
-                    "reply_to": {
-                        "type": ["object", "null"],
-                        "properties": {
-                            "id": {"type": "integer"},
-                            "author": {"type": "string"},
-                            "excerpt": {"type": "string"},
-                        },
-                    },
-                    "speaking_for": {
-                        "type": ["string", "null"],
-                        "description": "The organisation a verified public servant spoke for; null: personally",
-                    },
-                    "hidden": {"type": "boolean", "description": "Hidden by moderators: body_html is empty"},
-                    "held": {"type": "boolean", "description": "Held by the word filter: only its author sees it"},
-                },
-            },
-            "MessagePage": {
-                "type": "object",
-                "properties": {
-                    "messages": {"type": "array", "items": _ref("Message")},
-                    "has_more": {"type": "boolean"},
-                },
-            },
-            "RoomListing": {
-                "type": "object",
-                "properties": {
-                    "slug": {"type": "string"},
-                    "name": {"type": "string"},
-                    "description": {"type": "string"},
-                    "kind": {"type": "string", "enum": ["public", "private"]},
-                    "open_to_public": {"type": "boolean"},
-                    "archived": {"type": "boolean"},
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "members": {"type": "integer"},
-                    "last_activity": {"type": ["string", "null"], "format": "date-time"},
-                    "unread": {"type": ["integer", "null"]},
-                },
-            },
-            "Person": {
-                "allOf": [
-                    _ref("Author"),
-                    {
-                        "type": "object",
-                        "properties": {
-                            "pronouns": {"type": ["string", "null"]},
-                            "organisation": {"type": ["string", "null"]},
-                            "job_title": {"type": ["string", "null"]},
-                            "region": {"type": ["string", "null"]},
-                            "bio_html": {"type": "string"},
-                            "member_since": {"type": "string", "format": "date-time"},
-                            "help_tags": {"type": "array", "items": {"type": "string"}},
-                            "learn_tags": {"type": "array", "items": {"type": "string"}},
-                        },
-                    },
-                ]
-            },
-            "Tag": {
-                "type": "object",
-                "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "members": {"type": "integer"}},
-            },
-        },
+        "schemas": SCHEMAS,
     },
 }

@@ -54,7 +54,8 @@ def _capacity(value) -> int:
     return number
 
 
-def _text(field: str, value, limit: int, required: str | None = None) -> str:
+def checked_text(field: str, value, limit: int, required: str | None = None) -> str:
+    """Trimmed free text within a limit; `required` is the message when it is empty."""
     value = str(value or "").strip()
     if required and not value:
         raise Invalid(field, required)
@@ -75,9 +76,9 @@ def save_offer(actor: User, details: OfferDetails) -> Offer:
     offer = offer_of(actor) or Offer(mentor_id=actor.id, active_mentees=0)
     if capacity < offer.active_mentees:
         raise Invalid("capacity", f"You have {offer.active_mentees} active mentees: capacity cannot be lower")
-    offer.description = _text("description", details.description, MAX_DESCRIPTION, "Describe how you can help")
-    offer.calls_note = _text("calls_note", details.calls_note, MAX_NOTE)
-    offer.availability = _text("availability", details.availability, MAX_NOTE)
+    offer.description = checked_text("description", details.description, MAX_DESCRIPTION, "Describe how you can help")
+    offer.calls_note = checked_text("calls_note", details.calls_note, MAX_NOTE)
+    offer.availability = checked_text("availability", details.availability, MAX_NOTE)
     offer.capacity = capacity
     offer.tags = sorted(chosen, key=lambda tag: tag.name)
     db.session.add(offer)
@@ -106,7 +107,7 @@ def save_goal(actor: User, description, learn_tags: str) -> LearningGoal:
     if not names:
         raise Invalid("learn_tags", "Enter at least one skill tag you want to learn about")
     goal = goal_of(actor) or LearningGoal(user_id=actor.id)
-    goal.description = _text("description", description, MAX_DESCRIPTION)
+    goal.description = checked_text("description", description, MAX_DESCRIPTION)
     replace_tags(actor, LEARN, names)
     db.session.add(goal)
     db.session.commit()

@@ -28,7 +28,7 @@ from civicnet.mentoring.models import (
     MentoringRequest,
     Offer,
 )
-from civicnet.mentoring.offers import get_offer
+from civicnet.mentoring.offers import checked_text, get_offer
 from civicnet.rooms.models import PRIVATE, Membership, Notification, Room
 from civicnet.rooms.services import _unique_slug
 from civicnet.urls import external_url
@@ -40,12 +40,7 @@ MAX_TEXT = 2000
 
 
 def _text(field: str, value, required: str | None = None) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise Invalid(field, required)
-    if len(value) > MAX_TEXT:
-        raise Invalid(field, f"This must be {MAX_TEXT:,} characters or fewer")
-    return value
+    return checked_text(field, value, MAX_TEXT, required)
 
 
 def expire_due(now=None) -> None:

@@ -68,30 +68,8 @@ def mentoring_text(notification: Notification) -> str:
     )
 
 
-def _mentoring_payload(notification: Notification) -> dict:
-    return {
-        "id": notification.id,
-        "kind": notification.kind,
-        "room": None,
-        "room_name": None,
-        "message_id": None,
-        "actor": None,
-        "excerpt": mentoring_text(notification),
-        "url": external_url("mentoring.request_page", request_id=notification.request_id),
-        "created_at": iso(notification.created_at),
-        "unread": unread_notification_count(notification.user_id),
-    }
-
-
-def _decision_payload(notification: Notification) -> dict:
-    """A moderation decision, or an appeal's outcome: the same keys, with a link instead of a message."""
-    from civicnet.moderation.rules import DECISION_TEXT  # moderation imports rooms; keep the cycle out of import time
-
-    action = notification.action
-    if notification.kind == APPEAL_DECIDED and action.appeal is not None:
-        excerpt = f"Your appeal was {action.appeal.outcome}"
-    else:
-        excerpt = DECISION_TEXT[action.kind]
+def _link_payload(notification: Notification, excerpt: str, url: str) -> dict:
+    """A notification about something other than a message: the same keys, with a link instead."""
     return {
         "id": notification.id,
         "kind": notification.kind,
@@ -100,10 +78,28 @@ def _decision_payload(notification: Notification) -> dict:
         "message_id": None,
         "actor": None,
         "excerpt": excerpt,
-        "url": external_url("moderation.decision", action_id=action.id),  # also sent from outside requests
+        "url": url,
         "created_at": iso(notification.created_at),
         "unread": unread_notification_count(notification.user_id),
     }
+
+
+def _mentoring_payload(notification: Notification) -> dict:
+    url = external_url("mentoring.request_page", request_id=notification.request_id)
+    return _link_payload(notification, mentoring_text(notification), url)
+
+
+def _decision_payload(notification: Notification) -> dict:
+    """A moderation decision, or an appeal's outcome."""
+    from civicnet.moderation.rules import DECISION_TEXT  # moderation imports rooms; keep the cycle out of import time
+
+    action = notification.action
+    if notification.kind == APPEAL_DECIDED and action.appeal is not None:
+        excerpt = f"Your appeal was {action.appeal.outcome}"
+    else:
+        excerpt = DECISION_TEXT[action.kind]
+    # external_url, not url_for: also sent from outside requests (the daily sweep, the CLI).
+    return _link_payload(notification, excerpt, external_url("moderation.decision", action_id=action.id))
 
 
 def list_notifications(user: User, limit: int = 50) -> list[Notification]:

@@ -1,0 +1,135 @@
+"""The API's data shapes, for the OpenAPI document (civicnet/api/openapi.py)."""
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+SCHEMAS = {
+    "Offer": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "mentor": ref("Author"),
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "description": {"type": "string"},
+            "calls_note": {"type": "string"},
+            "availability": {"type": "string"},
+            "capacity": {"type": "integer"},
+            "places_left": {"type": "integer"},
+            "paused": {"type": "boolean"},
+        },
+    },
+    "MentoringRequest": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "offer_id": {"type": "integer"},
+            "mentor": ref("Author"),
+            "mentee": ref("Author"),
+            "message": {"type": "string"},
+            "status": {"enum": ["pending", "accepted", "declined", "completed", "cancelled", "expired"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "room": {"type": ["string", "null"], "description": "The private room's slug, once accepted"},
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            }
+        },
+    },
+    "Author": {
+        "type": "object",
+        "properties": {
+            "username": {"type": "string"},
+            "display_name": {"type": "string"},
+            "role": {"type": "string", "enum": ["citizen", "public_servant", "moderator", "admin"]},
+            "verified": {
+                "type": "boolean",
+                "description": "A public servant whose work address and role a moderator attested",
+            },
+            "organisation": {"type": ["string", "null"], "description": "The verified organisation"},
+        },
+    },
+    "Me": {"allOf": [ref("Author"), {"type": "object", "properties": {"email": {"type": "string"}}}]},
+    "Message": {
+        "type": "object",
+        "properties": {
+            "id": {
+                "type": "integer",
+                "description": "Increases within a room in the order messages were stored",
+            },
+            "room": {"type": "string"},
+            "author": ref("Author"),
+            "body_html": {"type": "string", "description": "Sanitised HTML"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "edited_at": {"type": ["string", "null"], "format": "date-time"},
+            "client_id": {"type": ["string", "null"]},
+            "reply_to": {
+                "type": ["object", "null"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "author": {"type": "string"},
+                    "excerpt": {"type": "string"},
+                },
+            },
+            "speaking_for": {
+                "type": ["string", "null"],
+                "description": "The organisation a verified public servant spoke for; null: personally",
+            },
+            "hidden": {"type": "boolean", "description": "Hidden by moderators: body_html is empty"},
+            "held": {"type": "boolean", "description": "Held by the word filter: only its author sees it"},
+        },
+    },
+    "MessagePage": {
+        "type": "object",
+        "properties": {
+            "messages": {"type": "array", "items": ref("Message")},
+            "has_more": {"type": "boolean"},
+        },
+    },
+    "RoomListing": {
+        "type": "object",
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "kind": {"type": "string", "enum": ["public", "private"]},
+            "open_to_public": {"type": "boolean"},
+            "archived": {"type": "boolean"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "members": {"type": "integer"},
+            "last_activity": {"type": ["string", "null"], "format": "date-time"},
+            "unread": {"type": ["integer", "null"]},
+        },
+    },
+    "Person": {
+        "allOf": [
+            ref("Author"),
+            {
+                "type": "object",
+                "properties": {
+                    "pronouns": {"type": ["string", "null"]},
+                    "organisation": {"type": ["string", "null"]},
+                    "job_title": {"type": ["string", "null"]},
+                    "region": {"type": ["string", "null"]},
+                    "bio_html": {"type": "string"},
+                    "member_since": {"type": "string", "format": "date-time"},
+                    "help_tags": {"type": "array", "items": {"type": "string"}},
+                    "learn_tags": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        ]
+    },
+    "Tag": {
+        "type": "object",
+        "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "members": {"type": "integer"}},
+    },
+}
