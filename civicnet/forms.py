@@ -47,6 +47,7 @@ __all__ = [
     "SubmitField",
     "TextAreaField",
     "email_field",
+    "note_field",
     "password_field",
     "strip",
     "submit",
@@ -101,6 +102,13 @@ def password_field(label: str, required: str, max_length: int = 256, description
         widget=GovPasswordInput(),
         description=description,
     )
+
+
+def note_field(label: str, max_length: int, required: str | None = None) -> TextAreaField:
+    """A free-text box, optional unless `required` gives the message for leaving it empty."""
+    validators = [InputRequired(message=required)] if required else [Optional()]
+    validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
+    return TextAreaField(label, validators=validators, widget=GovTextArea())
 
 
 def submit(label: str) -> SubmitField:

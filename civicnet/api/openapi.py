@@ -3,6 +3,12 @@
 from civicnet.api.schemas import SCHEMAS, ref
 
 
+def _lists(description: str, **lists: str) -> dict:
+    """A 200 answer whose object holds lists of one schema each, e.g. _lists("Rooms", rooms="RoomListing")."""
+    properties = {key: {"type": "array", "items": ref(schema)} for key, schema in lists.items()}
+    return _json({"type": "object", "properties": properties}, description)
+
+
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -47,10 +53,7 @@ OPENAPI = {
                 "summary": "Rooms this member can read",
                 "parameters": [{"name": "tag", "in": "query", "required": False, "schema": {"type": "string"}}],
                 "responses": {
-                    "200": _json(
-                        {"type": "object", "properties": {"rooms": {"type": "array", "items": ref("RoomListing")}}},
-                        "Rooms",
-                    ),
+                    "200": _lists("Rooms", rooms="RoomListing"),
                     **ERRORS,
                 },
             }
@@ -111,10 +114,7 @@ OPENAPI = {
                 "summary": "Open mentoring offers (not paused, not full, from verified public servants)",
                 "parameters": [{"name": "tag", "in": "query", "required": False, "schema": {"type": "string"}}],
                 "responses": {
-                    "200": _json(
-                        {"type": "object", "properties": {"offers": {"type": "array", "items": ref("Offer")}}},
-                        "Offers",
-                    ),
+                    "200": _lists("Offers", offers="Offer"),
                     **ERRORS,
                 },
             }
@@ -123,16 +123,7 @@ OPENAPI = {
             "get": {
                 "summary": "The member's own mentoring requests, as mentor and as mentee",
                 "responses": {
-                    "200": _json(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "as_mentor": {"type": "array", "items": ref("MentoringRequest")},
-                                "as_mentee": {"type": "array", "items": ref("MentoringRequest")},
-                            },
-                        },
-                        "Requests",
-                    ),
+                    "200": _lists("Requests", as_mentor="MentoringRequest", as_mentee="MentoringRequest"),
                     **ERRORS,
                 },
             },
@@ -192,9 +183,7 @@ OPENAPI = {
             "get": {
                 "summary": "Skill tags, most held first",
                 "responses": {
-                    "200": _json(
-                        {"type": "object", "properties": {"tags": {"type": "array", "items": ref("Tag")}}}, "Tags"
-                    ),
+                    "200": _lists("Tags", tags="Tag"),
                     **ERRORS,
                 },
             }

@@ -11,12 +11,12 @@ from civicnet.forms import (
     RadioField,
     StringField,
     choices,
+    note_field,
     submit,
     text_field,
 )
 from civicnet.mentoring.offers import MAX_CAPACITY, MAX_DESCRIPTION, MAX_NOTE
 from civicnet.mentoring.requests import MAX_TEXT
-from civicnet.moderation.forms import _note
 
 
 class CheckboxesField(SelectMultipleField):
@@ -32,7 +32,7 @@ class OfferForm(FlaskForm):
         validators=[InputRequired(message="Choose at least one skill tag from your “I can help with” list")],
         validate_choice=False,
     )
-    description = _note("How you can help", MAX_DESCRIPTION, required="Describe how you can help")
+    description = note_field("How you can help", MAX_DESCRIPTION, required="Describe how you can help")
     calls_note = text_field(
         "Calls (optional)",
         max_length=MAX_NOTE,
@@ -54,19 +54,19 @@ class GoalForm(FlaskForm):
         max_length=600,
         description="Separated by commas, for example: data protection, AI ethics",
     )
-    description = _note("What would you like to learn? (optional)", MAX_DESCRIPTION)
+    description = note_field("What would you like to learn? (optional)", MAX_DESCRIPTION)
     submit = submit("Find mentors")
 
 
 class RequestForm(FlaskForm):
-    message = _note(
+    message = note_field(
         "What would you like help with?", MAX_TEXT, required="Tell the mentor what you would like help with"
     )
     submit = submit("Ask for mentoring")
 
 
 class DeclineForm(FlaskForm):
-    reason = _note("Reason (optional, the member will read it)", MAX_TEXT)
+    reason = note_field("Reason (optional, the member will read it)", MAX_TEXT)
     submit = submit("Decline request")
 
 
@@ -77,10 +77,10 @@ class FeedbackForm(FlaskForm):
         widget=GovRadioInput(),
         validate_choice=False,
     )
-    feedback = _note("Anything else? (only your mentor and admins will see it)", MAX_TEXT)
+    feedback = note_field("Anything else? (only your mentor and admins will see it)", MAX_TEXT)
     submit = submit("Send feedback")
 
 
 class SummaryForm(FlaskForm):
-    summary = _note("Closing summary", MAX_TEXT, required="Write a short summary")
+    summary = note_field("Closing summary", MAX_TEXT, required="Write a short summary")
     submit = submit("Save summary")

@@ -30,7 +30,7 @@ from civicnet.mentoring.models import (
 )
 from civicnet.mentoring.offers import checked_text, get_offer
 from civicnet.rooms.models import PRIVATE, Membership, Notification, Room
-from civicnet.rooms.services import _unique_slug
+from civicnet.rooms.services import unique_slug
 from civicnet.urls import external_url
 
 EXPIRES_AFTER = timedelta(days=14)
@@ -168,7 +168,7 @@ def accept(actor: User, request_id) -> MentoringRequest:
 def _open_room(found: MentoringRequest) -> Room:
     name = f"Mentoring: {found.mentor.display_name} and {found.mentee.display_name}"[:80]
     room = Room(
-        slug=_unique_slug(f"mentoring {found.mentor.username} {found.mentee.username}"),
+        slug=unique_slug(f"mentoring {found.mentor.username} {found.mentee.username}"),
         name=name,
         description=found.message[:500],
         kind=PRIVATE,

@@ -7,25 +7,16 @@ from civicnet.forms import (
     FlaskForm,
     GovRadioInput,
     GovSelect,
-    GovTextArea,
     InputRequired,
-    Length,
-    Optional,
     RadioField,
     SelectField,
-    TextAreaField,
     choices,
+    note_field,
     submit,
     text_field,
 )
 from civicnet.moderation import actions, appeals, reports
 from civicnet.moderation.rules import OUTCOMES, PERIODS, REASONS, REPORT_REASONS, WORD_ACTIONS
-
-
-def _note(label: str, max_length: int, required: str | None = None) -> TextAreaField:
-    validators = [InputRequired(message=required)] if required else [Optional()]
-    validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
-    return TextAreaField(label, validators=validators, widget=GovTextArea())
 
 
 class ReportForm(FlaskForm):
@@ -35,7 +26,7 @@ class ReportForm(FlaskForm):
         validators=[InputRequired(message="Choose why you are reporting it")],
         widget=GovRadioInput(),
     )
-    note = _note("Anything the moderators should know? (optional)", reports.MAX_NOTE)
+    note = note_field("Anything the moderators should know? (optional)", reports.MAX_NOTE)
     submit = submit("Send report")
 
 
@@ -51,18 +42,18 @@ class ActionForm(FlaskForm):
         validators=[InputRequired(message="Choose the rule this decision applies")],
         widget=GovSelect(),
     )
-    note = _note("Note for the member (optional)", actions.MAX_NOTE)
+    note = note_field("Note for the member (optional)", actions.MAX_NOTE)
     period = RadioField(
         "For how long?", choices=choices(PERIODS.items()), widget=GovRadioInput(), validate_choice=False
     )
     room = text_field("Only in this room (its web address name, or leave empty for everywhere)", max_length=60)
     name = text_field("New room name", max_length=80)
-    description = _note("New description", 500)
+    description = note_field("New description", 500)
     submit = submit("Confirm")
 
 
 class AppealForm(FlaskForm):
-    note = _note(
+    note = note_field(
         "Why should the decision change?",
         appeals.MAX_NOTE,
         required="Tell the moderators why the decision should change",
@@ -77,7 +68,7 @@ class DecideAppealForm(FlaskForm):
         validators=[InputRequired(message="Choose whether to uphold or reverse the decision")],
         widget=GovRadioInput(),
     )
-    decision_note = _note(
+    decision_note = note_field(
         "Reason (the member will read this)", appeals.MAX_NOTE, required="Give the reason for your decision"
     )
     submit = submit("Decide appeal")
@@ -96,5 +87,5 @@ class WordForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=choices(ROLE_LABELS.items()), widget=GovSelect())
-    note = _note("Why? (recorded in the audit log)", 500)
+    note = note_field("Why? (recorded in the audit log)", 500)
     submit = submit("Change role")

@@ -66,7 +66,7 @@ def _tags(names: list[str]) -> list:
     return sorted((get_or_create_tag(name) for name in names), key=lambda tag: tag.name)
 
 
-def _unique_slug(name: str) -> str:
+def unique_slug(name: str) -> str:
     base = tag_slug(name)[:50]
     slug, number = base, 2
     while db.session.scalar(select(Room.id).where(Room.slug == slug)) is not None:
@@ -80,7 +80,7 @@ def create_room(actor: User, details: RoomDetails) -> Room:
         raise Forbidden("Confirm your email address before creating a room")
     name, tags = _check_details(details)
     room = Room(
-        slug=_unique_slug(name),
+        slug=unique_slug(name),
         name=name,
         description=details.description.strip(),
         kind=details.kind,

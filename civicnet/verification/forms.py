@@ -1,7 +1,6 @@
 """Verification forms."""
 
-from civicnet.forms import FlaskForm, GovRadioInput, InputRequired, RadioField, choices, submit, text_field
-from civicnet.moderation.forms import _note
+from civicnet.forms import FlaskForm, GovRadioInput, InputRequired, RadioField, choices, note_field, submit, text_field
 
 
 class StartForm(FlaskForm):
@@ -23,7 +22,7 @@ class DecideForm(FlaskForm):
         validators=[InputRequired(message="Choose whether to approve or decline")],
         widget=GovRadioInput(),
     )
-    reason = _note("Reason (the member will read this)", 1000, required="Give a reason: the member will read it")
+    reason = note_field("Reason (the member will read this)", 1000, required="Give a reason: the member will read it")
     submit = submit("Record decision")
 
 

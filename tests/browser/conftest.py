@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -81,3 +82,26 @@ def submit(button: str, *, clear: str | None = None) -> Callable[[Page], None]:
         expect(page.locator(".govuk-error-summary")).to_be_focused()
 
     return action
+
+
+axe = Axe()
+
+
+def open_and_check_with_axe(page: Page, base_url: str, case, seeded: dict, console_problems: list, allowed) -> None:
+    """The page-by-page accessibility check: sign in as case.who, open case.path, wait for case.ready,
+    run case.action (e.g. submit a form empty), then axe must find nothing, and the console may only hold
+    what `allowed` matches (the error statuses forms answer with, which Chromium logs)."""
+    if case.who:
+        sign_in(page, base_url, case.who)
+    response = page.goto(base_url + case.path.format(**seeded))
+    assert response.status == 200
+    expect(page.get_by_role("main")).to_contain_text(case.ready)
+    if case.path.startswith("/rooms/"):
+        from tests.browser.test_rooms import online_now
+
+        online_now(page, "(you)")  # the live page, as people use it
+    if case.action:
+        case.action(page)
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert [p for p in console_problems if not (case.action and allowed.match(p))] == []

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from civicnet.accounts import tokens
@@ -21,13 +20,12 @@ from civicnet.mentoring.models import MentoringRequest
 from civicnet.profiles.tags import tag_slug
 from civicnet.verification import services as verification
 from civicnet.verification.models import APPROVED, Verification
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_and_check_with_axe
 from tests.browser.test_rooms import Browsers, compose, messages_saying, online_now, send
 from tests.factories import make_user, make_verified
 
 pytestmark = pytest.mark.browser
 
-axe = Axe()
 
 # Unusual names, so that finding them on a page means something.
 MENTOR = ("pat-mentor", "Pat Okonkwo")
@@ -552,18 +550,4 @@ ANSWERED_WITH_ERROR = re.compile(
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.id, marks=case.marks) for case in CASES])
 def test_mentoring_pages_pass_axe(case: Case, seeded, page: Page, server, console_problems):
-    if case.who:
-        sign_in(page, server.url, case.who)
-    response = page.goto(server.url + case.path.format(**seeded))
-    assert response.status == 200
-    expect(page.get_by_role("main")).to_contain_text(case.ready)
-    if case.path.startswith("/rooms/"):
-        online_now(page, "(you)")  # the live page, as people use it
-    if case.action:
-        case.action(page)
-
-    results = axe.run(page)
-
-    assert results.violations_count == 0, results.generate_report()
-    # Forms answer their errors with 400 (or 409), which Chromium logs; nothing else may appear.
-    assert [p for p in console_problems if not (case.action and ANSWERED_WITH_ERROR.match(p))] == []
+    open_and_check_with_axe(page, server.url, case, seeded, console_problems, ANSWERED_WITH_ERROR)

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from civicnet.accounts.services import find_user_by_username
@@ -21,7 +20,7 @@ from civicnet.moderation.rules import PERIODS, REPORT_REASONS, RULES
 from civicnet.rooms import messages
 from civicnet.rooms.models import Message
 from civicnet.rooms.services import get_readable_room
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_and_check_with_axe
 from tests.browser.test_rooms import Browsers, online_now
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user
 
@@ -30,7 +29,6 @@ pytestmark = pytest.mark.browser
 ROOM = "/rooms/open-data"
 HIDDEN_TEXT = "This message is hidden pending review."
 REPORTED_TEXT = "Nobody in this room has a clue, frankly"
-axe = Axe()
 
 # Unusual names, so that finding none of them on /transparency means something.
 HOST = ("finch-host", "Fenella Finch")
@@ -411,21 +409,7 @@ ANSWERED_400 = re.compile(r"console error: Failed to load resource: the server r
     ids=[case.id for case in CASES],
 )
 def test_moderation_pages_pass_axe(case: Case, seeded, page: Page, server, console_problems):
-    if case.who:
-        sign_in(page, server.url, case.who)
-    response = page.goto(server.url + case.path.format(**seeded))
-    assert response.status == 200
-    expect(page.get_by_role("main")).to_contain_text(case.ready)
-    if case.path == ROOM:
-        online_now(page, "(you)")  # the live page, as people use it
-    if case.action:
-        case.action(page)
-
-    results = axe.run(page)
-
-    assert results.violations_count == 0, results.generate_report()
-    # Some forms answer their errors with 400 Bad Request, which Chromium logs; nothing else may appear.
-    assert [p for p in console_problems if not (case.action and ANSWERED_400.match(p))] == []
+    open_and_check_with_axe(page, server.url, case, seeded, console_problems, ANSWERED_400)
 
 
 # --- 3. Without JavaScript ----------------------------------------------------------------------------------
