@@ -22,5 +22,9 @@ def shell_context() -> dict:
 
 if __name__ == "__main__":
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
+    if app.config["SEARCH_INDEXER"]:
+        from civicnet.search import indexer
+
+        indexer.start(app)  # now, so a missing index is rebuilt before anyone searches
     print(f"civicnet is running ({socketio.async_mode}): open http://{host}:{port}/ (Ctrl+C to stop).", flush=True)
     socketio.run(app, host=host, port=port)

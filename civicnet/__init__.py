@@ -134,6 +134,7 @@ def configure_blueprints(app: Flask) -> None:
     import civicnet.moderation.events
     import civicnet.moderation.models
     import civicnet.rooms.events
+    import civicnet.search.changes
     import civicnet.verification.models  # noqa: F401  (imports register models and Socket.IO handlers)
     from civicnet.accounts import routes as accounts_routes
     from civicnet.api import routes as api_routes
@@ -142,6 +143,7 @@ def configure_blueprints(app: Flask) -> None:
     from civicnet.pages import routes as pages_routes
     from civicnet.profiles import routes as profiles_routes
     from civicnet.rooms import routes as rooms_routes
+    from civicnet.search import routes as search_routes
     from civicnet.verification import routes as verification_routes
 
     for views in (
@@ -152,9 +154,15 @@ def configure_blueprints(app: Flask) -> None:
         moderation_routes,
         verification_routes,
         mentoring_routes,
+        search_routes,
         api_routes,
     ):
         app.register_blueprint(views.bp)
+    if app.config["SEARCH_INDEXER"]:
+        from civicnet.search import indexer
+
+        # Each process indexes in the background from its first request (gunicorn workers included).
+        app.before_request_funcs.setdefault(None, []).insert(0, lambda: indexer.start(app))
 
 
 def configure_requests(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Command-line tools for operators: `flask users ...` and `flask seed-demo`."""
+"""Command-line tools for operators: `flask users ...`, `flask search ...` and `flask seed-demo`."""
 
 from datetime import UTC, datetime
 
@@ -129,8 +129,46 @@ def sweep() -> None:
     )
 
 
+search_cli = AppGroup("search", help="Look after the search index.")
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the database, with a progress bar; searches keep working meanwhile."""
+    from civicnet.search import indexer
+
+    total = sum(indexer.status().database.values())
+    with click.progressbar(length=total, label="Indexing people, rooms and messages") as bar:
+        count = indexer.rebuild(progress=bar.update)
+    click.echo(f"Indexed {count} documents.")
+
+
+@search_cli.command("status")
+def search_status() -> None:
+    """Show documents per type in the index and the database, and how far the index lags."""
+    from civicnet.search import indexer
+
+    status = indexer.status()
+    if not status.available:
+        click.echo("The search index is missing or damaged: a running server rebuilds it, or run: flask search reindex")
+    click.echo(f"{'':<10}{'index':>10}{'database':>10}")
+    for kind, count in status.documents.items():
+        click.echo(f"{kind:<10}{count:>10}{status.database[kind]:>10}")
+    lag = f", the oldest {status.oldest_pending_seconds:.1f} s ago" if status.oldest_pending_seconds is not None else ""
+    click.echo(f"Changes waiting to be indexed: {status.pending}{lag}")
+
+
+@search_cli.command("update")
+def search_update() -> None:
+    """Index waiting changes now (a running server does this by itself within a second or two)."""
+    from civicnet.search import indexer
+
+    click.echo(f"Indexed {indexer.process_pending()} changed documents.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(sweep)
+    app.cli.add_command(search_cli)

@@ -39,6 +39,8 @@ class Config:
     # Where members reach civicnet; used for links in emails.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
+    # Index changes in the background of each server process. Tests index when they choose to.
+    SEARCH_INDEXER = env_bool("SEARCH_INDEXER", True)
 
     # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
     HTTPS = env_bool("HTTPS")
@@ -104,6 +106,7 @@ class TestConfig(Config):
     EMAIL_LIMIT_PER_IP = "1000 per minute"
     SOCKETIO_ASYNC_MODE = "threading"
     SERVER_NAME = None
+    SEARCH_INDEXER = False
     # Test members are seconds old: nobody counts as new unless a test says so.
     NEW_MEMBER_HOURS = 0
     NEW_MEMBER_MESSAGES = 0

@@ -127,7 +127,73 @@ def load_demo_data() -> int:
         created += 1
     _demo_word_filter()
     _demo_mentoring()
+    _demo_rooms()
     return created
+
+
+DEMO_ROOMS = [
+    dict(
+        name="Facial recognition in public places",
+        description="Live facial recognition by police, shops and schools: what the law allows and what to ask.",
+        tags="Facial recognition, AI ethics",
+        open_to_public=True,
+        by="grace",
+        messages=[
+            ("grace", "Our school is trialling facial recognition at the gate. Who decides whether that is lawful?"),
+            (
+                "priya",
+                "A school must complete a data protection impact assessment (DPIA) before it starts. Ask for a copy.",
+            ),
+            ("sam", "Reminder: please don't post photos of children, even blurred."),
+            ("grace", "Thanks @priya. Is a DPIA something parents can see, or only the governors?"),
+            ("priya", "Schools often publish them; if not, a freedom of information request usually works."),
+        ],
+    ),
+    dict(
+        name="Data protection impact assessments",
+        description="Writing, reading and challenging DPIAs, with people who write them for a living.",
+        tags="Data protection, DPIAs",
+        open_to_public=False,
+        by="priya",
+        messages=[
+            ("priya", "Start with the purpose: a DPIA that can't say why the data is needed is already failing."),
+            ("amira", "How do I read the council's DPIA for the new housing repairs app?"),
+            ("tom", "We publish ours for every new service in Leeds. Look for the section on retention."),
+            ("amira", "Found it: they keep repair photos for seven years. That seems long."),
+        ],
+    ),
+    dict(
+        name="Open data in councils",
+        description="Which datasets councils publish, and how residents can use them.",
+        tags="Open data",
+        open_to_public=True,
+        by="tom",
+        messages=[
+            ("tom", "Leeds publishes bin collection routes as open data; someone built a reminder bot on it."),
+            ("dafydd", "Is there anything similar for Welsh councils? Open data in Welsh would be wonderful."),
+        ],
+    ),
+]
+
+
+def _demo_rooms() -> None:
+    """A few rooms with conversations, so rooms and search have something to show."""
+    from sqlalchemy import func, select
+
+    from civicnet.rooms.messages import post_message
+    from civicnet.rooms.models import Room
+    from civicnet.rooms.services import RoomDetails, create_room, join_room
+
+    if db.session.scalar(select(func.count(Room.id))):
+        return
+    for spec in DEMO_ROOMS:
+        details = RoomDetails(spec["name"], spec["description"], "public", spec["open_to_public"], spec["tags"])
+        room = create_room(find_user_by_username(spec["by"]), details)
+        for username, body in spec["messages"]:
+            author = find_user_by_username(username)
+            if author.id != room.created_by_id:
+                join_room(author, room)
+            post_message(room, author, body)
 
 
 def _demo_mentoring() -> None:

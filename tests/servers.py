@@ -46,6 +46,8 @@ class ServerProcess:
             # Test members are minutes old: nobody counts as new unless a test says so.
             "NEW_MEMBER_HOURS": "0",
             "NEW_MEMBER_MESSAGES": "0",
+            # Its own index unless told to share one: tests empty the database between them.
+            "SEARCH_INDEX_DIR": str(log_dir / f"search-index-{self.port}"),
             **settings,
         }
         if "REDIS_URL" not in settings:

@@ -30,6 +30,10 @@ def _query_int(name, text):
     }
 
 
+def _query_text(name, text):
+    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+
+
 _slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 
 OPENAPI = {
@@ -184,6 +188,29 @@ OPENAPI = {
                 "summary": "Skill tags, most held first",
                 "responses": {
                     "200": _lists("Tags", tags="Tag"),
+                    **ERRORS,
+                },
+            }
+        },
+        "/search": {
+            "get": {
+                "summary": "Search people, rooms and messages, as the /search page does, only what this member may open",
+                "parameters": [
+                    _query_text(
+                        "q",
+                        'Words, "phrases", -exclusions and filters (tag:, from:, in:, is:verified, role:, before:, after:)',
+                    ),
+                    _query_text("type", "all (default), people, rooms or messages"),
+                    _query_text("sort", "best or newest (messages)"),
+                    *[
+                        _query_text(name, f"Facet: {name}")
+                        for name in ("tag", "role", "region", "room", "after", "before")
+                    ],
+                    _query_int("page", "Page number, from 1 (with a type)"),
+                ],
+                "responses": {
+                    "200": _json(ref("SearchResults"), "Results and counts per type"),
+                    "503": _json(ref("Error"), "The index is being rebuilt; try again shortly"),
                     **ERRORS,
                 },
             }

@@ -16,6 +16,9 @@ from civicnet.profiles import services as profiles
 from civicnet.profiles.models import HELP, LEARN
 from civicnet.rooms import messages, services
 from civicnet.rooms.payloads import author_payload, iso, message_payload, room_payload
+from civicnet.search import services as search_services
+from civicnet.search.payloads import results_payload
+from civicnet.search.routes import search_args
 
 # Token clients send no cookies, so there is no session to forge a request from.
 csrf.exempt(bp)
@@ -173,3 +176,16 @@ def answer_mentoring(request_id: int, action: str):
     else:
         raise NotFound("Unknown action: use accept, decline, complete or cancel")
     return jsonify(request=request_payload(found))
+
+
+@bp.get("/search")
+@token_required
+def search():
+    """The same search as /search, as JSON; ?q= with the page's type, facets, sort and page."""
+    try:
+        found = search_services.search(g.api_user, request.args.get("q", ""), **search_args())
+    except search_services.SearchUnavailable:
+        return error_response(503, "search_unavailable", "Search is being rebuilt. Try again in a minute")
+    if found is None:
+        raise Invalid("q", "Send q: the words or filters to search for")
+    return jsonify(results_payload(found))

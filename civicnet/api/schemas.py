@@ -132,4 +132,63 @@ SCHEMAS = {
         "type": "object",
         "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "members": {"type": "integer"}},
     },
+    "SearchHit": {
+        "type": "object",
+        "description": "One result. title_html and snippet_html are escaped text with matched words in <mark>.",
+        "required": ["type", "url", "title_html", "snippet_html"],
+        "properties": {
+            "type": {"type": "string", "enum": ["person", "room", "message"]},
+            "url": {"type": "string"},
+            "title_html": {"type": "string"},
+            "snippet_html": {"type": "string"},
+            "person": ref("Author"),
+            "room": {"type": "object"},
+            "message": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "room": {"type": "string"},
+                    "author": ref("Author"),
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string"},
+            "type": {"type": "string", "enum": ["all", "people", "rooms", "messages"]},
+            "sort": {"type": "string", "enum": ["best", "newest"]},
+            "counts": {
+                "type": "object",
+                "properties": {name: {"type": "integer"} for name in ("people", "rooms", "messages")},
+            },
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "results": {"type": "array", "items": ref("SearchHit")},
+            "facets": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "label": {"type": "string"},
+                        "options": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "value": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "count": {"type": "integer"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
 }

@@ -1,0 +1,150 @@
+"""Turn a parsed search into Whoosh queries: the words, the filters, and who may see what."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select
+from whoosh import query as wq
+
+from civicnet.accounts.models import ROLE_LABELS, ROLES
+from civicnet.accounts.permissions import is_signed_in
+from civicnet.accounts.services import find_user_by_username
+from civicnet.errors import Invalid
+from civicnet.extensions import db
+from civicnet.profiles.models import REGIONS, Tag
+from civicnet.profiles.tags import tag_slug
+from civicnet.rooms.models import PRIVATE, Membership, Room, RoomTag
+from civicnet.rooms.permissions import can_read
+from civicnet.search.documents import MEMBERS, OPEN
+from civicnet.search.index import ANALYZER
+from civicnet.search.models import MESSAGE
+from civicnet.search.query import Operator, ParsedQuery, parse_date
+
+WORD_FIELDS = ("title", "tagtext", "text")
+
+
+@dataclass
+class Compiled:
+    query: wq.Query
+    terms: set[str]  # stems to highlight
+    has_words: bool
+
+
+def _stems(text: str) -> list[str]:
+    return [token.text for token in ANALYZER(text)]
+
+
+def _words_query(text: str) -> wq.Query | None:
+    """A word, or a phrase (quoted, or hyphenated like data-protection): its stems side by side."""
+    stems = _stems(text)
+    if not stems:
+        return None
+    if len(stems) == 1:
+        return wq.Or([wq.Term(field, stems[0]) for field in WORD_FIELDS])
+    return wq.Or([wq.Phrase(field, stems) for field in WORD_FIELDS])
+
+
+def _naive_midnight(day) -> datetime:
+    return datetime.combine(day, time())
+
+
+def _role(value: str) -> str:
+    role = value.lower().replace("-", "_")
+    if role not in ROLES:
+        names = ", ".join(f"role:{name.replace('_', '-')}" for name in ROLES)
+        raise Invalid("q", f"There is no role called “{value}”. Use {names}")
+    return role
+
+
+def operator_query(viewer, op: Operator) -> wq.Query:
+    """The Whoosh query for one filter, after checking its value exists and may be used."""
+    if op.name == "tag":
+        tag = db.session.scalar(select(Tag).where(Tag.slug == tag_slug(op.value)))
+        if tag is None:
+            raise Invalid("q", f"There is no skill tag called “{op.value}”. Check the spelling or browse all tags")
+        room_ids = db.session.scalars(select(RoomTag.room_id).where(RoomTag.tag_id == tag.id))
+        # People and rooms carry the tag; messages belong to rooms that carry it.
+        in_tagged_rooms = [wq.Term("room", str(room_id)) for room_id in room_ids]
+        parts = [wq.Term("tags", tag.slug)]
+        if in_tagged_rooms:
+            parts.append(wq.And([wq.Term("type", MESSAGE), wq.Or(in_tagged_rooms)]))
+        return wq.Or(parts)
+    if op.name == "from":
+        user = find_user_by_username(op.value.lstrip("@"))
+        if user is None:
+            raise Invalid("q", f"No member has the username “{op.value}”")
+        return wq.Term("author", str(user.id))
+    if op.name == "in":
+        room = db.session.scalar(select(Room).where(Room.slug == op.value.lower()))
+        if room is None or not can_read(viewer, room):
+            raise Invalid(
+                "q",
+                f"There is no room “{op.value}” that you can read. Use the room’s address, like in:{_example_room()}",
+            )
+        return wq.Term("room", str(room.id))
+    if op.name == "is":
+        return wq.DateRange("verified_until", datetime.now(UTC).replace(tzinfo=None), None)
+    if op.name == "role":
+        return wq.Term("role", _role(op.value))
+    if op.name == "region":
+        if op.value not in REGIONS:
+            raise Invalid("region", "Choose a region from the list")
+        return wq.Term("region", op.value)
+    day = parse_date(op.name, op.value)
+    if op.name == "before":
+        dates = wq.DateRange("created", None, _naive_midnight(day), endexcl=True)
+    else:
+        dates = wq.DateRange("created", _naive_midnight(day + timedelta(days=1)), None)
+    return wq.And([wq.Term("type", MESSAGE), dates])
+
+
+def _example_room() -> str:
+    return db.session.scalar(select(Room.slug).order_by(Room.id).limit(1)) or "room-name"
+
+
+def compile_query(viewer, parsed: ParsedQuery) -> Compiled:
+    """Everything the member asked for, ANDed, with exclusions taken away."""
+    required: list[wq.Query] = []
+    terms: set[str] = set()
+    for text in parsed.words + parsed.phrases:
+        part = _words_query(text)
+        if part is not None:
+            required.append(part)
+            terms.update(_stems(text))
+    has_words = bool(required)
+    if (parsed.words or parsed.phrases) and not has_words and not parsed.operators:
+        raise Invalid(
+            "q", "Your search only has very common words, like “the”. Add a word that says what you are looking for"
+        )
+    for op in parsed.operators:
+        if not op.negated:
+            required.append(operator_query(viewer, op))
+    if not required:
+        raise Invalid("q", "Enter words to search for, as well as words to leave out")
+    excluded = [q for q in (_words_query(text) for text in parsed.excluded) if q is not None]
+    excluded += [operator_query(viewer, op) for op in parsed.operators if op.negated]
+    query = required[0] if len(required) == 1 else wq.And(required)
+    if excluded:
+        query = wq.AndNot(query, wq.Or(excluded))
+    return Compiled(query, terms, has_words)
+
+
+def allowed(viewer) -> wq.Query:
+    """What this viewer may find: open things, members' things when signed in, and their private rooms."""
+    parts: list[wq.Query] = [wq.Term("access", OPEN)]
+    if is_signed_in(viewer):
+        parts.append(wq.Term("access", MEMBERS))
+        private_rooms = db.session.scalars(
+            select(Membership.room_id).join(Room).where(Membership.user_id == viewer.id, Room.kind == PRIVATE)
+        )
+        parts += [wq.Term("room", str(room_id)) for room_id in private_rooms]
+    return wq.Or(parts)
+
+
+def suspended_now() -> wq.Query:
+    """People whose suspension is in force are never found, by anyone."""
+    return wq.DateRange("suspended_until", datetime.now(UTC).replace(tzinfo=None), None)
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)

@@ -1,0 +1,86 @@
+"""Record every change that search must follow, inside the transaction that makes it.
+
+A flush listener notices changed people, profiles, tags, rooms and messages and writes a row to
+the search outbox on the same connection, so the row commits (or rolls back) with the change. After
+the commit, the indexer in this process is woken; other processes find the rows when they poll."""
+
+import threading
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from civicnet.db_types import utcnow
+from civicnet.extensions import db
+from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, SearchChange
+
+# Set after a commit that changed something searchable; the indexer waits on it.
+wake = threading.Event()
+# Set when a search finds the index damaged in a way only reading it shows.
+rebuild_requested = threading.Event()
+
+_PENDING = "search_changes"
+
+
+def _keys_for(obj, deleted: bool) -> set[tuple[str, int]]:
+    """Which index entries depend on this object."""
+    from civicnet.accounts.models import User
+    from civicnet.profiles.models import Profile, Tag, UserTag
+    from civicnet.rooms.models import Message, Room, RoomTag
+
+    if isinstance(obj, Message):
+        return {(MESSAGE, obj.id)}
+    if isinstance(obj, User):
+        return {(PERSON, obj.id)}
+    if isinstance(obj, Profile | UserTag):
+        return {(PERSON, obj.user_id)}
+    if isinstance(obj, RoomTag):
+        return {(ROOM, obj.room_id)}
+    if isinstance(obj, Room):
+        keys = {(ROOM, obj.id)}
+        state = inspect(obj)
+        # Who may find a room's messages follows the room: re-index them all when that changes.
+        if not deleted and any(state.attrs[name].history.has_changes() for name in ("kind", "open_to_public")):
+            keys.add((ROOM_MESSAGES, obj.id))
+        return keys
+    if isinstance(obj, Tag) and not deleted:
+        return {(TAG, obj.id)}
+    return set()
+
+
+@event.listens_for(Session, "after_flush")
+def _record_changes(session: Session, flush_context) -> None:
+    keys: set[tuple[str, int]] = set()
+    for obj in session.new:
+        keys |= _keys_for(obj, deleted=False)
+    for obj in session.dirty:
+        if session.is_modified(obj):
+            keys |= _keys_for(obj, deleted=False)
+    for obj in session.deleted:
+        keys |= _keys_for(obj, deleted=True)
+    if keys:
+        _write(session, keys)
+
+
+def _write(session: Session, keys: set[tuple[str, int]]) -> None:
+    now = utcnow()
+    session.connection().execute(
+        insert(SearchChange.__table__),
+        [{"kind": kind, "object_id": object_id, "created_at": now} for kind, object_id in sorted(keys)],
+    )
+    session.info[_PENDING] = True
+
+
+def mark(kind: str, object_id: int) -> None:
+    """Record a change the flush listener cannot see (a bulk UPDATE or DELETE), in the current transaction."""
+    _write(db.session(), {(kind, object_id)})
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_indexer(session: Session) -> None:
+    if session.info.pop(_PENDING, False):
+        wake.set()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)

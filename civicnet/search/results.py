@@ -1,0 +1,155 @@
+"""Search hits as members see them: loaded from the database, checked again, highlighted; and facets."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from whoosh import query as wq
+from whoosh import sorting
+
+from civicnet.accounts.models import ROLE_LABELS, User
+from civicnet.accounts.services import is_suspended
+from civicnet.extensions import db
+from civicnet.profiles.models import Tag
+from civicnet.profiles.services import can_view_profile
+from civicnet.rooms.models import Message, Room
+from civicnet.rooms.permissions import can_read
+from civicnet.search.documents import is_findable, plain_text
+from civicnet.search.highlight import highlight
+from civicnet.search.models import MESSAGE, PERSON, ROOM
+
+TOP_OPTIONS = 10
+DATE_RANGES = {"7": "Past week", "31": "Past month", "365": "Past year"}
+
+
+@dataclass
+class Hit:
+    type: str
+    item: User | Room | Message
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Facet:
+    name: str  # the address parameter it sets
+    label: str
+    options: list[FacetOption]
+
+
+def _ids(keys: list[str]) -> list[int]:
+    return [int(key.split(":", 1)[1]) for key in keys]
+
+
+def person_text(user: User) -> str:
+    profile = user.profile
+    parts = [profile.organisation or "", profile.job_title or "", plain_text(profile.bio_html)]
+    return " · ".join(part for part in parts if part)
+
+
+def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
+    """The hits' rows in index order, each checked again in case the index is a moment behind."""
+    ids = _ids(keys)
+    if not ids:
+        return []
+    if kind == PERSON:
+        rows = db.session.scalars(select(User).where(User.id.in_(ids)).options(selectinload(User.profile)))
+        found = {user.id: user for user in rows if can_view_profile(viewer, user) and not is_suspended(user)}
+        return [
+            Hit(
+                PERSON,
+                user,
+                highlight(user.display_name, terms),
+                highlight(person_text(user), terms),
+            )
+            for user in (found.get(i) for i in ids)
+            if user is not None
+        ]
+    if kind == ROOM:
+        found = {
+            room.id: room for room in db.session.scalars(select(Room).where(Room.id.in_(ids))) if can_read(viewer, room)
+        }
+        return [
+            Hit(
+                ROOM,
+                room,
+                highlight(room.name, terms),
+                highlight(room.description, terms),
+            )
+            for room in (found.get(i) for i in ids)
+            if room is not None
+        ]
+    rows = db.session.scalars(select(Message).where(Message.id.in_(ids)).options(selectinload(Message.room)))
+    found = {m.id: m for m in rows if is_findable(m) and can_read(viewer, m.room)}
+    return [
+        Hit(
+            MESSAGE,
+            message,
+            Markup.escape(message.room.name),
+            highlight(plain_text(message.body_html), terms, length=300),
+        )
+        for message in (found.get(i) for i in ids)
+        if message is not None
+    ]
+
+
+def _count(name: str, **kwargs):
+    return sorting.FieldFacet(name, maptype=sorting.Count, **kwargs)
+
+
+def facets_for(kind: str) -> dict:
+    """The Whoosh facets counted alongside one type's results."""
+    if kind == PERSON:
+        return {"role": _count("role"), "region": _count("region"), "tag": _count("tags", allow_overlap=True)}
+    if kind == ROOM:
+        return {"tag": _count("tags", allow_overlap=True)}
+    now = datetime.now(UTC).replace(tzinfo=None)
+    ranges = {days: wq.DateRange("created", now - timedelta(days=int(days)), None) for days in DATE_RANGES}
+    return {"room": _count("room"), "date": sorting.QueryFacet(ranges, allow_overlap=True, maptype=sorting.Count)}
+
+
+def _top(groups: dict) -> list[tuple[str, int]]:
+    return sorted(groups.items(), key=lambda item: (-item[1], item[0]))[:TOP_OPTIONS]
+
+
+def facet_options(groups: dict[str, dict], kind: str) -> list[Facet]:
+    """Each facet's values with their counts, as far as the searcher may see (the search was filtered)."""
+    facets = []
+    if kind == PERSON:
+        roles = _top(groups.get("role", {}))
+        facets.append(
+            Facet("role", "Role", [FacetOption(r.replace("_", "-"), ROLE_LABELS.get(r, r), n) for r, n in roles])
+        )
+        facets.append(Facet("region", "Region", [FacetOption(r, r, n) for r, n in _top(groups.get("region", {}))]))
+    if kind in (PERSON, ROOM):
+        top = _top(groups.get("tag", {}))
+        names = dict(db.session.execute(select(Tag.slug, Tag.name).where(Tag.slug.in_([s for s, _ in top]))).all())
+        facets.append(Facet("tag", "Skill tag", [FacetOption(s, names.get(s, s), n) for s, n in top if s in names]))
+    if kind == MESSAGE:
+        top = _top(groups.get("room", {}))
+        rooms = dict(db.session.execute(select(Room.id, Room).where(Room.id.in_([int(r) for r, _ in top]))).all())
+        options = [FacetOption(rooms[int(r)].slug, rooms[int(r)].name, n) for r, n in top if int(r) in rooms]
+        facets.append(Facet("room", "Room", options))
+        dates = groups.get("date", {})
+        today = datetime.now(UTC).date()
+        facets.append(
+            Facet(
+                "after",
+                "Date",
+                [
+                    FacetOption((today - timedelta(days=int(days) + 1)).isoformat(), label, dates.get(days, 0))
+                    for days, label in DATE_RANGES.items()
+                    if dates.get(days)
+                ],
+            )
+        )
+    return [facet for facet in facets if facet.options]

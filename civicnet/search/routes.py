@@ -1,0 +1,65 @@
+"""The search page: one box for people, rooms and messages, with tabs, facets and pages."""
+
+from flask import render_template, request, url_for
+from flask_login import current_user
+
+from civicnet.errors import Invalid
+from civicnet.search import bp, services
+from civicnet.search.payloads import hit_url
+
+bp.add_app_template_global(hit_url)
+
+TAB_LABELS = {"all": "All", "people": "People", "rooms": "Rooms", "messages": "Messages"}
+
+
+def search_args() -> dict:
+    """What the address asks for, as keyword arguments to services.search."""
+    return {
+        "type": request.args.get("type", "all"),
+        "filters": {name: request.args.get(name, "") for name in services.FILTER_PARAMS},
+        "sort": request.args.get("sort", ""),
+        "page": request.args.get("page", 1, type=int),
+    }
+
+
+@bp.route("/search")
+def index():
+    text = request.args.get("q", "")
+    found, error, status = None, None, 200
+    try:
+        found = services.search(current_user, text, **search_args())
+    except Invalid as invalid:
+        error = invalid.message
+    except services.SearchUnavailable:
+        status = 503
+    return render_template(
+        "search/index.html", found=found, error=error, unavailable=status == 503, text=text, tabs=TAB_LABELS
+    ), status
+
+
+@bp.app_template_global()
+def search_url(**changes) -> str:
+    """This search's address with some parameters changed (None removes one); back to page 1."""
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for("search.index", **{key: value for key, value in args.items() if value != ""})
+
+
+@bp.app_template_global()
+def search_pagination(found: services.SearchResults) -> dict:
+    """govukPagination parameters for a results page."""
+    base = {key: value for key, value in request.args.items() if key != "page"}
+
+    def link(number: int) -> str:
+        return url_for("search.index", **base, page=number)
+
+    window = range(max(1, found.page - 2), min(found.pages, found.page + 2) + 1)
+    return {
+        "previous": {"href": link(found.page - 1)} if found.page > 1 else None,
+        "next": {"href": link(found.page + 1)} if found.page < found.pages else None,
+        "items": [{"number": n, "href": link(n), "current": n == found.page} for n in window],
+    }

@@ -1,0 +1,153 @@
+"""Answer searches: one query over people, rooms and messages, counted and shown only as far as the
+searcher may see them."""
+
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from civicnet.errors import Invalid
+from civicnet.search import build, results
+from civicnet.search.changes import rebuild_requested, wake
+from civicnet.search.index import IndexUnavailable, index_dir, open_index
+from civicnet.search.models import MESSAGE, PERSON, ROOM
+from civicnet.search.query import Operator, ParsedQuery, parse, parse_date
+
+log = logging.getLogger(__name__)
+
+TYPES = {"people": PERSON, "rooms": ROOM, "messages": MESSAGE}
+PER_PAGE = 20
+PREVIEW = {PERSON: 5, ROOM: 5, MESSAGE: 10}  # how many of each the "All" tab shows
+NEWEST, BEST = "newest", "best"
+# Facet parameters in the address, and the filter each one stands for.
+FILTER_PARAMS = {"tag": "tag", "role": "role", "region": "region", "room": "in", "after": "after", "before": "before"}
+
+
+class SearchUnavailable(Exception):
+    """The index is missing or damaged and is being rebuilt."""
+
+
+@dataclass
+class SearchResults:
+    query: str
+    type: str  # all, people, rooms or messages
+    sort: str
+    counts: dict[str, int]
+    hits: dict[str, list[results.Hit]]
+    page: int = 1
+    pages: int = 1
+    groups: dict[str, dict] = field(default_factory=dict)  # facet counts from Whoosh
+
+    @property
+    def facets(self) -> list[results.Facet]:
+        return results.facet_options(self.groups, TYPES.get(self.type, ""))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) if self.type == "all" else self.counts[self.type]
+
+
+_searchers: dict[str, tuple[int, object]] = {}
+_searchers_lock = threading.Lock()
+
+
+def _searcher():
+    """A searcher on the newest committed index, reused between searches while the index is unchanged."""
+    path = index_dir()
+    try:
+        inode = os.stat(path).st_ino  # a rebuild swaps in a new directory
+    except FileNotFoundError:
+        raise IndexUnavailable(f"no search index in {path}") from None
+    with _searchers_lock:
+        cached = _searchers.get(str(path))
+        searcher = cached[1].refresh() if cached and cached[0] == inode else open_index(path).searcher()
+        _searchers[str(path)] = (inode, searcher)
+        return searcher
+
+
+def parse_request(text: str, filters: dict[str, str]) -> ParsedQuery:
+    """The typed search plus the facets chosen on the page, as one parsed query."""
+    parsed = parse(text)
+    for param, name in FILTER_PARAMS.items():
+        value = (filters.get(param) or "").strip()
+        if value:
+            if name in ("before", "after"):
+                parse_date(name, value)
+            parsed.operators.append(Operator(name, value))
+    return parsed
+
+
+def search(viewer, text: str, *, type: str = "all", filters: dict | None = None, sort: str = "", page: int = 1):
+    """Search everything the viewer may see; None when nothing was asked."""
+    if type not in ("all", *TYPES):
+        raise Invalid("type", "Choose people, rooms or messages")
+    if sort not in ("", NEWEST, BEST):
+        raise Invalid("sort", "Sort by best match or newest")
+    parsed = parse_request(text, filters or {})
+    if parsed.is_empty:
+        if parsed.excluded:
+            raise Invalid("q", "Enter words to search for, as well as words to leave out")
+        return None
+    compiled = build.compile_query(viewer, parsed)
+    sort = sort or (BEST if compiled.has_words else NEWEST)
+    found = SearchResults(text, type, sort, {}, {})
+    keys = _find(viewer, compiled, found, max(1, page))
+    for kind, kind_keys in keys.items():
+        found.hits[kind] = results.load(viewer, kind, kind_keys, compiled.terms)
+    return found
+
+
+def _find(viewer, compiled: build.Compiled, found: SearchResults, page: int) -> dict[str, list[str]]:
+    """Ask Whoosh; an index that is missing or cannot be read becomes SearchUnavailable, and is rebuilt."""
+    allowed, mask = build.allowed(viewer), build.suspended_now()
+    try:
+        return _ask_whoosh(compiled, allowed, mask, found, page)
+    except IndexUnavailable as error:
+        wake.set()
+        raise SearchUnavailable(str(error)) from error
+    except Exception as error:  # a damaged segment shows itself only when read
+        log.exception("search could not read the index; asking for a rebuild")
+        rebuild_requested.set()
+        wake.set()
+        raise SearchUnavailable(str(error)) from error
+
+
+def _ask_whoosh(compiled: build.Compiled, allowed, mask, found: SearchResults, page: int) -> dict[str, list[str]]:
+    searcher = _searcher()
+    counted = searcher.search(
+        compiled.query, filter=allowed, mask=mask, limit=1, groupedby=sorting.FieldFacet("type", maptype=sorting.Count)
+    )
+    by_type = counted.groups("type")
+    found.counts = {name: by_type.get(kind, 0) for name, kind in TYPES.items()}
+    one_type = found.type != "all"
+    keys: dict[str, list[str]] = {}
+    for kind in [TYPES[found.type]] if one_type else TYPES.values():
+        if not by_type.get(kind):
+            continue
+        hits = searcher.search_page(
+            wq.And([compiled.query, wq.Term("type", kind)]),
+            page if one_type else 1,
+            pagelen=PER_PAGE if one_type else PREVIEW[kind],
+            filter=allowed,
+            mask=mask,
+            sortedby=_order(kind, found.sort, compiled.has_words),
+            groupedby=results.facets_for(kind) if one_type else None,
+        )
+        keys[kind] = [hit["key"] for hit in hits]
+        if one_type:
+            found.page, found.pages = hits.pagenum, hits.pagecount
+            found.groups = {name: hits.results.groups(name) for name in results.facets_for(kind)}
+    return keys
+
+
+def _order(kind: str, sort: str, has_words: bool):
+    if kind == MESSAGE and sort == NEWEST:
+        return sorting.FieldFacet("created", reverse=True)
+    if kind == MESSAGE:
+        return None  # best match
+    if not has_words:
+        return sorting.FieldFacet("name")
+    return None
