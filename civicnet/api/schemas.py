@@ -142,6 +142,8 @@ SCHEMAS = {
             "title_html": {"type": "string"},
             "snippet_html": {"type": "string"},
             "person": ref("Author"),
+            "help_tags_html": {"type": "string", "description": "A person's 'can help with' tags, matches marked"},
+            "learn_tags_html": {"type": "string", "description": "A person's 'want to learn' tags, matches marked"},
             "room": {"type": "object"},
             "message": {
                 "type": "object",

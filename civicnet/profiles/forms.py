@@ -56,6 +56,8 @@ class PeopleFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    # Searched with the same index and rules as /search (no length limit here: search explains its own).
+    q = StringField("Search people", widget=GovTextInput())
     tag = StringField(
         "Skill tag",
         validators=[Length(max=60, message="Skill tag must be 60 characters or fewer")],

@@ -10,6 +10,7 @@ from civicnet.forms import apply_service_error, choices
 from civicnet.profiles import bp, services
 from civicnet.profiles.forms import MergeTagForm, PeopleFilterForm, ProfileForm, RenameTagForm
 from civicnet.profiles.models import HELP, LEARN
+from civicnet.search import services as search
 
 
 @bp.route("/people")
@@ -17,20 +18,33 @@ def directory():
     form = PeopleFilterForm(request.args)
     form.role.choices = choices([("", "Any role"), *role_choices()])
     page = request.args.get("page", 1, type=int)
-    people, tag = None, None
+    people, tag, found, unavailable = None, None, None, False
     if form.validate():
         try:
             tag = services.get_tag(form.tag.data) if form.tag.data else None
-            people = services.people_page(
-                current_user, max(page, 1), tag=tag, role=form.role.data or "", region=form.region.data or ""
-            )
+            if form.q.data and form.q.data.strip():
+                # Words: the same search as /search, narrowed to people, with the same filters.
+                filters = {
+                    "tag": tag.slug if tag else "",
+                    "role": form.role.data or "",
+                    "region": form.region.data or "",
+                }
+                found = search.search(current_user, form.q.data, type="people", filters=filters, page=page)
+            else:
+                people = services.people_page(
+                    current_user, max(page, 1), tag=tag, role=form.role.data or "", region=form.region.data or ""
+                )
         except NotFound:
             form.tag.errors.append(
                 f"There is no skill tag called “{form.tag.data}”. Check the spelling or browse all tags"
             )
         except Invalid as error:
             apply_service_error(form, error)
-    return render_template("profiles/directory.html", form=form, people=people, tag=tag)
+        except search.SearchUnavailable:
+            unavailable = True
+    return render_template(
+        "profiles/directory.html", form=form, people=people, tag=tag, found=found, unavailable=unavailable
+    )
 
 
 @bp.route("/people/<username>")

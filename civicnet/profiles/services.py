@@ -14,6 +14,8 @@ from civicnet.extensions import db
 from civicnet.moderation import records
 from civicnet.profiles.models import HELP, LEARN, PUBLIC, REGIONS, TAG_KINDS, VISIBILITIES, Profile, Tag, UserTag
 from civicnet.profiles.tags import MAX_TAG_LENGTH, MAX_TAGS_PER_LIST, clean_tag_name, split_tag_list, tag_slug
+from civicnet.search import changes as search_changes
+from civicnet.search.models import PERSON, TAG
 from civicnet.text import render_markdown
 
 PEOPLE_PER_PAGE = 20
@@ -100,6 +102,7 @@ def get_or_create_tag(name: str) -> Tag:
 
 def replace_tags(user: User, kind: str, names: list[str]) -> None:
     db.session.execute(UserTag.__table__.delete().where(UserTag.user_id == user.id, UserTag.kind == kind))
+    search_changes.mark(PERSON, user.id)  # a bulk DELETE: the search outbox's listener cannot see it
     for position, name in enumerate(names):
         db.session.add(UserTag(user_id=user.id, tag_id=get_or_create_tag(name).id, kind=kind, position=position))
 
@@ -217,6 +220,13 @@ def rename_tag(actor: User, tag: Tag, new_name: str, reason: str, note: str = ""
     return tag
 
 
+def _move_tag_uses(table, owner: str, source: Tag, target: Tag, *where) -> None:
+    """Point every use of source at target, dropping uses whose owner already has target."""
+    owners_of_target = select(table.c[owner]).where(table.c.tag_id == target.id, *where)
+    db.session.execute(table.delete().where(table.c.tag_id == source.id, table.c[owner].in_(owners_of_target), *where))
+    db.session.execute(table.update().where(table.c.tag_id == source.id, *where).values(tag_id=target.id))
+
+
 def merge_tags(actor: User, source: Tag, target: Tag, reason: str, note: str = "") -> Tag:
     """Move every use of source to target, without duplicates, then delete source; moderators only, with a reason."""
     if not is_moderator(actor):
@@ -225,14 +235,15 @@ def merge_tags(actor: User, source: Tag, target: Tag, reason: str, note: str = "
     if source.id == target.id:
         raise Invalid("target", "Choose a different tag to merge into")
     records.record_tag_edit(actor, target.id, reason, note, {"merged_from": source.name})
+    from civicnet.mentoring.models import OfferTag  # mentoring builds on profiles, not the other way round
+    from civicnet.rooms.models import RoomTag
+
     for kind in TAG_KINDS:
-        already = select(UserTag.user_id).where(UserTag.tag_id == target.id, UserTag.kind == kind)
-        db.session.execute(
-            UserTag.__table__.delete().where(
-                UserTag.tag_id == source.id, UserTag.kind == kind, UserTag.user_id.in_(already)
-            )
-        )
-    db.session.execute(UserTag.__table__.update().where(UserTag.tag_id == source.id).values(tag_id=target.id))
+        _move_tag_uses(UserTag.__table__, "user_id", source, target, UserTag.kind == kind)
+    # Rooms and mentoring offers keep the merged tag too, rather than losing it with the source.
+    _move_tag_uses(RoomTag.__table__, "room_id", source, target)
+    _move_tag_uses(OfferTag.__table__, "offer_id", source, target)
+    search_changes.mark(TAG, target.id)  # re-index everyone and every room that now holds the target
     db.session.delete(source)
     db.session.commit()
     return target

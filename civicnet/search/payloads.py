@@ -22,7 +22,8 @@ def hit_payload(hit: Hit) -> dict:
     """One result: its own fields, plus title_html and snippet_html (text escaped, matches in <mark>)."""
     common = {"type": hit.type, "url": hit_url(hit), "title_html": str(hit.title), "snippet_html": str(hit.snippet)}
     if hit.type == PERSON:
-        return {**common, "person": author_payload(hit.item)}
+        skills = {f"{kind}_tags_html": str(names) for kind, names in hit.skills.items()}
+        return {**common, "person": author_payload(hit.item), **skills}
     if hit.type == ROOM:
         return {**common, "room": room_payload(hit.item)}
     assert hit.type == MESSAGE

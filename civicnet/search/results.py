@@ -1,6 +1,6 @@
 """Search hits as members see them: loaded from the database, checked again, highlighted; and facets."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from markupsafe import Markup
@@ -12,7 +12,7 @@ from whoosh import sorting
 from civicnet.accounts.models import ROLE_LABELS, User
 from civicnet.accounts.services import is_suspended
 from civicnet.extensions import db
-from civicnet.profiles.models import Tag
+from civicnet.profiles.models import Tag, UserTag
 from civicnet.profiles.services import can_view_profile
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
@@ -30,6 +30,8 @@ class Hit:
     item: User | Room | Message
     title: Markup
     snippet: Markup
+    # A member's skill tags by list (help, learn), matches marked: often why a person was found.
+    skills: dict[str, Markup] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +58,17 @@ def person_text(user: User) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def _skills(user_ids: list[int], terms: set[str]) -> dict[int, dict[str, Markup]]:
+    lists: dict[int, dict[str, list[str]]] = {}
+    rows = db.session.scalars(select(UserTag).where(UserTag.user_id.in_(user_ids)).order_by(UserTag.position))
+    for row in rows:
+        lists.setdefault(row.user_id, {}).setdefault(row.kind, []).append(row.tag.name)
+    return {
+        user_id: {kind: highlight(", ".join(names), terms, length=1000) for kind, names in by_kind.items()}
+        for user_id, by_kind in lists.items()
+    }
+
+
 def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
     """The hits' rows in index order, each checked again in case the index is a moment behind."""
     ids = _ids(keys)
@@ -64,12 +77,14 @@ def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
     if kind == PERSON:
         rows = db.session.scalars(select(User).where(User.id.in_(ids)).options(selectinload(User.profile)))
         found = {user.id: user for user in rows if can_view_profile(viewer, user) and not is_suspended(user)}
+        skills = _skills(list(found), terms)
         return [
             Hit(
                 PERSON,
                 user,
                 highlight(user.display_name, terms),
                 highlight(person_text(user), terms),
+                skills.get(user.id, {}),
             )
             for user in (found.get(i) for i in ids)
             if user is not None

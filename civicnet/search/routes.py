@@ -50,12 +50,12 @@ def search_url(**changes) -> str:
 
 
 @bp.app_template_global()
-def search_pagination(found: services.SearchResults) -> dict:
-    """govukPagination parameters for a results page."""
+def search_pagination(found: services.SearchResults, endpoint: str = "search.index") -> dict:
+    """govukPagination parameters for a page of search results (on /search or the people directory)."""
     base = {key: value for key, value in request.args.items() if key != "page"}
 
     def link(number: int) -> str:
-        return url_for("search.index", **base, page=number)
+        return url_for(endpoint, **base, page=number)
 
     window = range(max(1, found.page - 2), min(found.pages, found.page + 2) + 1)
     return {

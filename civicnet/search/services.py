@@ -46,8 +46,13 @@ class SearchResults:
         return results.facet_options(self.groups, TYPES.get(self.type, ""))
 
     @property
+    def everything(self) -> int:
+        return sum(self.counts.values())
+
+    @property
     def total(self) -> int:
-        return sum(self.counts.values()) if self.type == "all" else self.counts[self.type]
+        """Results in the tab being shown."""
+        return self.everything if self.type == "all" else self.counts[self.type]
 
 
 _searchers: dict[str, tuple[int, object]] = {}
