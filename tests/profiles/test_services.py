@@ -156,3 +156,22 @@ def test_merging_moves_every_use_without_duplicates(ctx):
     assert tag_names(only_source, HELP) == ["Data protection"]
     rows = db.session.scalars(select(UserTag).where(UserTag.tag_id == target.id)).all()
     assert len(rows) == len({(row.user_id, row.kind) for row in rows}) == 3
+
+
+def test_merging_tags_moves_rooms_and_mentoring_offers_to_the_target_tag(ctx):
+    from civicnet.mentoring.offers import OfferDetails, offer_of, save_offer
+    from tests.factories import make_moderator, make_room, make_verified
+
+    moderator = make_moderator()
+    mentor = make_verified(help_tags="DPIA, Open data")
+    save_offer(mentor, OfferDetails(tags=["dpia"], description="I can help with DPIAs.", capacity=2))
+    room = make_room(mentor, "Impact assessments", tags="DPIA")
+    both = make_room(mentor, "Assessments and DPIAs", tags="DPIA, DPIAs")
+    source, target = services.get_tag("dpia"), services.get_or_create_tag("DPIAs")
+
+    services.merge_tags(moderator, source, target, "housekeeping")
+    db.session.expire_all()
+
+    assert [tag.slug for tag in room.tags] == ["dpias"]
+    assert [tag.slug for tag in both.tags] == ["dpias"]
+    assert [tag.slug for tag in offer_of(mentor).tags] == ["dpias"]
