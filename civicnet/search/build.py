@@ -15,7 +15,8 @@ from civicnet.profiles.models import REGIONS, Tag
 from civicnet.profiles.tags import tag_slug
 from civicnet.rooms.models import PRIVATE, Membership, Room, RoomTag
 from civicnet.rooms.permissions import can_read
-from civicnet.search.documents import MEMBERS, OPEN
+from civicnet.search.documents import OPEN
+from civicnet.search.documents import PRIVATE as PRIVATE_ACCESS
 from civicnet.search.index import ANALYZER
 from civicnet.search.models import MESSAGE
 from civicnet.search.query import Operator, ParsedQuery, parse_date
@@ -129,21 +130,40 @@ def compile_query(viewer, parsed: ParsedQuery) -> Compiled:
     return Compiled(query, terms, has_words)
 
 
-def allowed(viewer) -> wq.Query:
-    """What this viewer may find: open things, members' things when signed in, and their private rooms."""
-    parts: list[wq.Query] = [wq.Term("access", OPEN)]
-    if is_signed_in(viewer):
-        parts.append(wq.Term("access", MEMBERS))
-        private_rooms = db.session.scalars(
+def private_room_ids(viewer) -> list[int]:
+    """The private rooms whose messages this viewer may find: the ones they belong to, now."""
+    if not is_signed_in(viewer):
+        return []
+    return list(
+        db.session.scalars(
             select(Membership.room_id).join(Room).where(Membership.user_id == viewer.id, Room.kind == PRIVATE)
         )
-        parts += [wq.Term("room", str(room_id)) for room_id in private_rooms]
-    return wq.Or(parts)
+    )
 
 
-def suspended_now() -> wq.Query:
-    """People whose suspension is in force are never found, by anyone."""
-    return wq.DateRange("suspended_until", datetime.now(UTC).replace(tzinfo=None), None)
+def _docs(searcher, name: str, query: wq.Query) -> set[int]:
+    """Document numbers matching a query, kept on the searcher: it sees one unchanging index version."""
+    cache = searcher.__dict__.setdefault("_civicnet_docs", {})
+    if name not in cache:
+        cache[name] = set(searcher.docs_for_query(query))
+    return cache[name]
+
+
+def visibility(searcher, viewer) -> tuple[set[int] | None, set[int]]:
+    """(filter, mask) for Whoosh: what this viewer may find, as sets of documents.
+
+    Signed-in members may find everything except other people's private rooms, so they get a small
+    mask and no filter; visitors get the open documents as a filter. The large sets are built once per
+    index version, so a search costs set lookups, not a fresh pass over every document."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    # People whose suspension is in force are never found, by anyone.
+    hidden = set(searcher.docs_for_query(wq.DateRange("suspended_until", now, None)))
+    if not is_signed_in(viewer):
+        return _docs(searcher, OPEN, wq.Term("access", OPEN)), hidden
+    private = _docs(searcher, PRIVATE_ACCESS, wq.Term("access", PRIVATE_ACCESS))
+    rooms = private_room_ids(viewer)
+    mine = set(searcher.docs_for_query(wq.Or([wq.Term("room", str(i)) for i in rooms]))) if rooms else set()
+    return None, hidden | (private - mine)
 
 
 def role_label(role: str) -> str:

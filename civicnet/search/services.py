@@ -107,9 +107,8 @@ def search(viewer, text: str, *, type: str = "all", filters: dict | None = None,
 
 def _find(viewer, compiled: build.Compiled, found: SearchResults, page: int) -> dict[str, list[str]]:
     """Ask Whoosh; an index that is missing or cannot be read becomes SearchUnavailable, and is rebuilt."""
-    allowed, mask = build.allowed(viewer), build.suspended_now()
     try:
-        return _ask_whoosh(compiled, allowed, mask, found, page)
+        return _ask_whoosh(viewer, compiled, found, page)
     except IndexUnavailable as error:
         wake.set()
         raise SearchUnavailable(str(error)) from error
@@ -120,8 +119,9 @@ def _find(viewer, compiled: build.Compiled, found: SearchResults, page: int) -> 
         raise SearchUnavailable(str(error)) from error
 
 
-def _ask_whoosh(compiled: build.Compiled, allowed, mask, found: SearchResults, page: int) -> dict[str, list[str]]:
+def _ask_whoosh(viewer, compiled: build.Compiled, found: SearchResults, page: int) -> dict[str, list[str]]:
     searcher = _searcher()
+    allowed, mask = build.visibility(searcher, viewer)
     counted = searcher.search(
         compiled.query, filter=allowed, mask=mask, limit=1, groupedby=sorting.FieldFacet("type", maptype=sorting.Count)
     )
