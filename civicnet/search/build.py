@@ -11,6 +11,7 @@ from civicnet.accounts.permissions import is_signed_in
 from civicnet.accounts.services import find_user_by_username
 from civicnet.errors import Invalid
 from civicnet.extensions import db
+from civicnet.profiles.models import PUBLIC as PUBLIC_PROFILE
 from civicnet.profiles.models import REGIONS, Tag
 from civicnet.profiles.tags import tag_slug
 from civicnet.rooms.models import PRIVATE, Membership, Room, RoomTag
@@ -29,6 +30,10 @@ class Compiled:
     query: wq.Query
     terms: set[str]  # stems to highlight
     has_words: bool
+    excluded: wq.Query | None = None  # left out of the results through the mask (see services)
+    # The query with the chosen facets too: what one tab shows. The tabs' counts use `query`, so
+    # each count is what its tab shows once the tab's own facets are dropped.
+    narrowed: wq.Query | None = None
 
 
 def _stems(text: str) -> list[str]:
@@ -72,7 +77,9 @@ def operator_query(viewer, op: Operator) -> wq.Query:
         return wq.Or(parts)
     if op.name == "from":
         user = find_user_by_username(op.value.lstrip("@"))
-        if user is None:
+        # Visitors cannot tell that a members-only profile exists, here as at /people/<username>.
+        # (A suspended member's messages stay findable: the suspension hides the profile, not them.)
+        if user is None or (not is_signed_in(viewer) and user.profile.visibility != PUBLIC_PROFILE):
             raise Invalid("q", f"No member has the username “{op.value}”")
         return wq.Term("author", str(user.id))
     if op.name == "in":
@@ -80,7 +87,7 @@ def operator_query(viewer, op: Operator) -> wq.Query:
         if room is None or not can_read(viewer, room):
             raise Invalid(
                 "q",
-                f"There is no room “{op.value}” that you can read. Use the room’s address, like in:{_example_room()}",
+                f"There is no room “{op.value}” that you can read. Use the end of the room’s web address, like in:open-data-in-councils",
             )
         return wq.Term("room", str(room.id))
     if op.name == "is":
@@ -99,12 +106,8 @@ def operator_query(viewer, op: Operator) -> wq.Query:
     return wq.And([wq.Term("type", MESSAGE), dates])
 
 
-def _example_room() -> str:
-    return db.session.scalar(select(Room.slug).order_by(Room.id).limit(1)) or "room-name"
-
-
-def compile_query(viewer, parsed: ParsedQuery) -> Compiled:
-    """Everything the member asked for, ANDed, with exclusions taken away."""
+def compile_query(viewer, parsed: ParsedQuery, facets: list[Operator] = ()) -> Compiled:
+    """Everything the member asked for, ANDed, with exclusions taken away; facets narrow one tab."""
     required: list[wq.Query] = []
     terms: set[str] = set()
     for text in parsed.words + parsed.phrases:
@@ -120,14 +123,16 @@ def compile_query(viewer, parsed: ParsedQuery) -> Compiled:
     for op in parsed.operators:
         if not op.negated:
             required.append(operator_query(viewer, op))
-    if not required:
+    narrowing = [operator_query(viewer, op) for op in facets]
+    if not required and not narrowing:
         raise Invalid("q", "Enter words to search for, as well as words to leave out")
     excluded = [q for q in (_words_query(text) for text in parsed.excluded) if q is not None]
     excluded += [operator_query(viewer, op) for op in parsed.operators if op.negated]
-    query = required[0] if len(required) == 1 else wq.And(required)
-    if excluded:
-        query = wq.AndNot(query, wq.Or(excluded))
-    return Compiled(query, terms, has_words)
+    query = wq.And(required) if required else wq.Every()
+    narrowed = wq.And([query, *narrowing]) if narrowing else query
+    # Not wq.AndNot: its matcher can let the first match through when an excluded document comes
+    # earlier in the index. Excluded documents join the mask instead, which Whoosh checks per document.
+    return Compiled(query, terms, has_words, wq.Or(excluded) if excluded else None, narrowed)
 
 
 def private_room_ids(viewer) -> list[int]:

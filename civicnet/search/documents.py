@@ -48,7 +48,8 @@ def person_document(user: User, tags: list) -> dict:
     suspended_until = None
     if user.suspended_at is not None:
         suspended_until = _naive(user.suspended_until) or FOREVER
-    parts = [profile.organisation or "", profile.job_title or "", plain_text(profile.bio_html)]
+    # The region is a word people search for ("Wales"), as well as a facet.
+    parts = [profile.organisation or "", profile.job_title or "", profile.region or "", plain_text(profile.bio_html)]
     return {
         "key": key(PERSON, user.id),
         "type": PERSON,

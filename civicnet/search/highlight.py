@@ -18,7 +18,14 @@ def highlight(text: str, terms: set[str], length: int = 240) -> Markup:
     """Up to `length` characters of text around the first matched word, matches in <mark>."""
     text = text or ""
     words = _words(text) if terms else []
-    matches = [(start, end) for start, end, stem in words if stem in terms]
+    matches: list[tuple[int, int]] = []
+    for start, end, stem in words:
+        if stem not in terms:
+            continue
+        if matches and not text[matches[-1][1] : start].strip():
+            matches[-1] = (matches[-1][0], end)  # neighbouring matches share one mark: "facial recognition"
+        else:
+            matches.append((start, end))
     start = 0
     if matches and matches[0][1] > length:
         # Begin a third of the way before the first match, at the start of a word.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from sqlalchemy import delete, func, select
+from whoosh.query import Term
 
 from civicnet.extensions import db, socketio
 from civicnet.search import documents
@@ -174,7 +175,8 @@ def status() -> Status:
     else:
         with ix.searcher() as searcher:
             for kind in counts:
-                counts[kind] = searcher.doc_frequency("type", kind)
+                # Not doc_frequency: it still counts documents deleted or replaced since the last merge.
+                counts[kind] = len(searcher.search(Term("type", kind), limit=None, scored=False))
         ix.close()
     from civicnet.db_types import utcnow
 

@@ -49,9 +49,12 @@ def _fail(message: str) -> Invalid:
 
 def parse_date(name: str, value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise _fail(f"Write the date after {name}: as year-month-day, for example {name}:2026-11-01") from None
+    if not 1900 <= day.year <= 9000:
+        raise _fail(f"Choose a date between the years 1900 and 9000 for {name}:")
+    return day
 
 
 def parse(text: str) -> ParsedQuery:
@@ -119,6 +122,9 @@ def _check_operator(name: str, value: str) -> None:
 
 
 def _add_words(parsed: ParsedQuery, value: str, negated: bool, phrase: bool) -> None:
+    if not phrase and re.fullmatch(r"[A-Za-z]+:", value) and value[:-1].lower() in OPERATORS:
+        name = value[:-1].lower()
+        raise _fail(f"Say what to look for after {name}:, for example {_EXAMPLES[name]}")
     if not re.search(r"\w", value):
         if re.fullmatch(r"[*?]+", value):
             raise _fail(
@@ -126,6 +132,8 @@ def _add_words(parsed: ParsedQuery, value: str, negated: bool, phrase: bool) -> 
                 "too (searching for assess finds assessment)"
             )
         return  # punctuation on its own means nothing to search for
+    # Stemming already finds other endings, so a wildcard at the end of a word is simply dropped.
+    value = re.sub(r"[*?]", " ", value).strip()
     if phrase and len(value.split()) > MAX_PHRASE_WORDS:
         raise _fail(f"Quote at most {MAX_PHRASE_WORDS} words in a phrase")
     if negated:

@@ -127,13 +127,24 @@ def facets_for(kind: str) -> dict:
         return {"role": _count("role"), "region": _count("region"), "tag": _count("tags", allow_overlap=True)}
     if kind == ROOM:
         return {"tag": _count("tags", allow_overlap=True)}
-    now = datetime.now(UTC).replace(tzinfo=None)
-    ranges = {days: wq.DateRange("created", now - timedelta(days=int(days)), None) for days in DATE_RANGES}
+    ranges = {days: wq.DateRange("created", _range_start(days), None) for days in DATE_RANGES}
     return {"room": _count("room"), "date": sorting.QueryFacet(ranges, allow_overlap=True, maptype=sorting.Count)}
 
 
+def _range_start(days: str) -> datetime:
+    """Midnight (UTC) `days` days ago: the first moment the facet's after: link includes."""
+    return datetime.combine(datetime.now(UTC).date() - timedelta(days=int(days)), datetime.min.time())
+
+
+def after_value(days: str) -> str:
+    """The after: date whose results start at _range_start(days) (after: excludes its own day)."""
+    return (_range_start(days).date() - timedelta(days=1)).isoformat()
+
+
 def _top(groups: dict) -> list[tuple[str, int]]:
-    return sorted(groups.items(), key=lambda item: (-item[1], item[0]))[:TOP_OPTIONS]
+    # Whoosh groups documents without the field under None: not an option anyone can choose.
+    options = [(value, count) for value, count in groups.items() if value]
+    return sorted(options, key=lambda item: (-item[1], item[0]))[:TOP_OPTIONS]
 
 
 def facet_options(groups: dict[str, dict], kind: str) -> list[Facet]:
@@ -155,13 +166,12 @@ def facet_options(groups: dict[str, dict], kind: str) -> list[Facet]:
         options = [FacetOption(rooms[int(r)].slug, rooms[int(r)].name, n) for r, n in top if int(r) in rooms]
         facets.append(Facet("room", "Room", options))
         dates = groups.get("date", {})
-        today = datetime.now(UTC).date()
         facets.append(
             Facet(
                 "after",
                 "Date",
                 [
-                    FacetOption((today - timedelta(days=int(days) + 1)).isoformat(), label, dates.get(days, 0))
+                    FacetOption(after_value(days), label, dates.get(days, 0))
                     for days, label in DATE_RANGES.items()
                     if dates.get(days)
                 ],

@@ -2,8 +2,14 @@
 
 from flask import render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from civicnet.errors import Invalid
+from civicnet.extensions import db
+from civicnet.profiles.models import Tag
+from civicnet.profiles.tags import tag_slug
+from civicnet.rooms.models import Room
+from civicnet.rooms.permissions import can_read
 from civicnet.search import bp, services
 from civicnet.search.payloads import hit_url
 
@@ -63,3 +69,19 @@ def search_pagination(found: services.SearchResults, endpoint: str = "search.ind
         "next": {"href": link(found.page + 1)} if found.page < found.pages else None,
         "items": [{"number": n, "href": link(n), "current": n == found.page} for n in window],
     }
+
+
+@bp.app_template_global()
+def filter_label(name: str, value: str) -> str:
+    """A chosen filter as people read it: a tag's or room's name rather than its address."""
+    from civicnet.search.build import role_label
+
+    if name == "tag":
+        tag = db.session.scalar(select(Tag).where(Tag.slug == tag_slug(value)))
+        return tag.name if tag else value
+    if name == "room":
+        room = db.session.scalar(select(Room).where(Room.slug == value))
+        return room.name if room is not None and can_read(current_user, room) else value
+    if name == "role":
+        return role_label(value.lower().replace("-", "_"))
+    return value

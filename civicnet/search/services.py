@@ -22,8 +22,10 @@ TYPES = {"people": PERSON, "rooms": ROOM, "messages": MESSAGE}
 PER_PAGE = 20
 PREVIEW = {PERSON: 5, ROOM: 5, MESSAGE: 10}  # how many of each the "All" tab shows
 NEWEST, BEST = "newest", "best"
-# Facet parameters in the address, and the filter each one stands for.
+# Facet parameters in the address, and the filter each one stands for. A tag applies to every tab;
+# the others narrow the tab they were chosen on.
 FILTER_PARAMS = {"tag": "tag", "role": "role", "region": "region", "room": "in", "after": "after", "before": "before"}
+SHARED_PARAMS = ("tag",)
 
 
 class SearchUnavailable(Exception):
@@ -40,6 +42,7 @@ class SearchResults:
     page: int = 1
     pages: int = 1
     groups: dict[str, dict] = field(default_factory=dict)  # facet counts from Whoosh
+    shown: int = 0  # results in the tab being shown, with its facets
 
     @property
     def facets(self) -> list[results.Facet]:
@@ -52,7 +55,7 @@ class SearchResults:
     @property
     def total(self) -> int:
         """Results in the tab being shown."""
-        return self.everything if self.type == "all" else self.counts[self.type]
+        return self.everything if self.type == "all" else self.shown
 
 
 _searchers: dict[str, tuple[int, object]] = {}
@@ -68,21 +71,26 @@ def _searcher():
         raise IndexUnavailable(f"no search index in {path}") from None
     with _searchers_lock:
         cached = _searchers.get(str(path))
-        searcher = cached[1].refresh() if cached and cached[0] == inode else open_index(path).searcher()
+        if cached and cached[0] == inode and cached[1].up_to_date():
+            return cached[1]
+        # A fresh searcher, not Searcher.refresh(): refresh reuses segment readers with their old
+        # deletions, so an edited message would be found twice. The old searcher is left to the
+        # garbage collector, since another request may still be reading it.
+        searcher = open_index(path).searcher()
         _searchers[str(path)] = (inode, searcher)
         return searcher
 
 
-def parse_request(text: str, filters: dict[str, str]) -> ParsedQuery:
-    """The typed search plus the facets chosen on the page, as one parsed query."""
-    parsed = parse(text)
+def parse_request(text: str, filters: dict[str, str]) -> tuple[ParsedQuery, list[Operator]]:
+    """The typed search (with a chosen tag), and the facets chosen on the page."""
+    parsed, facets = parse(text), []
     for param, name in FILTER_PARAMS.items():
         value = (filters.get(param) or "").strip()
         if value:
             if name in ("before", "after"):
                 parse_date(name, value)
-            parsed.operators.append(Operator(name, value))
-    return parsed
+            (parsed.operators if param in SHARED_PARAMS else facets).append(Operator(name, value))
+    return parsed, facets
 
 
 def search(viewer, text: str, *, type: str = "all", filters: dict | None = None, sort: str = "", page: int = 1):
@@ -91,12 +99,12 @@ def search(viewer, text: str, *, type: str = "all", filters: dict | None = None,
         raise Invalid("type", "Choose people, rooms or messages")
     if sort not in ("", NEWEST, BEST):
         raise Invalid("sort", "Sort by best match or newest")
-    parsed = parse_request(text, filters or {})
-    if parsed.is_empty:
+    parsed, facets = parse_request(text, filters or {})
+    if parsed.is_empty and not facets:
         if parsed.excluded:
             raise Invalid("q", "Enter words to search for, as well as words to leave out")
         return None
-    compiled = build.compile_query(viewer, parsed)
+    compiled = build.compile_query(viewer, parsed, facets)  # facets checked everywhere, used on their tab
     sort = sort or (BEST if compiled.has_words else NEWEST)
     found = SearchResults(text, type, sort, {}, {})
     keys = _find(viewer, compiled, found, max(1, page))
@@ -122,6 +130,8 @@ def _find(viewer, compiled: build.Compiled, found: SearchResults, page: int) -> 
 def _ask_whoosh(viewer, compiled: build.Compiled, found: SearchResults, page: int) -> dict[str, list[str]]:
     searcher = _searcher()
     allowed, mask = build.visibility(searcher, viewer)
+    if compiled.excluded is not None:
+        mask = mask | set(searcher.docs_for_query(compiled.excluded))
     counted = searcher.search(
         compiled.query, filter=allowed, mask=mask, limit=1, groupedby=sorting.FieldFacet("type", maptype=sorting.Count)
     )
@@ -132,19 +142,21 @@ def _ask_whoosh(viewer, compiled: build.Compiled, found: SearchResults, page: in
     for kind in [TYPES[found.type]] if one_type else TYPES.values():
         if not by_type.get(kind):
             continue
+        facets = results.facets_for(kind) if one_type else {}
         hits = searcher.search_page(
-            wq.And([compiled.query, wq.Term("type", kind)]),
+            wq.And([compiled.narrowed, wq.Term("type", kind)]),
             page if one_type else 1,
             pagelen=PER_PAGE if one_type else PREVIEW[kind],
             filter=allowed,
             mask=mask,
             sortedby=_order(kind, found.sort, compiled.has_words),
-            groupedby=results.facets_for(kind) if one_type else None,
+            groupedby={**facets, "type": sorting.FieldFacet("type", maptype=sorting.Count)} if one_type else None,
         )
         keys[kind] = [hit["key"] for hit in hits]
         if one_type:
             found.page, found.pages = hits.pagenum, hits.pagecount
-            found.groups = {name: hits.results.groups(name) for name in results.facets_for(kind)}
+            found.groups = {name: hits.results.groups(name) for name in facets}
+            found.shown = hits.results.groups("type").get(kind, 0)
     return keys
 
 
