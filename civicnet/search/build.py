@@ -154,15 +154,20 @@ def _docs(searcher, name: str, query: wq.Query) -> set[int]:
     return cache[name]
 
 
+def type_docs(searcher, kind: str) -> set[int]:
+    return _docs(searcher, f"type:{kind}", wq.Term("type", kind))
+
+
 def visibility(searcher, viewer) -> tuple[set[int] | None, set[int]]:
     """(filter, mask) for Whoosh: what this viewer may find, as sets of documents.
 
     Signed-in members may find everything except other people's private rooms, so they get a small
     mask and no filter; visitors get the open documents as a filter. The large sets are built once per
     index version, so a search costs set lookups, not a fresh pass over every document."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    # People whose suspension is in force are never found, by anyone.
-    hidden = set(searcher.docs_for_query(wq.DateRange("suspended_until", now, None)))
+    now = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    # People whose suspension is in force are never found, by anyone. Kept per minute: a suspension
+    # that ends shows its member again within a minute.
+    hidden = _docs(searcher, f"suspended:{now}", wq.DateRange("suspended_until", now, None))
     if not is_signed_in(viewer):
         return _docs(searcher, OPEN, wq.Term("access", OPEN)), hidden
     private = _docs(searcher, PRIVATE_ACCESS, wq.Term("access", PRIVATE_ACCESS))

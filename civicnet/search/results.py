@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from whoosh import query as wq
 from whoosh import sorting
+from whoosh.util.times import datetime_to_long
 
 from civicnet.accounts.models import ROLE_LABELS, User
 from civicnet.accounts.services import is_suspended
@@ -127,8 +127,16 @@ def facets_for(kind: str) -> dict:
         return {"role": _count("role"), "region": _count("region"), "tag": _count("tags", allow_overlap=True)}
     if kind == ROOM:
         return {"tag": _count("tags", allow_overlap=True)}
-    ranges = {days: wq.DateRange("created", _range_start(days), None) for days in DATE_RANGES}
-    return {"room": _count("room"), "date": sorting.QueryFacet(ranges, allow_overlap=True, maptype=sorting.Count)}
+    # Each match's date from the sortable column, bucketed: the cost grows with the matches, where a
+    # QueryFacet of DateRanges would first walk every document in each range, whatever was searched.
+    starts = [(days, datetime_to_long(_range_start(days))) for days in DATE_RANGES]  # newest range first
+
+    def bucket(created: int) -> str:
+        return next((days for days, start in starts if created is not None and created >= start), "older")
+
+    dates = sorting.TranslateFacet(bucket, sorting.FieldFacet("created"))
+    dates.maptype = sorting.Count
+    return {"room": _count("room"), "date": dates}
 
 
 def _range_start(days: str) -> datetime:
@@ -165,7 +173,9 @@ def facet_options(groups: dict[str, dict], kind: str) -> list[Facet]:
         rooms = dict(db.session.execute(select(Room.id, Room).where(Room.id.in_([int(r) for r, _ in top]))).all())
         options = [FacetOption(rooms[int(r)].slug, rooms[int(r)].name, n) for r, n in top if int(r) in rooms]
         facets.append(Facet("room", "Room", options))
-        dates = groups.get("date", {})
+        buckets = groups.get("date", {})
+        # The buckets are exclusive (this week, earlier this month, ...); the options include the shorter ones.
+        dates = {days: sum(buckets.get(d, 0) for d in list(DATE_RANGES)[: i + 1]) for i, days in enumerate(DATE_RANGES)}
         facets.append(
             Facet(
                 "after",

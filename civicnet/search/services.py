@@ -6,7 +6,6 @@ import os
 import threading
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
 from whoosh import sorting
 
 from civicnet.errors import Invalid
@@ -132,11 +131,14 @@ def _ask_whoosh(viewer, compiled: build.Compiled, found: SearchResults, page: in
     allowed, mask = build.visibility(searcher, viewer)
     if compiled.excluded is not None:
         mask = mask | set(searcher.docs_for_query(compiled.excluded))
-    counted = searcher.search(
-        compiled.query, filter=allowed, mask=mask, limit=1, groupedby=sorting.FieldFacet("type", maptype=sorting.Count)
-    )
-    by_type = counted.groups("type")
-    found.counts = {name: by_type.get(kind, 0) for name, kind in TYPES.items()}
+    # Counts per tab without scoring: the matching documents as a set, narrowed with set operations
+    # (in C) by who may see them and by kind. Only the tab being shown is scored.
+    visible = set(searcher.docs_for_query(compiled.query))
+    if allowed is not None:
+        visible &= allowed
+    visible -= mask
+    by_type = {kind: len(visible & build.type_docs(searcher, kind)) for kind in TYPES.values()}
+    found.counts = {name: by_type[kind] for name, kind in TYPES.items()}
     one_type = found.type != "all"
     keys: dict[str, list[str]] = {}
     for kind in [TYPES[found.type]] if one_type else TYPES.values():
@@ -144,11 +146,10 @@ def _ask_whoosh(viewer, compiled: build.Compiled, found: SearchResults, page: in
             continue
         facets = results.facets_for(kind) if one_type else {}
         hits = searcher.search_page(
-            wq.And([compiled.narrowed, wq.Term("type", kind)]),
+            compiled.narrowed,
             page if one_type else 1,
             pagelen=PER_PAGE if one_type else PREVIEW[kind],
-            filter=allowed,
-            mask=mask,
+            filter=visible & build.type_docs(searcher, kind),  # a set: a lookup per match
             sortedby=_order(kind, found.sort, compiled.has_words),
             groupedby={**facets, "type": sorting.FieldFacet("type", maptype=sorting.Count)} if one_type else None,
         )
