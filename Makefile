@@ -83,6 +83,13 @@ clean:
 bench: install-dev bench/node_modules/.installed
 	$(BIN)/python bench/fanout.py $(BENCH_ARGS)
 
+# Search benchmark: civicnet's Whoosh search against SQLite FTS5 over 100,000 generated messages; writes the
+# search section of docs/PERFORMANCE.md (about 7 minutes). Pass options through BENCH_ARGS, e.g.
+# BENCH_ARGS="--messages 10000 --people 1000 --no-report" for a quick check that leaves the docs alone.
+.PHONY: bench-search
+bench-search: install-dev
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund
 	touch $@

@@ -6,6 +6,8 @@ CPU_GOAL = 2.5  # civicnet's CPU per delivery at most this many times the Node r
 THROUGHPUT_GOAL = 0.7  # civicnet's ceiling at least this fraction of the bare Flask-SocketIO relay's
 LOADGEN_BOUND_PCT = 90  # above this the load generator, not the server, may be what stopped the climb
 SLOW_DISCONNECT_S = 1.0
+# bench/search.py writes its own section between these markers; rewriting the fan-out part keeps it.
+SEARCH_START, SEARCH_END = "<!-- search:start -->", "<!-- search:end -->"
 
 
 def _phase(server: dict, name: str) -> dict:
@@ -497,4 +499,13 @@ def write_report(results: dict, output: Path) -> None:
         "",
     ]
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n".join(lines))
+    output.write_text("\n".join(lines) + _search_section(output))
+
+
+def _search_section(output: Path) -> str:
+    """The search benchmark's section (bench/search_report.py), kept as it is at the end of the file."""
+    text = output.read_text() if output.exists() else ""
+    start, end = text.find(SEARCH_START), text.find(SEARCH_END)
+    if start < 0 or end < start:
+        return ""
+    return "\n" + text[start : end + len(SEARCH_END)] + "\n"
