@@ -11,7 +11,6 @@ from flask_login import AnonymousUserMixin
 from civicnet.accounts import services as accounts
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
-from civicnet.extensions import db
 from civicnet.moderation import filters
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.profiles.models import MEMBERS
@@ -22,21 +21,6 @@ from tests.factories import make_moderator, make_room, make_user
 
 ANONYMOUS = AnonymousUserMixin()
 WORD = "kestrel"
-
-
-@pytest.fixture
-def index_now(index_now):
-    """Index as the search fixture does, then put this test's objects back in the session the indexer closed."""
-
-    def run() -> int:
-        kept = list(db.session.identity_map.values())
-        db.session.expire_all()  # read afresh once back in a session
-        count = index_now()
-        for obj in kept:
-            db.session.add(obj)
-        return count
-
-    return run
 
 
 def search(viewer, text: str = WORD, **kwargs) -> services.SearchResults:

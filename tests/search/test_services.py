@@ -20,21 +20,6 @@ from tests.factories import make_room, make_user, make_verified
 ANONYMOUS = AnonymousUserMixin()
 
 
-@pytest.fixture
-def index_now(index_now):
-    """Index as the search fixture does, then put this test's objects back in the session the indexer closed."""
-
-    def run() -> int:
-        kept = list(db.session.identity_map.values())
-        db.session.expire_all()  # read afresh once back in a session
-        count = index_now()
-        for obj in kept:
-            db.session.add(obj)
-        return count
-
-    return run
-
-
 def search(viewer, text: str, **kwargs) -> services.SearchResults:
     return services.search(viewer, text, **kwargs)
 
