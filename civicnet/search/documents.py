@@ -102,7 +102,7 @@ def _tags_by_user(user_ids: list[int]) -> dict[int, list]:
     rows = db.session.scalars(select(UserTag).where(UserTag.user_id.in_(user_ids)).order_by(UserTag.position))
     found: dict[int, list] = {user_id: [] for user_id in user_ids}
     for row in rows:
-        if row.tag not in found[row.user_id]:
+        if row.tag is not None and row.tag not in found[row.user_id]:
             found[row.user_id].append(row.tag)
     return found
 
@@ -120,7 +120,12 @@ def rooms(room_ids: list[int]) -> dict[int, dict]:
 
 def messages(message_ids: list[int]) -> dict[int, dict]:
     found = db.session.scalars(select(Message).where(Message.id.in_(message_ids)).options(selectinload(Message.room)))
-    return {message.id: message_document(message, message.room) for message in found if is_findable(message)}
+    # A room deleted between the two reads (its messages go with it) leaves no room: nothing to index.
+    return {
+        message.id: message_document(message, message.room)
+        for message in found
+        if message.room is not None and is_findable(message)
+    }
 
 
 def holders_of_tag(tag_id: int) -> tuple[list[int], list[int]]:
