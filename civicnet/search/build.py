@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 from whoosh import query as wq
 
-from civicnet.accounts.models import ROLE_LABELS, ROLES
+from civicnet.accounts.models import ROLES
 from civicnet.accounts.permissions import is_signed_in
 from civicnet.accounts.services import find_user_by_username
 from civicnet.errors import Invalid
@@ -174,7 +174,3 @@ def visibility(searcher, viewer) -> tuple[set[int] | None, set[int]]:
     rooms = private_room_ids(viewer)
     mine = set(searcher.docs_for_query(wq.Or([wq.Term("room", str(i)) for i in rooms]))) if rooms else set()
     return None, hidden | (private - mine)
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)

@@ -9,8 +9,11 @@ import threading
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
+from civicnet.profiles.models import Profile, Tag, UserTag
+from civicnet.rooms.models import Message, Room, RoomTag
 from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, SearchChange
 
 # Set after a commit that changed something searchable; the indexer waits on it.
@@ -23,10 +26,6 @@ _PENDING = "search_changes"
 
 def _keys_for(obj, deleted: bool) -> set[tuple[str, int]]:
     """Which index entries depend on this object."""
-    from civicnet.accounts.models import User
-    from civicnet.profiles.models import Profile, Tag, UserTag
-    from civicnet.rooms.models import Message, Room, RoomTag
-
     if isinstance(obj, Message):
         return {(MESSAGE, obj.id)}
     if isinstance(obj, User):

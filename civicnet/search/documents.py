@@ -43,13 +43,19 @@ def room_access(room: Room) -> str:
     return OPEN if room.open_to_public else MEMBERS
 
 
+def profile_parts(profile) -> list[str]:
+    """A profile's organisation, job title and bio as text: indexed, and shown as a person's snippet."""
+    parts = [profile.organisation or "", profile.job_title or "", plain_text(profile.bio_html)]
+    return [part for part in parts if part]
+
+
 def person_document(user: User, tags: list) -> dict:
     profile = user.profile
     suspended_until = None
     if user.suspended_at is not None:
         suspended_until = _naive(user.suspended_until) or FOREVER
     # The region is a word people search for ("Wales"), as well as a facet.
-    parts = [profile.organisation or "", profile.job_title or "", profile.region or "", plain_text(profile.bio_html)]
+    parts = [*profile_parts(profile), profile.region or ""]
     return {
         "key": key(PERSON, user.id),
         "type": PERSON,

@@ -13,10 +13,13 @@ from flask import Flask
 from sqlalchemy import delete, func, select
 from whoosh.query import Term
 
+from civicnet.accounts.models import User
+from civicnet.db_types import utcnow
 from civicnet.extensions import db, socketio
+from civicnet.rooms.models import Message, Room
 from civicnet.search import documents
 from civicnet.search.changes import rebuild_requested, wake
-from civicnet.search.index import IndexUnavailable, index_dir, new_index_dir, open_index, swap_in, writer_lock
+from civicnet.search.index import IndexUnavailable, new_index_dir, open_index, swap_in, writer_lock
 from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, SearchChange
 
 log = logging.getLogger(__name__)
@@ -156,9 +159,6 @@ class Status:
 
 def status() -> Status:
     """Documents per type in the index and in the database, and how far the index lags."""
-    from civicnet.accounts.models import User
-    from civicnet.rooms.models import Message, Room
-
     database = {
         PERSON: db.session.scalar(select(func.count(User.id))),
         ROOM: db.session.scalar(select(func.count(Room.id))),
@@ -178,8 +178,6 @@ def status() -> Status:
                 # Not doc_frequency: it still counts documents deleted or replaced since the last merge.
                 counts[kind] = len(searcher.search(Term("type", kind), limit=None, scored=False))
         ix.close()
-    from civicnet.db_types import utcnow
-
     lag = (utcnow() - oldest).total_seconds() if oldest else None
     return Status(counts, database, pending, lag, available)
 
@@ -189,8 +187,7 @@ _running: dict[str, tuple[threading.Event, object]] = {}
 
 def start(app: Flask) -> None:
     """Run this process's indexer in the background (once per index directory)."""
-    with app.app_context():
-        path = str(index_dir())
+    path = app.config["SEARCH_INDEX_DIR"]  # not index_dir(): this runs before every request
     if path in _running:
         return
     stopping = threading.Event()
@@ -199,8 +196,7 @@ def start(app: Flask) -> None:
 
 def stop(app: Flask) -> None:
     """Stop this process's indexer for the app's index (tests start and stop servers in one process)."""
-    with app.app_context():
-        running = _running.pop(str(index_dir()), None)
+    running = _running.pop(app.config["SEARCH_INDEX_DIR"], None)
     if running is not None:
         stopping, task = running
         stopping.set()

@@ -16,7 +16,7 @@ from civicnet.profiles.models import Tag, UserTag
 from civicnet.profiles.services import can_view_profile
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
-from civicnet.search.documents import is_findable, plain_text
+from civicnet.search.documents import is_findable, plain_text, profile_parts
 from civicnet.search.highlight import highlight
 from civicnet.search.models import MESSAGE, PERSON, ROOM
 
@@ -52,12 +52,6 @@ def _ids(keys: list[str]) -> list[int]:
     return [int(key.split(":", 1)[1]) for key in keys]
 
 
-def person_text(user: User) -> str:
-    profile = user.profile
-    parts = [profile.organisation or "", profile.job_title or "", plain_text(profile.bio_html)]
-    return " · ".join(part for part in parts if part)
-
-
 def _skills(user_ids: list[int], terms: set[str]) -> dict[int, dict[str, Markup]]:
     lists: dict[int, dict[str, list[str]]] = {}
     rows = db.session.scalars(select(UserTag).where(UserTag.user_id.in_(user_ids)).order_by(UserTag.position))
@@ -83,7 +77,7 @@ def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
                 PERSON,
                 user,
                 highlight(user.display_name, terms),
-                highlight(person_text(user), terms),
+                highlight(" · ".join(profile_parts(user.profile)), terms),
                 skills.get(user.id, {}),
             )
             for user in (found.get(i) for i in ids)

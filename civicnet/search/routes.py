@@ -4,6 +4,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from civicnet.accounts.models import ROLE_LABELS
 from civicnet.errors import Invalid
 from civicnet.extensions import db
 from civicnet.profiles.models import Tag
@@ -74,8 +75,6 @@ def search_pagination(found: services.SearchResults, endpoint: str = "search.ind
 @bp.app_template_global()
 def filter_label(name: str, value: str) -> str:
     """A chosen filter as people read it: a tag's or room's name rather than its address."""
-    from civicnet.search.build import role_label
-
     if name == "tag":
         tag = db.session.scalar(select(Tag).where(Tag.slug == tag_slug(value)))
         return tag.name if tag else value
@@ -83,5 +82,6 @@ def filter_label(name: str, value: str) -> str:
         room = db.session.scalar(select(Room).where(Room.slug == value))
         return room.name if room is not None and can_read(current_user, room) else value
     if name == "role":
-        return role_label(value.lower().replace("-", "_"))
+        role = value.lower().replace("-", "_")
+        return ROLE_LABELS.get(role, value)
     return value
