@@ -77,8 +77,9 @@ format: install-dev
 clean:
 	rm -rf $(VENV) node_modules static/dist
 
-# Fan-out benchmark: civicnet against bare Node and Flask-SocketIO relays; writes docs/PERFORMANCE.md
-# (about 4 minutes, 127.0.0.1 only). Pass options through BENCH_ARGS, e.g. BENCH_ARGS="--rounds 1".
+# Real-time benchmark: civicnet against bare Node and Flask-SocketIO relays, every goal beside its target in
+# docs/PERFORMANCE.md (about 8 minutes, 127.0.0.1 only, its own redis-server). Pass options through BENCH_ARGS,
+# e.g. BENCH_ARGS="--rounds 1 --quick --no-report" for a 3-minute check that leaves the docs alone.
 .PHONY: bench
 bench: install-dev bench/node_modules/.installed
 	$(BIN)/python bench/fanout.py $(BENCH_ARGS)

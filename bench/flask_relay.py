@@ -1,31 +1,14 @@
 """A bare Flask-SocketIO relay under gevent: civicnet's fan-out without the database and the checks.
 
-Usage: python bench/flask_relay.py --port 5002 [--websocket gevent-websocket|simple-websocket]
-
-With --websocket simple-websocket, the gevent-websocket package is hidden before Flask-SocketIO is
-imported, so Flask-SocketIO serves plain gevent pywsgi and Engine.IO falls back to simple-websocket."""
+Usage: python bench/flask_relay.py --port 5002   (listens on 127.0.0.1 only)"""
 
 import argparse
-import sys
-
-
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--websocket", choices=("gevent-websocket", "simple-websocket"), default="gevent-websocket")
-    return parser.parse_args()
-
-
-def hide_gevent_websocket() -> None:
-    """Make `import geventwebsocket` fail, as if the package were not installed."""
-    for name in ("geventwebsocket", "geventwebsocket.handler", "geventwebsocket.websocket"):
-        sys.modules[name] = None
 
 
 def main() -> None:
-    args = parse_args()
-    if args.websocket == "simple-websocket":
-        hide_gevent_websocket()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
 
     # Patch before anything imports socket or threading, as app.py does.
     from gevent import monkey
@@ -57,17 +40,26 @@ def main() -> None:
         message = {
             "id": next(ids),
             "room": data["room"],
-            "author": {"username": "sender", "display_name": "sender", "role": "citizen", "verified": False},
+            "author": {
+                "username": "sender",
+                "display_name": "sender",
+                "role": "citizen",
+                "verified": False,
+                "organisation": None,
+            },
             "body_html": f"<p>{data['body']}</p>\n",
             "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             "edited_at": None,
             "client_id": data["client_id"],
             "reply_to": None,
+            "speaking_for": None,
+            "hidden": False,
+            "held": False,
         }
         emit("message_posted", message, to=f"room:{data['room']}")
         return {"ok": True, "message": message}
 
-    print(f"flask relay ({args.websocket}) listening on 127.0.0.1:{args.port}", flush=True)
+    print(f"flask relay listening on 127.0.0.1:{args.port}", flush=True)
     socketio.run(app, host="127.0.0.1", port=args.port)
 
 

@@ -1,13 +1,18 @@
-// Fan-out load generator: N receivers + 1 sender in one room, over the websocket transport only.
+// Fan-out load generator: N receivers in one room and one or many senders, over the websocket transport.
 //
-// Usage: node loadgen.mjs --url http://127.0.0.1:5000 --pid 1234 --phases '[...]' [--tokens file.json]
-//   --receivers 50 --room bench --warmup 1 --drain 5 --clk-tck 100
-// A phase is {"name": "1k", "rate": 20, "seconds": 5} (open loop: fixed messages/s) or
-// {"name": "max", "window": 32, "seconds": 5} (closed loop: at most `window` messages not yet
-// delivered to every receiver). Each phase first runs `warmup` seconds unmeasured.
+// Usage: node loadgen.mjs --url http://127.0.0.1:5000[,http://127.0.0.1:5001] --pid 1234[,1235]
+//   --phases '[...]' [--tokens file.json] --receivers 50 [--senders 0] [--ids-out file.json] [--kill]
+// A phase is {"name": "100/s", "rate": 100, "seconds": 5} (open loop: fixed messages/s in total) or
+// {"name": "max", "window": 64, "seconds": 4} (closed loop: at most `window` messages not yet delivered
+// to every receiver). Each phase first runs `warmup` seconds unmeasured.
+// --senders 0: one sender of its own, not in the room. --senders K: the first K receivers send in turn,
+// each its own member (token) and connection. Connections are spread over the URLs in turn (several
+// server processes); CPU and memory are summed over the pids.
+// --ids-out: write every client_id sent and acked, for a check of the database afterwards.
+// --kill: SIGKILL the servers right after the last phase's measured window, while messages are in flight.
 // Prints one JSON object on stdout; progress goes to stderr. Every wait is bounded.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
@@ -20,32 +25,39 @@ const { values: args } = parseArgs({
     phases: { type: "string" },
     tokens: { type: "string" },
     receivers: { type: "string", default: "50" },
+    senders: { type: "string", default: "0" },
     room: { type: "string", default: "bench" },
     warmup: { type: "string", default: "1" },
     drain: { type: "string", default: "5" },
+    idle: { type: "string", default: "1" },
+    "ids-out": { type: "string" },
+    kill: { type: "boolean", default: false },
     "clk-tck": { type: "string", default: "100" },
     body: { type: "string", default: "a short benchmark message, about as long as a typical chat line in a room" },
   },
 });
 
+const urls = args.url.split(",");
+const serverPids = args.pid.split(",").map(Number);
 const receiverCount = Number(args.receivers);
+const senderCount = Number(args.senders);
 const phases = JSON.parse(args.phases);
 const warmupSeconds = Number(args.warmup);
 const drainSeconds = Number(args.drain);
 const clkTck = Number(args["clk-tck"]);
-const serverPid = Number(args.pid);
 const tokens = args.tokens ? JSON.parse(readFileSync(args.tokens, "utf8")) : null;
 const room = tokens?.room ?? args.room;
 const MAX_PHASE_SECONDS = 60;
 const MAX_CONNECTIONS = 1000;
 if (!(receiverCount > 0 && receiverCount <= MAX_CONNECTIONS)) throw new Error("--receivers must be 1..1000");
+if (!(senderCount >= 0 && senderCount <= receiverCount)) throw new Error("--senders must be 0..receivers");
 for (const phase of phases) {
   if (!(phase.seconds > 0 && phase.seconds <= MAX_PHASE_SECONDS)) throw new Error("phase seconds must be 1..60");
 }
 
 // Whole-run watchdog: connecting, every phase with its warm-up and drain, and a margin.
 const budgetMs =
-  1000 * (30 + phases.reduce((sum, phase) => sum + phase.seconds + warmupSeconds + drainSeconds + 2, 0));
+  1000 * (60 + phases.reduce((sum, phase) => sum + phase.seconds + warmupSeconds + drainSeconds + 2, 0));
 setTimeout(() => {
   console.error(`loadgen: gave up after ${budgetMs / 1000}s`);
   process.exit(3);
@@ -54,10 +66,14 @@ setTimeout(() => {
 const log = (...parts) => console.error("loadgen:", ...parts);
 
 function serverCpuSeconds() {
-  // utime + stime of every thread of the server process, from /proc/<pid>/stat (fields 14 and 15).
-  const stat = readFileSync(`/proc/${serverPid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / clkTck;
+  // utime + stime of every thread of each server process, from /proc/<pid>/stat (fields 14 and 15).
+  let total = 0;
+  for (const pid of serverPids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    total += (Number(fields[11]) + Number(fields[12])) / clkTck;
+  }
+  return total;
 }
 
 function machineBusySeconds() {
@@ -71,10 +87,14 @@ function machineBusySeconds() {
   return (user + nice + system + irq + softirq + steal) / clkTck;
 }
 
-function serverRssMb() {
-  const status = readFileSync(`/proc/${serverPid}/status`, "utf8");
-  const match = status.match(/^VmRSS:\s+(\d+) kB/m);
-  return match ? Number(match[1]) / 1024 : null;
+function serverRssKb() {
+  let total = 0;
+  for (const pid of serverPids) {
+    const match = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+) kB/m);
+    if (!match) return null;
+    total += Number(match[1]);
+  }
+  return total;
 }
 
 function percentile(sorted, p) {
@@ -88,13 +108,14 @@ function summary(samples) {
   return {
     n: sorted.length,
     p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
     max: round(sorted.length ? sorted[sorted.length - 1] : null),
   };
 }
 
-function connect(token) {
-  const socket = io(args.url, {
+function connect(url, token) {
+  const socket = io(url, {
     transports: ["websocket"],
     forceNew: true, // one WebSocket per client: without it, every client would share one connection
     reconnection: false,
@@ -116,8 +137,11 @@ function connect(token) {
 
 // client_id -> {sentAt, received, measured}; an entry leaves once every receiver has the message.
 const inFlight = new Map();
+const sentIds = [];
+const ackedIds = [];
 let deliveries = 0;
 let unknownDeliveries = 0;
+let acksOk = 0;
 let current = null; // the phase being run: its counters and samples
 let onComplete = () => {};
 
@@ -137,7 +161,7 @@ function receive(message) {
   }
 }
 
-let sender;
+let senders = [];
 let sequence = 0;
 let pendingAcks = 0;
 
@@ -146,11 +170,16 @@ function send(measured) {
   const sentAt = performance.now();
   const phase = current;
   inFlight.set(clientId, { sentAt, received: 0, measured });
+  sentIds.push(clientId);
   if (measured) phase.sent++;
   pendingAcks++;
   const body = `t=${Date.now()} ${args.body}`;
-  sender.emit("send_message", { room, body, client_id: clientId }, (ack) => {
+  senders[sequence % senders.length].emit("send_message", { room, body, client_id: clientId }, (ack) => {
     pendingAcks--;
+    if (ack?.ok) {
+      acksOk++;
+      ackedIds.push(clientId);
+    }
     if (!measured) return;
     phase.ackLatencies.push(performance.now() - sentAt);
     if (ack?.ok) phase.acked++;
@@ -198,7 +227,7 @@ async function drain() {
   return undelivered;
 }
 
-async function runPhase(phase) {
+async function runPhase(phase, last) {
   const drive = (seconds, measured) =>
     phase.window ? closedLoop(phase.window, seconds, measured) : openLoop(phase.rate, seconds, measured);
   current = { latencies: [], ackLatencies: [], sent: 0, acked: 0, ackErrors: {} };
@@ -206,6 +235,7 @@ async function runPhase(phase) {
 
   const before = {
     deliveries,
+    acksOk,
     cpu: serverCpuSeconds(),
     loadgen: process.cpuUsage(),
     busy: machineBusySeconds(),
@@ -214,12 +244,19 @@ async function runPhase(phase) {
   await drive(phase.seconds, true);
   const elapsed = (performance.now() - before.at) / 1000;
   const windowDeliveries = deliveries - before.deliveries;
+  const windowAcks = acksOk - before.acksOk;
   const cpu = serverCpuSeconds() - before.cpu;
   const loadgen = process.cpuUsage(before.loadgen);
   const loadgenCpu = (loadgen.user + loadgen.system) / 1e6;
   // Whatever else ran on the machine meanwhile (other people's work): it competes for the same cores.
   const background = Math.max(0, machineBusySeconds() - before.busy - cpu - loadgenCpu);
-  const undelivered = await drain();
+  let undelivered = null;
+  if (last && args.kill) {
+    for (const pid of serverPids) process.kill(pid, "SIGKILL");
+    await sleep(500); // take in the acks the servers had already written to their sockets
+  } else {
+    undelivered = await drain();
+  }
 
   const result = {
     name: phase.name,
@@ -231,6 +268,7 @@ async function runPhase(phase) {
     acked: current.acked,
     ack_errors: current.ackErrors,
     inbound_per_s: Math.round(current.sent / elapsed),
+    acked_per_s: Math.round(windowAcks / elapsed),
     deliveries: windowDeliveries,
     deliveries_per_s: Math.round(windowDeliveries / elapsed),
     expected_deliveries: current.sent * receiverCount,
@@ -239,19 +277,14 @@ async function runPhase(phase) {
     ack_ms: summary(current.ackLatencies),
     server_cpu_s: Math.round(cpu * 1000) / 1000,
     server_cpu_pct: Math.round((100 * cpu) / elapsed),
-    server_cpu_us_per_delivery: windowDeliveries ? Math.round((1e6 * cpu) / windowDeliveries * 10) / 10 : null,
-    // Per message the server actually handled (delivered to every receiver) in the window: a server that
-    // falls behind is not credited with the messages still queued.
-    server_cpu_ms_per_inbound: windowDeliveries
-      ? Math.round(((1e3 * cpu) / (windowDeliveries / receiverCount)) * 1000) / 1000
-      : null,
+    server_cpu_us_per_delivery: windowDeliveries ? Math.round(((1e6 * cpu) / windowDeliveries) * 10) / 10 : null,
+    deliveries_per_cpu_s: cpu > 0 ? Math.round(windowDeliveries / cpu) : null,
     loadgen_cpu_pct: Math.round((100 * loadgenCpu) / elapsed),
     background_cpu_pct: Math.round((100 * background) / elapsed),
-    server_rss_mb: serverRssMb(),
   };
   log(
-    `${phase.name}: ${result.deliveries_per_s} deliveries/s, p50 ${result.latency_ms.p50} ms, ` +
-      `p99 ${result.latency_ms.p99} ms, ${result.server_cpu_us_per_delivery} us CPU/delivery`,
+    `${phase.name}: ${result.deliveries_per_s} deliveries/s, p99 ${result.latency_ms.p99} ms, ack p99 ` +
+      `${result.ack_ms.p99} ms, ${result.server_cpu_us_per_delivery} us CPU/delivery`,
   );
   return result;
 }
@@ -260,12 +293,15 @@ async function main() {
   const receiverTokens = tokens?.receivers ?? [];
   if (tokens && receiverTokens.length < receiverCount) throw new Error("not enough receiver tokens");
   const connectStart = performance.now();
-  const rssBefore = serverRssMb();
-  const receivers = await Promise.all(
-    Array.from({ length: receiverCount }, (_, index) => connect(receiverTokens[index])),
-  );
-  sender = await connect(tokens?.sender);
-  const rssConnected = serverRssMb();
+  const rssBefore = serverRssKb();
+  const receivers = [];
+  // In batches, so that a server answering slowly sees at most 50 handshakes at once.
+  for (let start = 0; start < receiverCount; start += 50) {
+    const batch = Array.from({ length: Math.min(50, receiverCount - start) }, (_, offset) => start + offset);
+    receivers.push(...(await Promise.all(batch.map((i) => connect(urls[i % urls.length], receiverTokens[i])))));
+  }
+  const dedicated = senderCount === 0 ? [await connect(urls[0], tokens?.sender)] : [];
+  senders = senderCount === 0 ? dedicated : receivers.slice(0, senderCount);
   for (const socket of receivers) socket.on("message_posted", receive);
   await Promise.all(
     receivers.map(async (socket) => {
@@ -273,20 +309,25 @@ async function main() {
       if (!ack?.ok) throw new Error(`join_room refused: ${JSON.stringify(ack)}`);
     }),
   );
-  log(`${receiverCount} receivers + 1 sender connected in ${Math.round(performance.now() - connectStart)} ms`);
+  await sleep(Number(args.idle) * 1000); // let the servers settle before their memory is read
+  const rssJoined = serverRssKb();
+  const connections = receivers.length + dedicated.length;
+  log(`${receiverCount} receivers (${senders.length} sending) joined in ${Math.round(performance.now() - connectStart)} ms`);
 
   const results = [];
-  for (const phase of phases) results.push(await runPhase(phase));
+  for (const [index, phase] of phases.entries()) results.push(await runPhase(phase, index === phases.length - 1));
 
-  for (const socket of [...receivers, sender]) socket.disconnect();
-  const perConnectionKb =
-    rssBefore !== null && rssConnected !== null ? ((rssConnected - rssBefore) * 1024) / (receiverCount + 1) : null;
+  if (args["ids-out"]) writeFileSync(args["ids-out"], JSON.stringify({ sent: sentIds, acked: ackedIds }));
+  for (const socket of [...receivers, ...dedicated]) socket.disconnect();
   process.stdout.write(
     `${JSON.stringify({
       receivers: receiverCount,
+      senders: senders.length,
+      processes: serverPids.length,
       room,
       unknown_deliveries: unknownDeliveries,
-      rss_kb_per_connection: perConnectionKb === null ? null : Math.round(perConnectionKb),
+      rss_kb_per_connection:
+        rssBefore !== null && rssJoined !== null ? Math.round((rssJoined - rssBefore) / connections) : null,
       phases: results,
     })}\n`,
   );

@@ -28,12 +28,15 @@ io.on("connection", (socket) => {
     const message = {
       id: nextId++,
       room: data.room,
-      author: { username: "sender", display_name: "sender", role: "citizen", verified: false },
+      author: { username: "sender", display_name: "sender", role: "citizen", verified: false, organisation: null },
       body_html: `<p>${data.body}</p>\n`,
       created_at: new Date().toISOString(),
       edited_at: null,
       client_id: data.client_id,
       reply_to: null,
+      speaking_for: null,
+      hidden: false,
+      held: false,
     };
     io.to(`room:${data.room}`).emit("message_posted", message);
     if (typeof ack === "function") ack({ ok: true, message });

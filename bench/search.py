@@ -14,8 +14,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fanout import snapshot_civicnet
 from search_report import fanout_rates, print_table, write_section
+from servers import snapshot_civicnet
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -56,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="civicnet-bench-search-") as directory:
         work = Path(directory)
         # Measure one version of civicnet while others may edit the working tree, as bench/fanout.py does:
-        # a copy taken now, imported from there.
+        # the committed code, extracted now and imported from there.
         snapshot, results["code"] = snapshot_civicnet(work)
         sys.path.insert(0, str(snapshot))
         import search_phases

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import search_fts as fts
-from fanout import machine, machine_busy
 from search_fts import Query
+from servers import machine, machine_busy
 from whoosh import query as wq
 from whoosh import sorting
 

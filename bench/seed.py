@@ -1,9 +1,10 @@
-"""Create the benchmark's members, their tokens and the public room "bench" in a fresh civicnet database.
+"""Create the benchmark's members, their tokens and the public room "bench" (all of them members) in a fresh
+civicnet database.
 
 Usage: DATABASE_URL=sqlite:////tmp/x.db SECRET_KEY=... python bench/seed.py RECEIVERS
 Run `flask --app app db upgrade` on that database first. Prints JSON: {"room", "sender", "receivers"}.
-It calls the same services as `flask users create` and `flask tokens create`, in one process,
-because 51 separate CLI runs would take minutes."""
+It calls the same services as `flask users create`, `flask tokens create` and joining a room, in one
+process, because hundreds of separate CLI runs would take minutes."""
 
 import json
 import os
@@ -18,7 +19,7 @@ from civicnet import create_app  # noqa: E402
 from civicnet.accounts.services import register_user  # noqa: E402
 from civicnet.api.tokens import create_token  # noqa: E402
 from civicnet.extensions import db  # noqa: E402
-from civicnet.rooms.services import RoomDetails, create_room  # noqa: E402
+from civicnet.rooms.services import RoomDetails, create_room, join_room  # noqa: E402
 
 PASSWORD = "bench passphrase one"
 
@@ -42,7 +43,9 @@ def main() -> None:
         room = create_room(sender, RoomDetails(name="Bench"))
         tokens = {"room": room.slug, "sender": create_token(sender, "bench")[1], "receivers": []}
         for number in range(1, receivers + 1):
-            tokens["receivers"].append(create_token(member(f"bench-{number:03d}"), "bench")[1])
+            receiver = member(f"bench-{number:03d}")
+            join_room(receiver, room)
+            tokens["receivers"].append(create_token(receiver, "bench")[1])
         # Close every connection, so SQLite folds its write-ahead log into the file the bench copies.
         db.engine.dispose()
     print(json.dumps(tokens))
