@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -118,14 +119,14 @@ def chosen_cases(only: str) -> list[tuple[str, str]]:
     return [(n, k) for n, k in cases if not wanted or n in wanted or f"{n}:{k}" in wanted]
 
 
-def civicnet_env(database: Path, work: Path, root: Path) -> dict[str, str]:
+def civicnet_env(database: Path, index: Path, root: Path) -> dict[str, str]:
     """The environment a civicnet deployment would get, pointed at a throwaway database."""
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "SECRET_KEY": secrets.token_hex(16),
         "CIVICNET_FAST_PASSWORD_HASHING": "1",
-        "SEARCH_INDEX_DIR": str(work / "search-index"),
+        "SEARCH_INDEX_DIR": str(index),
         "SOCKET_SEND_MESSAGE_LIMIT": SEND_LIMIT,
         "NEW_MEMBER_SEND_LIMIT": SEND_LIMIT,
         "SOCKETIO_ASYNC_MODE": "gevent",
@@ -146,12 +147,16 @@ def run(command: list[str], env: dict, cwd: Path, timeout: float = 300) -> str:
 
 
 def prepare_database(work: Path, root: Path, members: int) -> tuple[Path, Path]:
-    """Migrate a fresh SQLite file and seed it; every civicnet case starts from a copy of it."""
+    """Migrate a fresh SQLite file, seed it and index it; every civicnet case starts from a copy of both."""
     template = work / "template.db"
-    env = civicnet_env(template, work, root)
-    run([str(Path(PYTHON).parent / "flask"), "--app", "app", "db", "upgrade"], env, root)
+    env = civicnet_env(template, template.with_suffix(".index"), root)
+    flask = [str(Path(PYTHON).parent / "flask"), "--app", "app"]
+    run([*flask, "db", "upgrade"], env, root)
     tokens = work / "tokens.json"
     tokens.write_text(run([PYTHON, str(BENCH / "seed.py"), str(members)], env, root))
+    # Indexed now, so that no server's indexer starts by rebuilding the index while it is measured.
+    run([*flask, "search", "reindex"], env, root)
+    run([*flask, "search", "update"], env, root)
     return template, tokens
 
 
@@ -178,7 +183,8 @@ def start_servers(server: Server, case: str, work: Path, template: Path, root: P
     if server.key == "flask":
         return start([[PYTHON, str(BENCH / "flask_relay.py")]], [{**os.environ}], work / case, port_flag=True)
     database = fresh_copy(template, work / f"{case}.db")
-    env = {**civicnet_env(database, work, root), "REDIS_URL": redis_url if server.processes > 1 else ""}
+    index = shutil.copytree(template.with_suffix(".index"), work / f"{case}.index")
+    env = {**civicnet_env(database, index, root), "REDIS_URL": redis_url if server.processes > 1 else ""}
     command = [PYTHON, str(BENCH / "civicnet_server.py"), *server.flags]
     started = start([command] * server.processes, [env] * server.processes, work / case)
     started.database = database
@@ -208,7 +214,7 @@ def measure(name: str, server: Server, args, work: Path, template: Path, tokens:
                 *([f"--tokens={tokens}"] if server.civicnet else []),
                 *(["--kill"] if kill else []),
             ]
-            budget = 90 + sum(p["seconds"] + 8 for p in shape["phases"])
+            budget = 90 + shape["receivers"] / 5 + sum(p["seconds"] + 8 for p in shape["phases"])
             result = subprocess.run(loadgen, cwd=BENCH, capture_output=True, text=True, timeout=budget)
             sys.stderr.write(result.stderr)
             if result.returncode != 0:

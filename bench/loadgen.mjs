@@ -9,6 +9,7 @@
 // each its own member (token) and connection. Connections are spread over the URLs in turn (several
 // server processes); CPU and memory are summed over the pids.
 // --ids-out: write every client_id sent and acked, for a check of the database afterwards.
+// Memory: the servers' RSS once every receiver has joined and they are idle, less the RSS before connecting.
 // --kill: SIGKILL the servers right after the last phase's measured window, while messages are in flight.
 // Prints one JSON object on stdout; progress goes to stderr. Every wait is bounded.
 
@@ -29,7 +30,7 @@ const { values: args } = parseArgs({
     room: { type: "string", default: "bench" },
     warmup: { type: "string", default: "1" },
     drain: { type: "string", default: "5" },
-    idle: { type: "string", default: "1" },
+    idle: { type: "string", default: "1" },  // seconds of idling after the joins, before memory is read
     "ids-out": { type: "string" },
     kill: { type: "boolean", default: false },
     "clk-tck": { type: "string", default: "100" },
@@ -57,7 +58,7 @@ for (const phase of phases) {
 
 // Whole-run watchdog: connecting, every phase with its warm-up and drain, and a margin.
 const budgetMs =
-  1000 * (60 + phases.reduce((sum, phase) => sum + phase.seconds + warmupSeconds + drainSeconds + 2, 0));
+  1000 * (60 + receiverCount / 5 + phases.reduce((sum, phase) => sum + phase.seconds + warmupSeconds + drainSeconds + 2, 0));
 setTimeout(() => {
   console.error(`loadgen: gave up after ${budgetMs / 1000}s`);
   process.exit(3);
@@ -289,6 +290,21 @@ async function runPhase(phase, last) {
   return result;
 }
 
+async function settle() {
+  // Idle for `idle` seconds, then until the servers have finished what the joins started (at most 60 s):
+  // under 5% of a core over a quarter of a second.
+  await sleep(Number(args.idle) * 1000);
+  const end = performance.now() + 60000;
+  let before = serverCpuSeconds();
+  while (performance.now() < end) {
+    await sleep(250);
+    const now = serverCpuSeconds();
+    if (now - before < 0.0125 * serverPids.length) return;
+    before = now;
+  }
+  log("the servers were still busy 60 s after the joins");
+}
+
 async function main() {
   const receiverTokens = tokens?.receivers ?? [];
   if (tokens && receiverTokens.length < receiverCount) throw new Error("not enough receiver tokens");
@@ -298,18 +314,30 @@ async function main() {
   // In batches, so that a server answering slowly sees at most 50 handshakes at once.
   for (let start = 0; start < receiverCount; start += 50) {
     const batch = Array.from({ length: Math.min(50, receiverCount - start) }, (_, offset) => start + offset);
-    receivers.push(...(await Promise.all(batch.map((i) => connect(urls[i % urls.length], receiverTokens[i])))));
+    const batchSockets = batch.map((i) =>
+      connect(urls[i % urls.length], receiverTokens[i]).catch((error) => {
+        throw new Error(`connecting receiver ${i}: ${error?.message ?? error}`);
+      }),
+    );
+    receivers.push(...(await Promise.all(batchSockets)));
   }
   const dedicated = senderCount === 0 ? [await connect(urls[0], tokens?.sender)] : [];
   senders = senderCount === 0 ? dedicated : receivers.slice(0, senderCount);
   for (const socket of receivers) socket.on("message_posted", receive);
-  await Promise.all(
-    receivers.map(async (socket) => {
-      const ack = await socket.timeout(10000).emitWithAck("join_room", { room });
-      if (!ack?.ok) throw new Error(`join_room refused: ${JSON.stringify(ack)}`);
-    }),
-  );
-  await sleep(Number(args.idle) * 1000); // let the servers settle before their memory is read
+  // In batches too: every join announces member_joined to everyone already in the room (n² events in all).
+  for (let start = 0; start < receivers.length; start += 50) {
+    await Promise.all(
+      receivers.slice(start, start + 50).map(async (socket) => {
+        const ack = await socket
+          .timeout(30000)
+          .emitWithAck("join_room", { room })
+          .catch(() => ({ error: "no answer within 30 s" }));
+        if (!ack?.ok) throw new Error(`join_room failed: ${JSON.stringify(ack)}`);
+      }),
+    );
+  }
+  const joinSeconds = (performance.now() - connectStart) / 1000;
+  await settle();
   const rssJoined = serverRssKb();
   const connections = receivers.length + dedicated.length;
   log(`${receiverCount} receivers (${senders.length} sending) joined in ${Math.round(performance.now() - connectStart)} ms`);
@@ -325,6 +353,7 @@ async function main() {
       senders: senders.length,
       processes: serverPids.length,
       room,
+      join_seconds: Math.round(joinSeconds * 10) / 10,
       unknown_deliveries: unknownDeliveries,
       rss_kb_per_connection:
         rssBefore !== null && rssJoined !== null ? Math.round((rssJoined - rssBefore) / connections) : null,

@@ -137,7 +137,7 @@ def goals(results: dict) -> list[dict]:
             "Two processes + Redis, the members case with receivers and senders on both: every message to every "
             "receiver; CPU per delivery ÷ one process's",
             cpu,
-            f"{'all delivered' if delivered else f'{missing:,} deliveries missing'}; {_stored_text(two)}; "
+            f"{'all delivered' if delivered else f'{missing:,} deliveries not made within 5 s of the last send'}; {_stored_text(two)}; "
             f"CPU per delivery {_n(cpu, 2)}x one process's{rounds}"
             if two
             else "n/a",
