@@ -1,11 +1,13 @@
 """civicnet: a peer-support network where citizens and public servants learn from each other."""
 
+import re
 import sqlite3
 
 from flask import Flask, abort, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from civicnet.config import BASE_DIR, INSTANCE_DIR, Config
@@ -169,7 +171,7 @@ def configure_requests(app: Flask) -> None:
     """Refuse input no part of civicnet can store."""
 
     @app.before_request
-    def refuse_nul_bytes():
+    def refuse_unreadable_input():
         # PostgreSQL cannot store NUL in text, and no honest client sends one: refuse it up front,
         # so no view ever reaches the database with it.
         values = list((request.view_args or {}).values()) + list(request.args.values())
@@ -179,4 +181,36 @@ def configure_requests(app: Flask) -> None:
         ):
             values += list(request.form.values())
         if any(isinstance(value, str) and "\x00" in value for value in values):
-            abort(400, "What you sent contains characters civicnet cannot read. Remove them and try again.")
+            abort(400, UNREADABLE)
+        if request.is_json and request.get_data(cache=True):
+            check_json_body()
+
+
+UNREADABLE = "What you sent contains characters civicnet cannot read. Remove them and try again."
+# No civicnet request nests deeper than 3; a generous cap keeps every later walk over the data cheap.
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"The request body is nested too deeply: send JSON at most {MAX_JSON_DEPTH} levels deep."
+# json.loads turns "\ud800" into a lone surrogate, which no database can store as UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_json_body() -> None:
+    """Parse a JSON body once (views reuse the cached result) and refuse what civicnet cannot store."""
+    try:
+        data = request.get_json()
+    except BadRequest:
+        abort(400, "The request body is not valid JSON. Send one JSON object encoded as UTF-8.")
+    except RecursionError:  # nested deeper than Python's parser goes
+        abort(400, TOO_DEEP)
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            abort(400, TOO_DEEP)
+        if isinstance(value, dict):
+            stack.extend((key, depth) for key in value)
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and _UNSTORABLE.search(value):
+            abort(400, UNREADABLE)

@@ -71,6 +71,13 @@ class Config:
     SIGN_IN_LIMIT_PER_IP = os.environ.get("SIGN_IN_LIMIT_PER_IP", "20 per 5 minutes")
     SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     EMAIL_LIMIT_PER_IP = os.environ.get("EMAIL_LIMIT_PER_IP", "10 per hour")
+    # Searching (the page and the API count together) and the JSON API, per member and per address.
+    SEARCH_LIMIT_PER_MEMBER = os.environ.get("SEARCH_LIMIT_PER_MEMBER", "30 per minute")
+    SEARCH_LIMIT_PER_IP = os.environ.get("SEARCH_LIMIT_PER_IP", "60 per minute")
+    API_READ_LIMIT_PER_MEMBER = os.environ.get("API_READ_LIMIT_PER_MEMBER", "300 per minute")
+    API_READ_LIMIT_PER_IP = os.environ.get("API_READ_LIMIT_PER_IP", "600 per minute")
+    API_WRITE_LIMIT_PER_MEMBER = os.environ.get("API_WRITE_LIMIT_PER_MEMBER", "60 per minute")
+    API_WRITE_LIMIT_PER_IP = os.environ.get("API_WRITE_LIMIT_PER_IP", "120 per minute")
 
     SOCKET_SEND_MESSAGE_LIMIT = os.environ.get("SOCKET_SEND_MESSAGE_LIMIT", "10 per 10 seconds")
     SOCKET_TYPING_LIMIT = os.environ.get("SOCKET_TYPING_LIMIT", "10 per 10 seconds")
@@ -104,6 +111,9 @@ class TestConfig(Config):
     SIGN_IN_LIMIT_PER_IP = "1000 per minute"
     SIGN_IN_LIMIT_PER_ACCOUNT = "1000 per minute"
     EMAIL_LIMIT_PER_IP = "1000 per minute"
+    SEARCH_LIMIT_PER_MEMBER = SEARCH_LIMIT_PER_IP = "1000 per minute"
+    API_READ_LIMIT_PER_MEMBER = API_READ_LIMIT_PER_IP = "1000 per minute"
+    API_WRITE_LIMIT_PER_MEMBER = API_WRITE_LIMIT_PER_IP = "1000 per minute"
     SOCKETIO_ASYNC_MODE = "threading"
     SERVER_NAME = None
     SEARCH_INDEXER = False

@@ -1,8 +1,13 @@
 """Service errors and the HTTP error pages and JSON errors they become."""
 
-from flask import Flask, jsonify, render_template, request
+import math
+import time
+
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from civicnet.extensions import limiter
 
 
 class ServiceError(Exception):
@@ -45,7 +50,7 @@ PAGE_TEXT = {
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("This action is not allowed here", "Go back and try again from the page you were on."),
     413: ("What you sent is too large", "Make it shorter and try again."),
-    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    429: ("Too many requests", "Wait a moment, then try again."),
     500: ("Sorry, there is a problem with civicnet", "Try again later. Nothing you saved has been lost."),
 }
 
@@ -60,7 +65,16 @@ def error_response(status: int, code: str, message: str | None = None):
     title, advice = PAGE_TEXT.get(status, PAGE_TEXT[400] if status < 500 else PAGE_TEXT[500])
     if wants_json():
         return jsonify(error={"code": code, "message": message or title}), status
-    return render_template("errors/error.html", status=status, title=title, message=message, advice=advice), status
+    page = render_template("errors/error.html", status=status, title=title, message=message, advice=advice)
+    return make_response(page), status
+
+
+def retry_after(error: HTTPException) -> int:
+    """Whole seconds until a refused request may be sent again (at least 1)."""
+    if isinstance(error.retry_after, int | float):
+        return max(1, math.ceil(error.retry_after))
+    breached = limiter.current_limit
+    return max(1, math.ceil(breached.reset_at - time.time())) if breached is not None else 60
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -80,13 +94,20 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error: HTTPException):
-        return error_response(429, "rate_limited", error.description)
+        response, status = error_response(429, "rate_limited", error.description)
+        response.headers["Retry-After"] = str(retry_after(error))
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
         message = error.description if status in (400, 413) and error.description else None
-        return error_response(status, (error.name or "error").lower().replace(" ", "_"), message)
+        response, status = error_response(status, (error.name or "error").lower().replace(" ", "_"), message)
+        # Keep what the exception says about the answer, such as a 405's Allow (RFC 9110 requires it).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

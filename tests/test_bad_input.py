@@ -106,3 +106,93 @@ def test_json_error_for_api_clients(client):
     response = client.get("/people/nobody", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.json["error"]["code"] == "not_found"
+
+
+@pytest.fixture
+def room_with_token(app):
+    """Ada's public room with one message, and her API token."""
+    from civicnet.api import tokens
+    from civicnet.rooms.messages import post_message
+    from tests.factories import make_room
+
+    with app.app_context():
+        ada = find_user_by_username("ada") or make_user(username="ada")
+        room = make_room(ada, "Open data")
+        post_message(room, ada, "First!")
+        _, plain = tokens.create_token(ada, "tests")
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def _stored_bodies(app) -> list[str]:
+    from sqlalchemy import select
+
+    from civicnet.extensions import db
+    from civicnet.rooms.models import Message
+
+    with app.app_context():
+        return list(db.session.scalars(select(Message.body).order_by(Message.id)))
+
+
+@pytest.mark.parametrize("reply_to", ["99999999999999999999999", "-5", "0", "2147483648"])
+def test_a_reply_to_no_possible_message_is_a_form_error_not_a_server_error(client, app, auth, ada, reply_to):
+    with app.app_context():
+        from tests.factories import make_room
+
+        make_room(find_user_by_username("ada"), "Open data")
+    auth.sign_in("ada")
+    response = client.post("/rooms/open-data/messages", data={"body": "Hello", "reply_to": reply_to, "client_id": "c1"})
+    assert response.status_code == 200
+    assert "The message you are replying to is not in this room" in response.get_data(as_text=True)
+    assert _stored_bodies(app) == []
+    assert client.get(f"/rooms/open-data?reply_to={reply_to}").status_code == 200
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"body": "\\ud800", "client_id": "s1"}', "characters civicnet cannot read"),
+        ('{"body": "ok \\udc00 then", "client_id": "s2"}', "characters civicnet cannot read"),
+        ('{"body": "a\\u0000b", "client_id": "n1"}', "characters civicnet cannot read"),
+        ('{"body": "ab", "client_id": "n\\u0000"}', "characters civicnet cannot read"),
+        ('{"body": "ab", "client_id": "n3", "x\\u0000": 1}', "characters civicnet cannot read"),
+        ('{"body": "ab", "client_id": "n4", "deep": [[["\\u0000"]]]}', "characters civicnet cannot read"),
+        (DEEP, "nested too deeply"),
+        ('{"a":' * 40 + "1" + "}" * 40, "nested too deeply"),
+        ('{"body": "ab", "client_id": ', "not valid JSON"),
+        (b'{"body": "\xff\xfe", "client_id": "u1"}', "not valid JSON"),
+    ],
+)
+def test_unreadable_json_bodies_get_a_400_json_error_and_store_nothing(
+    client, app, ada, room_with_token, body, message
+):
+    response = client.post(
+        "/api/v1/rooms/open-data/messages", data=body, headers=room_with_token, content_type="application/json"
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.json["error"]["code"] == "bad_request" and message in response.json["error"]["message"]
+    assert _stored_bodies(app) == ["First!"]
+
+
+def test_a_surrogate_pair_is_one_character_and_is_stored(client, app, ada, room_with_token):
+    response = client.post(
+        "/api/v1/rooms/open-data/messages",
+        data='{"body": "Thanks \\ud83d\\ude00", "client_id": "emoji"}',
+        headers=room_with_token,
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert _stored_bodies(app) == ["First!", "Thanks \U0001f600"]
+
+
+def test_nul_in_a_json_body_is_refused_on_pages_too(client, ada):
+    response = client.post(
+        "/sign-in",
+        data='{"identifier": "ada\\u0000"}',
+        content_type="application/json",
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 400
+    assert "characters civicnet cannot read" in response.get_data(as_text=True)

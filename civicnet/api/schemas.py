@@ -5,6 +5,19 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# civicnet refuses NUL in any text (PostgreSQL cannot store it), so every string a client sends says so.
+NO_NUL = "^[^\\x00]*$"
+# ...and text that must say something has a character that is neither a space nor NUL.
+SOME_TEXT = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+TEXT = {"type": "string", "pattern": NO_NUL}
+
+
+def text(max_length: int, *, min_length: int = 0, needs_text: bool = False) -> dict:
+    """A string a client sends, at most max_length characters."""
+    schema = {"type": "string", "maxLength": max_length, "pattern": SOME_TEXT if needs_text else NO_NUL}
+    return {**schema, "minLength": max(min_length, 1 if needs_text else 0)}
+
+
 SCHEMAS = {
     "Offer": {
         "type": "object",

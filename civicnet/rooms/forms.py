@@ -1,5 +1,7 @@
 """Room and message forms."""
 
+from wtforms.validators import NumberRange
+
 from civicnet.forms import (
     BooleanField,
     FlaskForm,
@@ -16,6 +18,7 @@ from civicnet.forms import (
     submit,
     text_field,
 )
+from civicnet.ids import MAX_ID
 from civicnet.rooms.messages import MAX_BODY
 from civicnet.rooms.models import ROOM_KINDS
 from civicnet.rooms.services import MAX_DESCRIPTION, MAX_NAME
@@ -53,7 +56,12 @@ def message_body(widget, description: str = "") -> TextAreaField:
 
 class MessageForm(FlaskForm):
     body = message_body(GovCharacterCount(), "You can use Markdown. Mention someone with @username.")
-    reply_to = IntegerField(validators=[Optional()])
+    reply_to = IntegerField(
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message="The message you are replying to is not in this room"),
+        ]
+    )
     client_id = text_field("client_id", max_length=64)
     # Shown to verified public servants only.
     speaking_for = RadioField(

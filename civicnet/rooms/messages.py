@@ -260,7 +260,7 @@ def _message_id(value, field: str) -> int | None:
 
 
 def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None) -> Page:
-    """Messages newer than after_id (oldest first), older than before_id, or the latest ones."""
+    """Messages newer than after_id (oldest first), older than before_id, between the two, or the latest ones."""
     if not can_read(viewer, room):
         raise NotFound("There is no room at this address, or you are not a member of it")
     size = _page_size(limit)
@@ -270,11 +270,11 @@ def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None) ->
         .where(Message.room_id == room.id, Message.deleted_at.is_(None), visible_to(viewer))
         .options(joinedload(Message.reply_to).joinedload(Message.author))
     )
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
     if after_id is not None:
         rows = list(db.session.scalars(query.where(Message.id > after_id).order_by(Message.id).limit(size + 1)))
         return Page(rows[:size], len(rows) > size)
-    if before_id is not None:
-        query = query.where(Message.id < before_id)
     rows = list(db.session.scalars(query.order_by(Message.id.desc()).limit(size + 1)))
     return Page(list(reversed(rows[:size])), len(rows) > size)
 

@@ -10,6 +10,7 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db
 from civicnet.forms import apply_service_error
+from civicnet.ids import is_id
 from civicnet.moderation import restrictions
 from civicnet.rooms import bp, messages, services
 from civicnet.rooms import notifications as notices
@@ -61,7 +62,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
     if form is None:
         form = MessageForm(client_id=secrets.token_urlsafe(12))
         form.reply_to.data = request.args.get("reply_to", type=int)
-    reply_to = db.session.get(Message, form.reply_to.data) if form.reply_to.data else None
+    reply_to = db.session.get(Message, form.reply_to.data) if is_id(form.reply_to.data) else None
     return render_template(
         "rooms/show.html",
         room=room,

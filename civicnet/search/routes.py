@@ -1,12 +1,15 @@
 """The search page: one box for people, rooms and messages, with tabs, facets and pages."""
 
-from flask import render_template, request, url_for
+from collections.abc import Callable
+
+from flask import current_app, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
 
 from civicnet.accounts.models import ROLE_LABELS
 from civicnet.errors import Invalid
-from civicnet.extensions import db
+from civicnet.extensions import db, limiter
 from civicnet.profiles.models import Tag
 from civicnet.profiles.tags import tag_slug
 from civicnet.rooms.models import Room
@@ -17,6 +20,28 @@ from civicnet.search.payloads import hit_url
 bp.add_app_template_global(hit_url)
 
 TAB_LABELS = {"all": "All", "people": "People", "rooms": "Rooms", "messages": "Messages"}
+
+
+SEARCH_LIMIT_MESSAGE = "You have searched a lot in a short time. Wait a minute, then search again."
+
+
+def search_limits(member: Callable):
+    """Limit searches per member (`member()` is who asks) and per address; the page and the API
+    count together, so a member gets one allowance however they search."""
+    per_member = limiter.shared_limit(
+        lambda: current_app.config["SEARCH_LIMIT_PER_MEMBER"],
+        scope="search-member",
+        key_func=lambda: f"member-{member().id}",
+        exempt_when=lambda: not member().is_authenticated,  # visitors are limited by their address
+        error_message=SEARCH_LIMIT_MESSAGE,
+    )
+    per_address = limiter.shared_limit(
+        lambda: current_app.config["SEARCH_LIMIT_PER_IP"],
+        scope="search-address",
+        key_func=get_remote_address,
+        error_message=SEARCH_LIMIT_MESSAGE,
+    )
+    return lambda view: per_address(per_member(view))
 
 
 def search_args() -> dict:
@@ -30,6 +55,7 @@ def search_args() -> dict:
 
 
 @bp.route("/search")
+@search_limits(lambda: current_user)
 def index():
     text = request.args.get("q", "")
     found, error, status = None, None, 200

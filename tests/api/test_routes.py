@@ -82,6 +82,43 @@ def test_messages_read_and_post_with_idempotency(client, api):
             "invalid",
         ),
         ("get", "/api/v1/nothing-here", None, 404, "not_found"),
+        ("get", "/api/v1/rooms/open-data/messages?after_id=%C2%B2", None, 400, "invalid"),
+        ("get", "/api/v1/rooms/open-data/messages?before_id=-1", None, 400, "invalid"),
+        ("get", "/api/v1/rooms/open-data/messages?limit=0", None, 400, "invalid"),
+        ("post", "/api/v1/rooms/open-data/messages", {"body": "hi", "client_id": None}, 400, "invalid"),
+        ("post", "/api/v1/rooms/open-data/messages", {"body": "hi", "client_id": ""}, 400, "invalid"),
+        ("post", "/api/v1/rooms/open-data/messages", {"body": "hi"}, 400, "invalid"),
+        ("post", "/api/v1/rooms/open-data/messages", {"body": "  ", "client_id": "x"}, 400, "invalid"),
+        ("post", "/api/v1/rooms/open-data/messages", {"body": 5, "client_id": "x"}, 400, "invalid"),
+        ("post", "/api/v1/rooms/open-data/messages", {"body": "hi", "client_id": "x", "replyto": 1}, 400, "invalid"),
+        (
+            "post",
+            "/api/v1/rooms/open-data/messages",
+            {"body": "hi", "client_id": "x", "speaking_for": "me"},
+            400,
+            "invalid",
+        ),
+        (
+            "post",
+            "/api/v1/rooms/open-data/messages",
+            {"body": "hi", "client_id": "x", "reply_to": 99999},
+            404,
+            "not_found",
+        ),
+        (
+            "post",
+            "/api/v1/rooms/open-data/messages",
+            {"body": "hi", "client_id": "x", "reply_to": 10**30},
+            404,
+            "not_found",
+        ),
+        (
+            "post",
+            "/api/v1/rooms/open-data/messages",
+            {"body": "hi", "client_id": "x", "speaking_for": "organisation"},
+            403,
+            "forbidden",
+        ),
     ],
 )
 def test_bad_requests_get_json_errors_with_the_right_status(client, api, method, url, body, status, code):
@@ -158,3 +195,35 @@ def test_operators_create_tokens_from_the_command_line(app, runner):
     result = runner.invoke(args=["tokens", "create", "ada"])
     assert result.exit_code == 0 and result.output.strip().startswith("cvn_")
     assert "No member has the username" in runner.invoke(args=["tokens", "create", "ghost"]).output
+
+
+def test_before_id_with_after_id_returns_the_messages_between(client, app, api):
+    with app.app_context():
+        from civicnet.rooms.messages import post_message
+        from civicnet.rooms.services import get_readable_room
+
+        bob = find_user_by_username("bob")
+        room = get_readable_room(bob, "open-data")
+        ids = [post_message(room, bob, f"Message {n}").id for n in range(5)]
+    url = f"/api/v1/rooms/open-data/messages?after_id={ids[0]}&before_id={ids[4]}"
+    page = client.get(url, headers=api).json
+    assert [m["id"] for m in page["messages"]] == ids[1:4] and page["has_more"] is False
+    page = client.get(url + "&limit=2", headers=api).json
+    assert [m["id"] for m in page["messages"]] == ids[1:3] and page["has_more"] is True
+
+
+def test_a_client_id_already_used_in_another_room_is_a_conflict(client, app, api):
+    with app.app_context():
+        make_room(find_user_by_username("ada"), "Budgets")
+    first = {"body": "hi", "client_id": "once"}
+    assert client.post("/api/v1/rooms/open-data/messages", headers=api, json=first).status_code == 201
+    response = client.post("/api/v1/rooms/budgets/messages", headers=api, json=first)
+    assert response.status_code == 409 and response.json["error"]["code"] == "conflict"
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH"])
+def test_methods_an_endpoint_lacks_get_405_with_allow(client, api, method):
+    response = client.open("/api/v1/rooms/open-data/messages", method=method, headers=api)
+    assert response.status_code == 405 and response.json["error"]["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert "GET" in client.open("/api/v1/me", method=method, headers=api).headers["Allow"]
