@@ -79,6 +79,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from civicnet import cli, errors, templating
 
     errors.register_error_handlers(app)
+    import_handlers()
     templating.register(app)
     cli.register(app)
     return app
@@ -125,10 +126,12 @@ def check_redis(url: str) -> None:
         raise RuntimeError(f"REDIS_URL is set but Redis cannot be reached at {url}: {error}") from None
 
 
-def configure_blueprints(app: Flask) -> None:
-    """Register each capability's blueprint, in one explicit list."""
-    # Views are imported here, not in each package's __init__, so that models can import each
-    # other's packages without pulling in every view on the way.
+def import_handlers() -> None:
+    """Import the modules that register models, signals and Socket.IO handlers.
+
+    Before the first socketio.init_app: Flask-SocketIO keeps handlers declared before it and binds them
+    to every app's server, whereas a handler declared after binds only to the server of that moment
+    (so a second app, as in tests, would have none)."""
     import civicnet.accounts.loader
     import civicnet.mentoring.events
     import civicnet.mentoring.models
@@ -137,7 +140,13 @@ def configure_blueprints(app: Flask) -> None:
     import civicnet.moderation.models
     import civicnet.rooms.events
     import civicnet.search.changes
-    import civicnet.verification.models  # noqa: F401  (imports register models and Socket.IO handlers)
+    import civicnet.verification.models  # noqa: F401
+
+
+def configure_blueprints(app: Flask) -> None:
+    """Register each capability's blueprint, in one explicit list."""
+    # Views are imported here, not in each package's __init__, so that models can import each
+    # other's packages without pulling in every view on the way.
     from civicnet.accounts import routes as accounts_routes
     from civicnet.api import routes as api_routes
     from civicnet.mentoring import routes as mentoring_routes

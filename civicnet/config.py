@@ -106,6 +106,10 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
     MAIL_SUPPRESS_SEND = True
+    # How often a server process looks for changes of authority made by other processes (seconds), and
+    # how long a connection trusts its member snapshot if no change reaches it (see civicnet.connections).
+    AUTHORITY_POLL_INTERVAL = float(os.environ.get("AUTHORITY_POLL_INTERVAL", "0.25"))
+    AUTHORITY_MAX_AGE = float(os.environ.get("AUTHORITY_MAX_AGE", "30"))
     MAIL_SERVER = None
     RATELIMIT_STORAGE_URI = "memory://"
     SIGN_IN_LIMIT_PER_IP = "1000 per minute"
@@ -120,3 +124,5 @@ class TestConfig(Config):
     # Test members are seconds old: nobody counts as new unless a test says so.
     NEW_MEMBER_HOURS = 0
     NEW_MEMBER_MESSAGES = 0
+    # The Socket.IO test client runs in this process, which applies its own changes at once.
+    AUTHORITY_POLL_INTERVAL = 0

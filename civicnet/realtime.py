@@ -4,8 +4,9 @@ import json
 import logging
 from functools import wraps
 
-from flask import request
+from flask import current_app, request
 
+from civicnet import connections
 from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db, socketio
 
@@ -47,24 +48,25 @@ def error_ack(code: str, message: str) -> dict:
     return {"ok": False, "error": {"code": code, "message": message}}
 
 
-def socket_session() -> dict:
-    return socketio.server.get_session(request.sid, namespace="/")
+def emit_to_sid(sid: str, event: str, payload: dict) -> None:
+    """Send a fact to one connection."""
+    socketio.emit(event, payload, to=sid)
 
 
 def authenticated_socket(handler):
-    """Run a handler for a signed-in, unsuspended member, and turn every failure into an error ack.
+    """Run a handler for the member this connection speaks for, and turn every failure into an error ack.
 
-    The member is loaded afresh for each event, so a suspension or password change applies at once."""
-    # Imported here: accounts.services imports this module, so a top-level import would be a cycle.
-    from civicnet.accounts.loader import load_user
+    The member is the connection's snapshot, loaded at connect and loaded again only when a change of
+    authority marks it (see civicnet.connections), so an event costs no query to find who sent it."""
 
     @wraps(handler)
     def wrapper(*args):
-        session = socket_session()
-        user = load_user(session.get("session_id", ""))
-        if user is None:
+        app = current_app._get_current_object()
+        member = connections.current_member(app, request.sid)
+        if member is None:
             socketio.server.disconnect(request.sid, namespace="/")
             return error_ack("unauthorized", "Sign in again to continue")
+        user = db.session.merge(member, load=False)  # into this event's session, without a query
         try:
             return handler(user, *args)
         except ServiceError as error:
@@ -77,30 +79,18 @@ def authenticated_socket(handler):
     return wrapper
 
 
-def disconnect_user(user_id: int) -> None:
-    """Close every live connection a member has, in every server process (via the message queue)."""
-    from civicnet.rooms.presence import presence
-
-    sids = presence().sids_of(user_id)
-
-    def close() -> None:
-        for sid in sids:
-            socketio.server.disconnect(sid, namespace="/")
-
-    # In a task of its own: the disconnect handlers run inline otherwise, inside the caller's app
-    # context, and end the caller's database session while it still has work to do.
-    socketio.start_background_task(close)
-
-
 MAX_PAYLOAD_BYTES = 16 * 1024
+
+
+# Ids and numbers are stored as 64-bit integers; anything beyond is refused rather than overflowing.
+INTEGER_RANGE = range(-(2**63), 2**63)
+_UNREADABLE = "That contains characters civicnet cannot read. Remove them and try again"
 
 
 def event_fields(data, **spec) -> dict:
     """Check an event's payload: a dict whose fields have the given types (a tuple ending in None: optional)."""
     if not isinstance(data, dict):
         raise Invalid(None, "Send the event's fields as an object")
-    if len(json.dumps(data)) > MAX_PAYLOAD_BYTES:
-        raise PayloadTooLarge()
     values = {}
     for name, kind in spec.items():
         optional = isinstance(kind, tuple) and None in kind
@@ -110,8 +100,21 @@ def event_fields(data, **spec) -> dict:
             values[name] = None
         elif not isinstance(value, types) or (isinstance(value, bool) and bool not in types):  # bool is an int
             raise Invalid(name, f"{name} is missing or has the wrong type")
+        elif isinstance(value, int) and not isinstance(value, bool) and value not in INTEGER_RANGE:
+            raise Invalid(name, f"{name} is out of range")
+        elif isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store NUL in text
+            raise Invalid(name, _UNREADABLE)
         else:
             values[name] = value
+    # Measured as sent (UTF-8), after the type checks: a field holding bytes is `invalid`, not a crash.
+    try:
+        size = len(json.dumps(data, ensure_ascii=False).encode())
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800"), which no database stores as UTF-8
+        raise Invalid(None, _UNREADABLE) from None
+    except (TypeError, ValueError):  # bytes among fields the event does not use
+        raise Invalid(None, "Send the event's fields as text, numbers and booleans") from None
+    if size > MAX_PAYLOAD_BYTES:
+        raise PayloadTooLarge()
     return values
 
 

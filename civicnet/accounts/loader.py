@@ -2,6 +2,7 @@
 
 from civicnet.accounts.models import User
 from civicnet.accounts.services import is_suspended
+from civicnet.accounts.sessions import is_live
 from civicnet.extensions import db, login_manager
 
 login_manager.login_view = "accounts.sign_in"
@@ -11,11 +12,14 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Load a member from '<id>.<session version>'; an old version or a suspension ends the session."""
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
+    """Load a member from '<id>.<session version>.<sign-in key>'; an old version, an ended sign-in or a
+    suspension ends the session."""
+    user_id, _, rest = session_id.partition(".")
+    version, _, key = rest.partition(".")
+    if not user_id.isdigit() or not version.isdigit() or not key:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or is_suspended(user):
+    if user is None or user.session_version != int(version) or is_suspended(user) or not is_live(user.id, key):
         return None
+    user.session_key = key
     return user

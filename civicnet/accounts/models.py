@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet.db_types import UTCDateTime, utcnow
@@ -47,8 +47,12 @@ class User(UserMixin, db.Model):
 
     profile: Mapped["Profile"] = relationship(back_populates="user", uselist=False, cascade="all, delete-orphan")  # noqa: F821
 
+    # The sign-in this object was loaded for (see accounts.sessions); not a column.
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """'<id>.<session version>.<sign-in key>': what the session and remember-me cookies hold."""
+        return f"{self.id}.{self.session_version}.{self.session_key or ''}"
 
     @property
     def is_verified_email(self) -> bool:
@@ -64,3 +68,16 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class UserSession(db.Model):
+    """One sign-in on one device. Signing out ends it server-side, so a copied session or
+    remember-me cookie stops working at once; the key itself is never stored, only its digest."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,8 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from civicnet import realtime
-from civicnet.accounts import bp, services
+from civicnet.accounts import bp, services, sessions
 from civicnet.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -40,7 +39,7 @@ def register():
         except Invalid as error:
             apply_service_error(form, error)
         else:
-            login_user(user)
+            login_user(sessions.begin_session(user))
             return redirect(url_for("accounts.check_email"))
     return render_template("accounts/register.html", form=form)
 
@@ -89,7 +88,7 @@ def sign_in():
         except Invalid as error:
             apply_service_error(form, error)
         else:
-            login_user(user, remember=form.remember.data)
+            login_user(sessions.begin_session(user), remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
     return render_template("accounts/sign_in.html", form=form, suspended=suspended, statement=statement)
 
@@ -98,9 +97,9 @@ def sign_in():
 def sign_out():
     if ConfirmForm().validate_on_submit():
         if current_user.is_authenticated:
-            # Live connections would otherwise keep receiving, private rooms included; the member's
-            # other devices reconnect with their own sign-in and catch up.
-            realtime.disconnect_user(current_user.id)
+            # Ends this sign-in server-side: its cookies stop working, even copied, and the sockets
+            # opened with it close. The member's other devices stay signed in.
+            sessions.end_session(current_user)
         logout_user()
         flash("You have signed out")
     return redirect(url_for("pages.home"))
@@ -124,7 +123,7 @@ def change_password():
         else:
             # The old session id died with the password; sign this device back in under the new one.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            login_user(sessions.begin_session(current_user._get_current_object()), remember=remembered)
             flash("Your password has been changed. Other devices have been signed out")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/change_password.html", form=form)

@@ -7,15 +7,16 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from civicnet import realtime
 from civicnet.accounts import passwords, tokens
 from civicnet.accounts.models import ADMIN, ROLE_LABELS, ROLES, User
+from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.emails import send_email
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.moderation import audit
 from civicnet.profiles.models import Profile
+from civicnet.transactions import commit
 from civicnet.urls import external_url
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,29}$")
@@ -159,8 +160,8 @@ def change_password(actor: User, current_password: str, new_password: str) -> No
         raise Invalid("new_password", problem)
     actor.password_hash = passwords.hash_password(new_password)
     actor.session_version += 1
-    db.session.commit()
-    realtime.disconnect_user(actor.id)  # sockets of the old sessions; this browser reconnects
+    authority_changed("password_changed", user_id=actor.id)  # sockets of the old sessions; this browser reconnects
+    commit()
     send_email(actor.email, "your password was changed", "accounts/email/password_changed", user=actor)
 
 
@@ -200,7 +201,8 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = passwords.hash_password(new_password)
     user.session_version += 1
     user.email_verified_at = user.email_verified_at or utcnow()
-    db.session.commit()
+    authority_changed("password_reset", user_id=user.id)
+    commit()
     return user
 
 
@@ -235,7 +237,8 @@ def confirm_email_change(token: str) -> User:
     from civicnet.verification.services import email_changed
 
     email_changed(user, old_address)
-    db.session.commit()
+    authority_changed("email_changed", user_id=user.id)
+    commit()
     send_email(old_address, "your email address was changed", "accounts/email/email_changed", user=user)
     return user
 
@@ -252,15 +255,17 @@ def set_role(actor: User | None, user: User, role: str, note: str = "") -> User:
         raise Conflict(f"{user.username} is already a {ROLE_LABELS[role].lower()}")
     audit.record(actor, "set_role", subject=user, reason=role, note=f"{user.role} to {role}. {note}".strip())
     user.role = role
-    db.session.commit()
+    authority_changed("role_changed", user_id=user.id)
+    commit()
     return user
 
 
 def apply_suspension(user: User, reason: str, until: datetime | None) -> None:
-    """Mark the account suspended, in the caller's transaction; call realtime.disconnect_user after the commit."""
+    """Mark the account suspended, in the caller's transaction; its connections close after the commit."""
     user.suspended_at = utcnow()
     user.suspended_until = until
     user.suspension_reason = reason.strip()[:500]
+    authority_changed("suspended", user_id=user.id)
 
 
 def suspend_user(actor: User | None, user: User, reason: str, until: datetime | None = None) -> User:
@@ -269,8 +274,7 @@ def suspend_user(actor: User | None, user: User, reason: str, until: datetime | 
         raise Invalid("reason", "Enter a reason for the suspension")
     apply_suspension(user, reason, until)
     audit.record(actor, "suspend", subject=user, note=reason.strip())
-    db.session.commit()
-    realtime.disconnect_user(user.id)
+    commit()
     return user
 
 

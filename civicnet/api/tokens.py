@@ -9,9 +9,11 @@ from sqlalchemy import select
 from civicnet.accounts.models import User
 from civicnet.accounts.services import is_suspended
 from civicnet.api.models import ApiToken
+from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.transactions import commit
 
 TOKEN_PREFIX = "cvn_"
 MAX_TOKENS = 20
@@ -49,19 +51,30 @@ def revoke_token(actor: User, token_id: int) -> None:
         raise NotFound("That token does not exist")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
+        authority_changed("token_revoked", token_id=token.id)
+        commit()
 
 
-def user_for_token(plain) -> User | None:
-    """The member a live token belongs to, or None (unknown, revoked, or the member is suspended)."""
+def token_for(plain) -> ApiToken | None:
+    """The live token with this value, or None (unknown, revoked, or the member is suspended)."""
     if not isinstance(plain, str) or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    if token is None or token.revoked_at is not None or is_suspended(token.user):
+    if token is None or not is_token_live(token):
         return None
     now = utcnow()
     # Record use at most once a minute, so a busy client does not write on every request.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    return token
+
+
+def is_token_live(token: ApiToken | None) -> bool:
+    return token is not None and token.revoked_at is None and not is_suspended(token.user)
+
+
+def user_for_token(plain) -> User | None:
+    """The member a live token belongs to, or None."""
+    token = token_for(plain)
+    return token.user if token else None

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from civicnet import realtime
 from civicnet.accounts.services import apply_suspension, is_suspended
+from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Invalid
 from civicnet.extensions import db
@@ -33,6 +33,7 @@ from civicnet.moderation.rules import (
 from civicnet.rooms import moderation_events
 from civicnet.rooms.models import HIDDEN, Message, Room
 from civicnet.rooms.services import MAX_DESCRIPTION, MAX_NAME, get_readable_room
+from civicnet.transactions import commit
 
 MAX_NOTE = 2000
 ON_ITEMS = {DISMISS: None, HIDE: MESSAGE, RESTORE: MESSAGE, EDIT_ROOM: ROOM}  # None: any item type
@@ -100,7 +101,7 @@ def take_action(actor, request: ActionRequest) -> ModerationAction:
         note=note,
     )
     notice = statements.add_notice(action) if request.kind in APPEALABLE and subject is not None else None
-    db.session.commit()
+    commit()
     for effect in after:
         effect()
     if notice is not None:
@@ -191,6 +192,7 @@ def _mute(action, item, subject, request) -> After:
         raise Conflict(f"{subject.username} is already muted {'in that room' if room else 'everywhere'}")
     action.ends_at, action.room_id = _ends_at(request.period), room.id if room else None
     db.session.add(Mute(user_id=subject.id, room_id=action.room_id, until=action.ends_at, action_id=action.id))
+    authority_changed("muted", user_id=subject.id)
     return []
 
 
@@ -199,7 +201,7 @@ def _suspend(action, item, subject, request) -> After:
         raise Conflict(f"{subject.username} is already suspended")
     action.ends_at = _ends_at(request.period)
     apply_suspension(subject, RULES[action.reason] + (f". {action.note}" if action.note else ""), action.ends_at)
-    return [lambda: realtime.disconnect_user(subject.id)]
+    return []
 
 
 def _lift_mute(action, item, subject, request) -> After:
@@ -209,6 +211,7 @@ def _lift_mute(action, item, subject, request) -> After:
         raise Conflict(f"{subject.username} is not muted")
     for mute in mutes:
         mute.lifted_at = utcnow()
+    authority_changed("mute_lifted", user_id=subject.id)
     return []
 
 

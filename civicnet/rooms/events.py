@@ -6,14 +6,15 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError
 
-from civicnet import ratelimit, realtime
+from civicnet import connections, ratelimit, realtime
+from civicnet.accounts import sessions
 from civicnet.accounts.models import User
-from civicnet.api.tokens import user_for_token
+from civicnet.api.tokens import token_for
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, socketio
 from civicnet.moderation import restrictions
 from civicnet.realtime import authenticated_socket, error_ack, event_fields, ok
-from civicnet.rooms import messages, services
+from civicnet.rooms import authority, messages, services
 from civicnet.rooms.models import Room
 from civicnet.rooms.payloads import author_payload, iso, member_payload, message_payload, room_payload
 from civicnet.rooms.permissions import can_post
@@ -28,24 +29,43 @@ def _room(user: User, slug) -> Room:
     return services.get_readable_room(user, slug)
 
 
+def _connection(auth) -> connections.Connection | None:
+    """Who this handshake speaks for, and how: a browser's sign-in, or a token."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        return connections.Connection(
+            sid=request.sid,
+            user_id=user.id,
+            session_key=sessions.digest(user.session_key),
+            session_version=user.session_version,
+        )
+    token = token_for(auth.get("token")) if isinstance(auth, dict) else None
+    if token is None:
+        return None
+    return connections.Connection(sid=request.sid, user_id=token.user_id, token_id=token.id)
+
+
 @socketio.on("connect")
 def connect(auth=None):
     """Accept a signed-in browser (session cookie) or a token client; refuse everyone else."""
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    if user is None and isinstance(auth, dict):
-        user = user_for_token(auth.get("token"))
-    # Both ways in already refuse suspended members (the session loader and user_for_token).
-    if user is None:
+    # Both ways in already refuse suspended members (the session loader and token_for).
+    connection = _connection(auth)
+    member = connection and authority.member_now(connection)
+    if member is None:
         raise ConnectionRefusedError({"code": "unauthorized", "message": "Sign in or send a valid token"})
-    socketio.server.save_session(request.sid, {"session_id": user.get_id()}, namespace="/")
-    socketio.server.enter_room(request.sid, realtime.user_channel(user), namespace="/")
-    presence().connect(request.sid, user.id)
+    app = current_app._get_current_object()
+    connection.user = member
+    connections.registry(app).add(connection)
+    connections.start_poller(app)
+    socketio.server.enter_room(request.sid, realtime.user_channel(member), namespace="/")
+    presence().connect(request.sid, member.id)
     db.session.remove()
 
 
 @socketio.on("disconnect")
 def disconnect(reason=None):
     """Leave every room's presence; tell each room if this was the member's last connection there."""
+    connections.registry(current_app).remove(request.sid)
     store = presence()
     for room_id in store.rooms_of(request.sid):
         _left(store, room_id)
@@ -72,6 +92,7 @@ def on_join_room(user: User, data=None):
     # Subscribe before reading history: a message stored in between then arrives live as well as
     # in the ack (clients drop the duplicate by id), instead of in neither.
     socketio.server.enter_room(request.sid, realtime.room_channel(room), namespace="/")
+    connections.registry(current_app).follow(request.sid, room.id)
     if presence().enter(request.sid, user.id, room.id):
         realtime.emit_to_room(room, "member_joined", member_payload(user, room), skip_sid=request.sid)
     page = messages.history(user, room, after_id=fields["after_id"])
@@ -98,6 +119,7 @@ def on_leave_room(user: User, data=None):
     """Stop following a room live."""
     room = _room(user, event_fields(data, room=str)["room"])
     socketio.server.leave_room(request.sid, realtime.room_channel(room), namespace="/")
+    connections.registry(current_app).unfollow(request.sid, room.id)
     _left(presence(), room.id)
     return ok()
 

@@ -3,24 +3,22 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from civicnet import realtime
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_signed_in
-from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import MAX_ID, is_id, is_whole_number
-from civicnet.moderation import filters, queue, reports, restrictions
-from civicnet.rooms import moderation_events, notifications
+from civicnet.moderation import filters, restrictions
+from civicnet.rooms import storing
 from civicnet.rooms.mentions import link_mentions, mentioned_usernames
-from civicnet.rooms.models import HELD, PUBLIC, Membership, Message, MessageRevision, Room
-from civicnet.rooms.payloads import message_payload
+from civicnet.rooms.models import HELD, Membership, Message, MessageRevision, Room
 from civicnet.rooms.permissions import can_post, can_read
+from civicnet.rooms.storing import find_by_client_id, resent  # noqa: F401  (find_by_client_id: used by the API)
 from civicnet.text import render_markdown
+from civicnet.writer import write
 
 MAX_BODY = 4000
 MAX_CLIENT_ID = 64
@@ -60,37 +58,6 @@ def _screen(body: str):
     return matched
 
 
-def find_by_client_id(author: User, client_id: str) -> Message | None:
-    return db.session.scalar(select(Message).where(Message.author_id == author.id, Message.client_id == client_id))
-
-
-def _resent(actor: User, room: Room, client_id: str | None) -> Message | None:
-    """The message this client_id already stored, if any (it must be in the same room)."""
-    earlier = find_by_client_id(actor, client_id) if client_id else None
-    if earlier is not None and earlier.room_id != room.id:
-        raise Invalid("client_id", "That client_id was already used for a message in another room")
-    return earlier
-
-
-def _lock_room(room: Room) -> None:
-    """Make posts to one room commit one at a time, so message ids within a room follow commit order
-    and a client catching up with after_id can never skip one. SQLite already lets one writer in at
-    a time (and has no FOR UPDATE); PostgreSQL needs the row lock."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(select(Room.id).where(Room.id == room.id).with_for_update())
-
-
-def _record_read(actor: User, room: Room, message_id: int) -> None:
-    """Authors have read their own messages; posting in a public room makes the author a member."""
-    marked = db.session.execute(
-        update(Membership)
-        .where(Membership.room_id == room.id, Membership.user_id == actor.id)
-        .values(last_read_id=message_id)
-    )
-    if marked.rowcount == 0 and room.kind == PUBLIC:
-        db.session.add(Membership(room_id=room.id, user_id=actor.id, last_read_id=message_id))
-
-
 PERSONALLY = "personal"
 FOR_ORGANISATION = "organisation"
 
@@ -116,12 +83,12 @@ def post_message(
 ) -> Message:
     """Post a message and notify the room; resending a client_id returns the first message instead.
 
-    The common path costs one INSERT and one UPDATE: a resent client_id is caught by the unique
-    constraint rather than looked up before every post."""
+    The rules are checked here, in the caller, with reads only; the write itself goes to this
+    process's writer (group commit), and returns once the message is committed and broadcast."""
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID):
         raise Invalid("client_id", f"client_id must be a string of 1 to {MAX_CLIENT_ID} characters")
     if not can_post(actor, room):
-        if (earlier := _resent(actor, room, client_id)) is not None:
+        if (earlier := resent(actor, room, client_id)) is not None:
             return earlier
         if room.is_archived:
             raise Forbidden("This room is archived: it can be read but not posted in")
@@ -137,45 +104,10 @@ def post_message(
         parent = db.session.get(Message, reply_to_id) if is_id(reply_to_id) else None
         if parent is None or parent.room_id != room.id or parent.is_deleted or parent.moderation:
             raise Invalid("reply_to", "The message you are replying to is not in this room")
-
     html, mentioned = _render(body)
     restrictions.check_links(actor, html)
-    _lock_room(room)
-    held = matched is not None and matched.action == "hold"
-    message = Message(
-        room_id=room.id,
-        author_id=actor.id,
-        body=body,
-        body_html=html,
-        client_id=client_id,
-        reply_to=parent,
-        moderation=HELD if held else None,
-        speaking_for=organisation,
-    )
-    db.session.add(message)
-    try:
-        db.session.flush()
-        _record_read(actor, room, message.id)
-        # A held message tells nobody until a moderator approves it.
-        notified = [] if held else notifications.notify(message, room, actor, mentioned, parent)
-        if matched is not None:
-            reports.file_word_filter_report(message, matched.phrase, matched.action)
-        db.session.commit()
-    except IntegrityError:
-        # This client_id was stored before (a resend), or a moment ago by a racing resend.
-        db.session.rollback()
-        if (earlier := _resent(actor, room, client_id)) is not None:
-            return earlier
-        raise
-    if held:
-        realtime.emit_to_user(actor, "message_posted", message_payload(message))
-    else:
-        realtime.emit_to_room(room, "message_posted", message_payload(message))
-    if matched is not None:
-        queue.announce_pending()
-    for notification in notified:
-        realtime.emit_to_user(notification.user, "notification", notifications.notification_payload(notification))
-    return message
+    draft = storing.Draft(room, actor, body, html, client_id, parent, organisation, matched, mentioned)
+    return write(storing.store_message, draft, order=room.id)
 
 
 def get_own_message(actor: User, message_id) -> Message:
@@ -201,34 +133,15 @@ def edit_message(actor: User, message_id, body) -> Message:
         raise Forbidden("A moderator has hidden this message, so it cannot be changed. You can appeal the decision")
     restrictions.check_may_post(actor, message.room)
     matched = _screen(body)
-    db.session.add(MessageRevision(message_id=message.id, body=message.body))
-    message.body = body
-    message.body_html, _ = _render(body)
-    restrictions.check_links(actor, message.body_html)
-    message.edited_at = utcnow()
-    if matched is not None:
-        if matched.action == "hold":
-            message.moderation, message.moderated_at = HELD, utcnow()
-        reports.file_word_filter_report(message, matched.phrase, matched.action)
-    db.session.commit()
-    if matched is not None and matched.action == "hold":
-        # It disappears for the others until a moderator approves it; the author sees the edit.
-        moderation_events.message_hidden(message)
-        realtime.emit_to_user(actor, "message_edited", message_payload(message))
-    else:
-        realtime.emit_to_room(message.room, "message_edited", message_payload(message))
-    if matched is not None:
-        queue.announce_pending()
-    return message
+    html, _ = _render(body)
+    restrictions.check_links(actor, html)
+    return write(storing.store_edit, actor, message, body, html, matched, order=message.room_id)
 
 
 def delete_message(actor: User, message_id) -> Message:
     """Delete one's own message; it disappears for everyone."""
     message = get_own_message(actor, message_id)
-    message.deleted_at = utcnow()
-    db.session.commit()
-    realtime.emit_to_room(message.room, "message_deleted", {"id": message.id, "room": message.room.slug})
-    return message
+    return write(storing.store_deletion, message, order=message.room_id)
 
 
 def revisions(message: Message) -> list[MessageRevision]:
@@ -312,8 +225,8 @@ def changes_since(
 def _mark_read(user: User, room: Room, message_id: int) -> None:
     membership = db.session.get(Membership, (room.id, user.id))
     if membership is not None and message_id > membership.last_read_id:
-        membership.last_read_id = message_id
-        db.session.commit()
+        write(storing.store_read_mark, room.id, user.id, message_id, order=room.id)
+        db.session.expire(membership)
 
 
 def mark_read(actor: User, room: Room, message_id) -> int:

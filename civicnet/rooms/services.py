@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_signed_in
 from civicnet.accounts.services import find_user_by_username, is_suspended
+from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
@@ -16,6 +17,7 @@ from civicnet.profiles.services import check_tag_names, get_or_create_tag
 from civicnet.profiles.tags import tag_slug
 from civicnet.rooms.models import PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
 from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
+from civicnet.transactions import commit
 
 MAX_NAME = 80
 MAX_DESCRIPTION = 500
@@ -108,7 +110,8 @@ def update_room(actor: User, room: Room, details: RoomDetails) -> Room:
     room.description = details.description.strip()
     room.open_to_public = details.open_to_public and room.kind == PUBLIC
     room.tags = _tags(tags)
-    db.session.commit()
+    authority_changed("room_changed", room_id=room.id)
+    commit()
     return room
 
 
@@ -117,7 +120,8 @@ def set_archived(actor: User, room: Room, archived: bool) -> Room:
     if not can_manage(actor, room):
         raise Forbidden("Only the room's creator and moderators can archive it")
     room.archived_at = utcnow() if archived else None
-    db.session.commit()
+    authority_changed("room_changed", room_id=room.id)
+    commit()
     return room
 
 
@@ -146,7 +150,8 @@ def leave_room(actor: User, room: Room) -> None:
     membership = db.session.get(Membership, (room.id, actor.id))
     if membership is not None:
         db.session.delete(membership)
-        db.session.commit()
+        authority_changed("left_room", user_id=actor.id)
+        commit()
 
 
 def add_member(actor: User, room: Room, username: str) -> User:
@@ -171,7 +176,8 @@ def remove_member(actor: User, room: Room, user: User) -> None:
     if membership is None:
         raise NotFound("That person is not a member of this room")
     db.session.delete(membership)
-    db.session.commit()
+    authority_changed("removed_from_room", user_id=user.id)
+    commit()
 
 
 def members(room: Room) -> list[User]:

@@ -1,0 +1,161 @@
+"""The writer's side of messages: store a checked post, edit or deletion in the writer's transaction,
+and queue its broadcasts for after the commit. civicnet.rooms.messages checks the rules first."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from civicnet import realtime
+from civicnet.accounts.models import User
+from civicnet.db_types import utcnow
+from civicnet.errors import Invalid
+from civicnet.extensions import db
+from civicnet.moderation import queue, reports
+from civicnet.rooms import moderation_events, notifications
+from civicnet.rooms.models import HELD, PUBLIC, Membership, Message, MessageRevision, Room
+from civicnet.rooms.payloads import message_payload
+from civicnet.transactions import on_commit
+from civicnet.writer import attach
+
+
+@dataclass
+class Draft:
+    """A post that passed every rule, ready to store."""
+
+    room: Room
+    actor: User
+    body: str
+    html: str
+    client_id: str | None
+    parent: Message | None
+    speaking_for: str | None
+    matched: object  # the word filter's match, if any
+    mentioned: list[User]
+
+    @property
+    def held(self) -> bool:
+        return self.matched is not None and self.matched.action == "hold"
+
+
+def find_by_client_id(author: User, client_id: str) -> Message | None:
+    return db.session.scalar(select(Message).where(Message.author_id == author.id, Message.client_id == client_id))
+
+
+def resent(actor: User, room: Room, client_id: str | None) -> Message | None:
+    """The message this client_id already stored, if any (it must be in the same room)."""
+    earlier = find_by_client_id(actor, client_id) if client_id else None
+    if earlier is not None and earlier.room_id != room.id:
+        raise Invalid("client_id", "That client_id was already used for a message in another room")
+    return earlier
+
+
+def _lock_room(room: Room) -> None:
+    """Make posts to one room commit one at a time, so message ids within a room follow commit order
+    and a client catching up with after_id can never skip one. SQLite already lets one writer in at
+    a time (and has no FOR UPDATE); PostgreSQL needs the row lock, held until the batch commits."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(Room.id).where(Room.id == room.id).with_for_update())
+
+
+def _record_read(actor: User, room: Room, message_id: int) -> None:
+    """Authors have read their own messages; posting in a public room makes the author a member."""
+    marked = db.session.execute(
+        update(Membership)
+        .where(Membership.room_id == room.id, Membership.user_id == actor.id)
+        .values(last_read_id=message_id)
+    )
+    if marked.rowcount == 0 and room.kind == PUBLIC:
+        db.session.add(Membership(room_id=room.id, user_id=actor.id, last_read_id=message_id))
+
+
+def store_message(draft: Draft) -> Message:
+    """Insert the message with its read mark, notifications and word-filter report; announce after commit.
+
+    The common path costs one INSERT and one UPDATE: a resent client_id is caught by the unique
+    constraint (in a savepoint, so the batch goes on) rather than looked up before every post."""
+    room, actor = attach(draft.room), attach(draft.actor)
+    parent = db.session.get(Message, draft.parent.id) if draft.parent is not None else None
+    _lock_room(room)
+    message = Message(
+        room_id=room.id,
+        author_id=actor.id,
+        body=draft.body,
+        body_html=draft.html,
+        client_id=draft.client_id,
+        reply_to=parent,
+        moderation=HELD if draft.held else None,
+        speaking_for=draft.speaking_for,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        # This client_id was stored before (a resend), earlier in this batch, or by a racing resend.
+        if (earlier := resent(actor, room, draft.client_id)) is not None:
+            return earlier
+        raise
+    _record_read(actor, room, message.id)
+    # A held message tells nobody until a moderator approves it.
+    mentioned = [attach(user) for user in draft.mentioned]
+    notified = [] if draft.held else notifications.notify(message, room, actor, mentioned, parent)
+    if draft.matched is not None:
+        reports.file_word_filter_report(message, draft.matched.phrase, draft.matched.action)
+    on_commit(lambda: _announce_post(message, room, actor, draft, notified))
+    return message
+
+
+def _announce_post(message: Message, room: Room, actor: User, draft: Draft, notified: list) -> None:
+    payload = message_payload(message)
+    if draft.held:
+        realtime.emit_to_user(actor, "message_posted", payload)
+    else:
+        realtime.emit_to_room(room, "message_posted", payload)
+    if draft.matched is not None:
+        queue.announce_pending()
+    for notification in notified:
+        realtime.emit_to_user(notification.user, "notification", notifications.notification_payload(notification))
+
+
+def store_edit(actor: User, message: Message, body: str, html: str, matched) -> Message:
+    """Keep the old text in the message's history and store the new; announce after commit."""
+    actor, message = attach(actor), attach(message)
+    db.session.add(MessageRevision(message_id=message.id, body=message.body))
+    message.body, message.body_html, message.edited_at = body, html, utcnow()
+    held = matched is not None and matched.action == "hold"
+    if matched is not None:
+        if held:
+            message.moderation, message.moderated_at = HELD, utcnow()
+        reports.file_word_filter_report(message, matched.phrase, matched.action)
+    on_commit(lambda: _announce_edit(actor, message, matched))
+    return message
+
+
+def _announce_edit(actor: User, message: Message, matched) -> None:
+    if matched is not None and matched.action == "hold":
+        # It disappears for the others until a moderator approves it; the author sees the edit.
+        moderation_events.message_hidden(message)
+        realtime.emit_to_user(actor, "message_edited", message_payload(message))
+    else:
+        realtime.emit_to_room(message.room, "message_edited", message_payload(message))
+    if matched is not None:
+        queue.announce_pending()
+
+
+def store_deletion(message: Message) -> Message:
+    """Mark the message deleted; it disappears for everyone after the commit."""
+    message = attach(message)
+    message.deleted_at = utcnow()
+    on_commit(
+        lambda: realtime.emit_to_room(message.room, "message_deleted", {"id": message.id, "room": message.room.slug})
+    )
+    return message
+
+
+def store_read_mark(room_id: int, user_id: int, message_id: int) -> None:
+    """Move a member's read mark forward (never back)."""
+    db.session.execute(
+        update(Membership)
+        .where(Membership.room_id == room_id, Membership.user_id == user_id, Membership.last_read_id < message_id)
+        .values(last_read_id=message_id)
+    )

@@ -1,0 +1,69 @@
+"""Work that must wait for the commit: callbacks queued during a transaction run only once it commits,
+and are dropped if it rolls back (as Zulip's send_event_on_commit and Django's on_commit do).
+
+A service that calls `commit()` runs its callbacks right after, in the same context, so they may use
+the database (a fresh transaction). A plain `db.session.commit()` still runs them, in a background
+task with its own app context, because SQLAlchemy forbids SQL inside its after_commit hook."""
+
+import logging
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from civicnet.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+PENDING = "civicnet.on_commit"
+RUN_INLINE = "civicnet.run_inline"
+
+
+def on_commit(callback) -> None:
+    """Run callback after the current transaction commits; never if it rolls back."""
+    db.session.info.setdefault(PENDING, []).append(callback)
+
+
+def commit() -> None:
+    """Commit the session, then run what waited for it."""
+    session = db.session()
+    session.info[RUN_INLINE] = []
+    try:
+        session.commit()
+    finally:
+        ready = session.info.pop(RUN_INLINE, [])
+    _run(ready)
+
+
+def _run(callbacks) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("An after-commit callback failed")
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the work is not committed yet
+        return
+    callbacks = session.info.pop(PENDING, [])
+    if not callbacks:
+        return
+    if RUN_INLINE in session.info:
+        session.info[RUN_INLINE].extend(callbacks)
+        return
+    app = current_app._get_current_object()
+
+    def later() -> None:
+        with app.app_context():
+            _run(callbacks)
+            db.session.remove()
+
+    socketio.start_background_task(later)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(PENDING, None)

@@ -1,0 +1,127 @@
+"""One writer per server process: group commit for the hot write path (messages).
+
+SQLite's busy wait does not yield to gevent, so two greenlets writing at once can stall the whole
+process for up to the busy timeout. Instead, handlers hand their write to this process's writer and
+wait. The writer takes every write queued meanwhile, runs each in a SAVEPOINT of one transaction (a
+write that fails is rolled back alone and its caller gets the error), commits once, runs the
+after-commit callbacks (the broadcasts), and only then releases each caller to ack. At low rates a
+batch is one write; at the ceiling it is dozens, and the commit's cost is shared.
+
+Nothing is acked that is not committed: a caller is released only after the commit returned. Outside
+a gevent server (tests, CLI commands, the threading test server) writes run inline, with the same
+savepoint-and-commit shape."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from gevent.event import Event
+from gevent.queue import Empty, Queue
+
+from civicnet.extensions import db, socketio
+from civicnet.transactions import PENDING, commit
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 200
+
+
+@dataclass
+class Job:
+    work: Callable
+    args: tuple
+    order: int
+    done: Event = field(default_factory=Event)
+    result: object = None
+    error: BaseException | None = None
+
+
+class Writer:
+    def __init__(self, app: Flask):
+        self.app = app
+        self.queue: Queue = Queue()
+        socketio.start_background_task(self._run)
+
+    def submit(self, job: Job):
+        self.queue.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _run(self) -> None:
+        while True:
+            batch = [self.queue.get()]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except Empty:
+                    break
+            try:
+                with self.app.app_context():
+                    write_batch(batch)
+            except Exception as error:  # the commit itself failed: nothing in the batch is stored
+                log.exception("A batch of %d writes could not be committed", len(batch))
+                for job in batch:
+                    job.result, job.error = None, job.error or error
+            finally:
+                for job in batch:
+                    job.done.set()
+
+
+def write_batch(batch: list[Job]) -> None:
+    """Run every job in its own savepoint of one transaction, commit once, then run the callbacks.
+
+    Jobs are ordered by their `order` key (a room id), stably, so row locks are always taken in the
+    same order and two processes' writers cannot deadlock; order within a room is kept."""
+    try:
+        for job in sorted(batch, key=lambda job: job.order):
+            callbacks = db.session.info.setdefault(PENDING, [])
+            mark = len(callbacks)
+            savepoint = db.session.begin_nested()
+            try:
+                job.result = job.work(*job.args)
+                savepoint.commit()
+            except Exception as error:
+                savepoint.rollback()
+                del db.session.info.setdefault(PENDING, [])[mark:]  # its broadcasts die with it
+                job.error = error
+        commit()
+    finally:
+        db.session.remove()
+
+
+def write(work: Callable, *args, order: int = 0):
+    """Run `work(*args)` in this process's writer and return its result once it is committed.
+
+    `work` stages its changes without committing and queues its broadcasts with on_commit; objects it
+    is given from the caller's session must be merged into the writer's (see `attach`)."""
+    app = current_app._get_current_object()
+    if socketio.async_mode != "gevent" or not app.config.get("GROUP_COMMIT", True):
+        job = Job(work, args, order)
+        write_batch_inline(job)
+        return job.result
+    writer = app.extensions.get("civicnet.writer")
+    if writer is None:
+        writer = app.extensions["civicnet.writer"] = Writer(app)
+    result = writer.submit(Job(work, args, order))
+    # The writer's session is gone: give the caller the committed object in its own session.
+    return attach(result) if isinstance(result, db.Model) else result
+
+
+def write_batch_inline(job: Job) -> None:
+    """The same shape in the caller's own session: stage, commit, run the callbacks; raise its error."""
+    try:
+        job.result = job.work(*job.args)
+    except Exception:
+        db.session.rollback()
+        raise
+    commit()
+
+
+def attach(obj):
+    """This object in the current session, without a query (it must be unchanged in its own)."""
+    if hasattr(obj, "_get_current_object"):  # current_user, from an HTTP route
+        obj = obj._get_current_object()
+    return db.session.merge(obj, load=False)
