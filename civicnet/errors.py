@@ -74,7 +74,7 @@ def retry_after(error: HTTPException) -> int:
     if isinstance(error.retry_after, int | float):
         return max(1, math.ceil(error.retry_after))
     breached = limiter.current_limit
-    return max(1, math.ceil(breached.reset_at - time.time())) if breached is not None else 60
+    return max(1, math.ceil(breached.window.reset_time - time.time())) if breached is not None else 60
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -10,9 +10,9 @@ import pytest
 from civicnet.accounts.services import find_user_by_username
 from civicnet.api import tokens
 from civicnet.rooms.messages import post_message
-from civicnet.search import services
+from civicnet.search import indexer, services
 from civicnet.search.payloads import hit_url
-from tests.factories import make_room, make_user, make_verified
+from tests.factories import DEFAULT_PASSWORD, make_room, make_user, make_verified
 
 RESULT_KEYS = {"type", "url", "title_html", "snippet_html"}
 
@@ -241,3 +241,23 @@ def test_openapi_documents_search(client):
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     properties = spec["components"]["schemas"][schema]["properties"]
     assert {"counts", "total", "results", "facets"} <= set(properties)
+
+
+def test_the_page_and_the_api_share_one_search_allowance_and_refuse_with_429(make_app):
+    app = make_app(SEARCH_LIMIT_PER_MEMBER="3 per minute", SEARCH_LIMIT_PER_IP="100 per minute")
+    with app.app_context():
+        make_user(username="ada", display_name="Ada Lovelace")
+        indexer.process_pending()
+        headers = bearer("ada")
+    client = app.test_client()
+    assert client.post("/sign-in", data={"identifier": "ada", "password": DEFAULT_PASSWORD}).status_code == 302
+    assert client.get("/search?q=ada").status_code == 200
+    assert search(client, headers, q="ada")["counts"]["people"] == 1
+    assert client.get("/search?q=lovelace").status_code == 200
+    refused = client.get("/api/v1/search?q=ada", headers=headers)
+    assert refused.status_code == 429 and refused.mimetype == "application/json"
+    assert refused.json["error"]["code"] == "rate_limited"
+    assert "searched a lot" in refused.json["error"]["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # Searching is limited apart from the API's other reads.
+    assert client.get("/api/v1/me", headers=headers).status_code == 200

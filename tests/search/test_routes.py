@@ -12,12 +12,14 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from civicnet.accounts.services import find_user_by_username
+from civicnet.config import Config
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
 from civicnet.rooms.messages import delete_message, edit_message, post_message
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.services import RoomDetails, remove_member, update_room
-from tests.factories import make_room, make_user, make_verified
+from civicnet.search import indexer
+from tests.factories import DEFAULT_PASSWORD, make_room, make_user, make_verified
 
 TAB = re.compile(
     r'civicnet-search-tabs__link" href="[^"]*"[^>]*>\s*(\w+) <span class="civicnet-search-tabs__count">\((\d+)\)'
@@ -551,3 +553,59 @@ def test_hostile_text_is_escaped_everywhere_on_the_page(client, auth, ctx, index
     # The text is there, shown as text.
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in everything
     assert everything.count("&lt;script&gt;alert") >= 4  # name, snippet, room name, message
+
+
+# --- Rate limits -----------------------------------------------------------------------------
+
+
+def limited_site(make_app, **limits):
+    """An app with these search limits, two members and an index; its client."""
+    app = make_app(**limits)
+    with app.app_context():
+        make_user(username="ada", display_name="Ada Lovelace", help_tags="Open data")
+        make_user(username="bob", display_name="Bob Stone")
+        indexer.process_pending()
+    return app, app.test_client()
+
+
+def sign_in(client, username: str) -> None:
+    assert client.post("/sign-in", data={"identifier": username, "password": DEFAULT_PASSWORD}).status_code == 302
+
+
+def assert_limited_page(response) -> None:
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "Too many requests" in page and "You have searched a lot in a short time" in page
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+
+
+def test_searching_past_the_member_limit_gets_a_429_page_with_retry_after(make_app):
+    app, client = limited_site(make_app, SEARCH_LIMIT_PER_MEMBER="3 per minute", SEARCH_LIMIT_PER_IP="5 per minute")
+    sign_in(client, "ada")
+    for word in ("data", "open", "ada"):
+        assert client.get(f"/search?q={word}").status_code == 200
+    assert_limited_page(client.get("/search?q=lovelace"))
+    # Bob, signed in from the same address, has his own allowance, until the address's is used up.
+    other = app.test_client()
+    sign_in(other, "bob")
+    assert [other.get("/search?q=stone").status_code for _ in range(3)] == [200, 200, 429]
+    # The rest of the site is not limited.
+    assert client.get("/rooms").status_code == 200
+
+
+def test_visitors_are_limited_by_their_address(make_app):
+    _, client = limited_site(make_app, SEARCH_LIMIT_PER_MEMBER="1 per minute", SEARCH_LIMIT_PER_IP="2 per minute")
+    assert [client.get("/search?q=data").status_code for _ in range(3)] == [200, 200, 429]
+    elsewhere = {"REMOTE_ADDR": "192.0.2.9"}
+    assert client.get("/search?q=data", environ_base=elsewhere).status_code == 200
+
+
+def test_a_person_searching_all_minute_stays_within_the_default_limits(make_app):
+    """The shipped figures: 30 searches a minute (one every two seconds, clicking tabs and facets)."""
+    _, client = limited_site(
+        make_app, SEARCH_LIMIT_PER_MEMBER=Config.SEARCH_LIMIT_PER_MEMBER, SEARCH_LIMIT_PER_IP=Config.SEARCH_LIMIT_PER_IP
+    )
+    sign_in(client, "ada")
+    for n in range(30):
+        assert client.get(f"/search?q=data&type=people&page={n % 3 + 1}").status_code == 200, n
+    assert client.get("/search?q=data").status_code == 429
