@@ -62,7 +62,8 @@ class Connection:
     session_version: int | None = None  # the member's session version when the browser signed in
     token_id: int | None = None  # a token client's personal access token
     user: object = None
-    rooms: set[int] = field(default_factory=set)
+    rooms: set[int] = field(default_factory=set)  # followed: in the room's channel
+    readable: set[int] = field(default_factory=set)  # checked readable since the last change
     loaded_at: float = field(default_factory=time.monotonic)
     stale: bool = False
 
@@ -91,6 +92,10 @@ class Registry:
         self._by_session: dict[str, set[str]] = defaultdict(set)
         self.applied: dict[int, datetime] = {}  # change ids this process has applied, by time
         self.poller_started = False
+        # Values read often and changed rarely (a member's mutes, the word list, a room by its slug),
+        # kept until a change names what they depend on, or for AUTHORITY_MAX_AGE at most.
+        self.memo: dict[tuple, tuple[object, float]] = {}
+        self._memo_keys: dict[tuple, set[tuple]] = defaultdict(set)  # ("user", 7) -> memo keys
 
     def add(self, connection: Connection) -> None:
         with self._lock:
@@ -183,12 +188,15 @@ def authority_changed(
 
 
 def apply_change(app: Flask, change: AuthorityChange) -> None:
-    """Re-check every connection of this process that the change may touch."""
+    """Forget what the change makes stale, and re-check every connection of this process it may touch."""
     found = registry(app)
     with found._lock:
         if change.id in found.applied:
             return
         found.applied[change.id] = change.created_at or utcnow()
+        for depends_on in (("user", change.user_id), ("room", change.room_id), ("reason", change.reason)):
+            for key in found._memo_keys.pop(depends_on, ()):
+                found.memo.pop(key, None)
     for connection in found.affected(change):
         revalidate(app, connection)
 
@@ -200,6 +208,7 @@ def revalidate(app: Flask, connection: Connection) -> bool:
         close(app, connection)
         return False
     connection.user, connection.loaded_at, connection.stale = member, time.monotonic(), False
+    connection.readable.clear()
     for room_id in list(connection.rooms):
         if not _hooks["room_check"](member, room_id):
             drop_room(app, connection, room_id)
@@ -209,6 +218,7 @@ def revalidate(app: Flask, connection: Connection) -> bool:
 def drop_room(app: Flask, connection: Connection, room_id: int) -> None:
     """Take the connection out of a room's channel it may no longer read, then tell whoever needs it."""
     socketio.server.leave_room(connection.sid, f"room:{room_id}", namespace="/")
+    connection.readable.discard(room_id)
     registry(app).unfollow(connection.sid, room_id)
     _hooks["room_lost"](connection, room_id, False)
 
@@ -238,6 +248,36 @@ def current_member(app: Flask, sid: str):
     if (connection.stale or age > app.config["AUTHORITY_MAX_AGE"]) and not revalidate(app, connection):
         return None
     return connection.user
+
+
+def recall(key: tuple):
+    """A value kept with `remember`, or None if it was never kept, is stale, or a change named it."""
+    app = current_app._get_current_object()
+    entry = registry(app).memo.get(key)
+    if entry is not None and time.monotonic() - entry[1] < app.config["AUTHORITY_MAX_AGE"]:
+        return entry[0]
+    return None
+
+
+def remember(key: tuple, value, depends_on: tuple = ()) -> None:
+    """Keep a value in this process until a change of authority names one of `depends_on`
+    (("user", id), ("room", id) or ("reason", name)), or for AUTHORITY_MAX_AGE seconds at most.
+
+    The value must outlive the session it was read in: plain data, or rows that stay loaded."""
+    found = registry(current_app._get_current_object())
+    with found._lock:
+        found.memo[key] = (value, time.monotonic())
+        for dependency in depends_on:
+            found._memo_keys[dependency].add(key)
+
+
+def remembered(key: tuple, load: Callable, *, depends_on: tuple = ()):
+    """`load()`'s value, kept as `remember` keeps it."""
+    value = recall(key)
+    if value is None:
+        value = load()
+        remember(key, value, depends_on)
+    return value
 
 
 def mark_stale(app: Flask, user_id: int) -> None:

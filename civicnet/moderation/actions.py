@@ -179,6 +179,7 @@ def _edit_room(action, item, subject, request) -> After:
         raise Invalid("name", "Change the name or the description, or choose another action")
     action.before = {"name": room.name, "description": room.description}
     room.name, room.description = name, description
+    authority_changed("room_changed", room_id=room.id)
     return []
 
 
@@ -248,12 +249,14 @@ def undo(action: ModerationAction, actor) -> After:
     if action.kind == MUTE:
         for mute in db.session.scalars(select(Mute).where(Mute.action_id == action.id, Mute.lifted_at.is_(None))):
             mute.lifted_at = utcnow()
+        authority_changed("mute_lifted", user_id=action.subject_id)
     elif action.kind == SUSPEND and action.subject is not None and is_suspended(action.subject):
         action.subject.suspended_at = action.subject.suspended_until = action.subject.suspension_reason = None
     elif action.kind == EDIT_ROOM and action.before:
         room = db.session.get(Room, action.item_id)
         if room is not None:
             room.name, room.description = action.before["name"], action.before["description"]
+            authority_changed("room_changed", room_id=room.id)
     return after
 
 

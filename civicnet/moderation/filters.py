@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet.connections import authority_changed, remembered
 from civicnet.errors import Conflict, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
@@ -13,10 +14,12 @@ from civicnet.moderation import audit
 from civicnet.moderation.items import check_moderator
 from civicnet.moderation.models import WordFilter
 from civicnet.moderation.rules import WORD_ACTIONS
+from civicnet.transactions import commit
 
 MAX_PHRASE = 100
 # When a message matches several phrases, the strictest action applies.
 STRICTNESS = ("block", "hold", "flag")
+WORD_LIST_CHANGED = "word_list_changed"
 
 
 @dataclass
@@ -29,6 +32,15 @@ def word_filters() -> list[WordFilter]:
     return list(db.session.scalars(select(WordFilter).order_by(WordFilter.phrase)))
 
 
+def _compiled() -> list[tuple[re.Pattern, str, str]]:
+    """The word list as compiled patterns, kept in the process until the list changes (every post reads it)."""
+
+    def load():
+        return [(_pattern(f.phrase), f.phrase, f.action) for f in word_filters()]
+
+    return remembered(("word_filters",), load, depends_on=(("reason", WORD_LIST_CHANGED),))
+
+
 def _pattern(phrase: str) -> re.Pattern:
     # Whole words only, so "ass" does not catch "class"; spaces in a phrase match any run of whitespace.
     words = r"\s+".join(re.escape(word) for word in phrase.split())
@@ -37,11 +49,11 @@ def _pattern(phrase: str) -> re.Pattern:
 
 def check_text(text: str) -> Match | None:
     """The strictest filter the text matches, if any."""
-    found = [f for f in word_filters() if _pattern(f.phrase).search(text)]
+    found = [(phrase, action) for pattern, phrase, action in _compiled() if pattern.search(text)]
     if not found:
         return None
-    strictest = min(found, key=lambda f: STRICTNESS.index(f.action))
-    return Match(strictest.phrase, strictest.action)
+    phrase, action = min(found, key=lambda match: STRICTNESS.index(match[1]))
+    return Match(phrase, action)
 
 
 def add_word(actor, phrase, action) -> WordFilter:
@@ -56,8 +68,9 @@ def add_word(actor, phrase, action) -> WordFilter:
     word = WordFilter(phrase=phrase, action=action, created_by_id=actor.id)
     db.session.add(word)
     audit.record(actor, "add_word_filter", reason=action, note=phrase)
+    authority_changed(WORD_LIST_CHANGED)
     try:
-        db.session.commit()
+        commit()
     except IntegrityError:
         db.session.rollback()
         raise Conflict(f"“{phrase}” is already on the list") from None
@@ -71,4 +84,5 @@ def remove_word(actor, word_id) -> None:
         raise NotFound("That phrase is not on the list (someone may have removed it already)")
     audit.record(actor, "remove_word_filter", reason=word.action, note=word.phrase)
     db.session.delete(word)
-    db.session.commit()
+    authority_changed(WORD_LIST_CHANGED)
+    commit()

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from civicnet import ratelimit
 from civicnet.accounts.models import ADMIN, MODERATOR, PUBLIC_SERVANT, User
+from civicnet.connections import recall, remember, remembered
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid
 from civicnet.extensions import db
@@ -53,18 +54,40 @@ def is_new_member(user: User) -> bool:
     return len(posted) < config["NEW_MEMBER_MESSAGES"]
 
 
+def _mutes_of(user_id: int) -> list[tuple[int, int | None, object]]:
+    """(mute id, room id, until) of the member's unlifted mutes, kept until a change to the member
+    (every post asks; mutes are rare, and one ends by the clock, which is checked on each use)."""
+
+    def load():
+        query = select(Mute.id, Mute.room_id, Mute.until).where(Mute.user_id == user_id, Mute.lifted_at.is_(None))
+        return [tuple(row) for row in db.session.execute(query.order_by(Mute.id))]
+
+    return remembered(("mutes", user_id), load, depends_on=(("user", user_id),))
+
+
+def _is_new(user: User) -> bool:
+    """is_new_member, remembering only "established": a member never becomes new again."""
+    if recall(("established", user.id)):
+        return False
+    if is_new_member(user):
+        return True
+    remember(("established", user.id), True)
+    return False
+
+
 def check_may_post(user: User, room: Room) -> None:
     """Refuse a muted member, with the end of the mute; count a new member's harder rate limit."""
-    mutes = active_mutes(user, room)
-    if mutes:
-        raise Muted(mute_message(mutes[0]))
-    if is_new_member(user):
+    now = utcnow()
+    for mute_id, room_id, until in _mutes_of(user.id):
+        if (room_id is None or room_id == room.id) and (until is None or until > now):
+            raise Muted(mute_message(db.session.get(Mute, mute_id)))
+    if _is_new(user):
         ratelimit.check("new_member_post", str(user.id), current_app.config["NEW_MEMBER_SEND_LIMIT"])
 
 
 def check_links(user: User, html: str) -> None:
     most = current_app.config["NEW_MEMBER_MAX_LINKS"]
-    if len(OUTSIDE_LINK.findall(html)) > most and is_new_member(user):
+    if len(OUTSIDE_LINK.findall(html)) > most and _is_new(user):
         raise Invalid(
             "body",
             f"New members can include at most {most} link{'s' if most != 1 else ''} in a message. "

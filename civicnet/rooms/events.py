@@ -26,7 +26,17 @@ def _limit(user: User, action: str) -> None:
 
 
 def _room(user: User, slug) -> Room:
-    return services.get_readable_room(user, slug)
+    """The room at this slug if the member may read it; from memory when this connection already
+    checked it and no change has touched the room or the member since (see civicnet.connections)."""
+    connection = connections.registry(current_app).get(request.sid)
+    room = connections.recall(("room", slug))
+    if room is not None and connection is not None and room.id in connection.readable:
+        return db.session.merge(room, load=False)
+    room = services.get_readable_room(user, slug)
+    connections.remember(("room", slug), room, depends_on=(("room", room.id),))
+    if connection is not None:
+        connection.readable.add(room.id)
+    return room
 
 
 def _connection(auth) -> connections.Connection | None:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 import requests
+import socketio
 
 from civicnet.api.tokens import create_token
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user
@@ -91,7 +92,7 @@ def test_a_revoked_token_closes_its_socket_and_stops_reading(app, budget, member
     got_only_marker(browser, secret, {"id": -1})  # Bob's browser, signed in on its own, still reads
     assert secret["id"] not in {m["id"] for m in script.received("message_posted")}
     refused = members(budget.url, token=plain)
-    with pytest.raises(Exception):
+    with pytest.raises(socketio.exceptions.ConnectionError):
         refused.connect()
     assert requests.get(budget.url + "/api/v1/rooms", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
 
@@ -110,7 +111,7 @@ def test_suspending_from_the_command_line_closes_the_members_sockets_in_the_serv
     )
     assert done.returncode == 0, done.stderr
     wait_disconnected(bob, timeout=3)
-    with pytest.raises(Exception):
+    with pytest.raises(socketio.exceptions.ConnectionError):
         members(budget.url, headers=bob.headers).connect()
 
 
