@@ -60,9 +60,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str | None = None):
-    """Render an error as JSON for API clients or as a page for people."""
-    title, advice = PAGE_TEXT.get(status, PAGE_TEXT[400] if status < 500 else PAGE_TEXT[500])
+def error_response(status: int, code: str, message: str | None = None, advice: str | None = None):
+    """Render an error as JSON for API clients or as a page for people (advice replaces the usual line)."""
+    title, usual = PAGE_TEXT.get(status, PAGE_TEXT[400] if status < 500 else PAGE_TEXT[500])
+    advice = advice or usual
     if wants_json():
         return jsonify(error={"code": code, "message": message or title}), status
     page = render_template("errors/error.html", status=status, title=title, message=message, advice=advice)
@@ -94,8 +95,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error: HTTPException):
-        response, status = error_response(429, "rate_limited", error.description)
-        response.headers["Retry-After"] = str(retry_after(error))
+        seconds = retry_after(error)
+        wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+        response, status = error_response(429, "rate_limited", error.description, f"You can try again in {wait}.")
+        response.headers["Retry-After"] = str(seconds)
         return response, status
 
     @app.errorhandler(HTTPException)

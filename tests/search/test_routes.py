@@ -576,7 +576,8 @@ def assert_limited_page(response) -> None:
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "Too many requests" in page and "You have searched a lot in a short time" in page
-    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    seconds = int(response.headers["Retry-After"])
+    assert 1 <= seconds <= 60 and f"You can try again in {seconds} seconds" in page
 
 
 def test_searching_past_the_member_limit_gets_a_429_page_with_retry_after(make_app):
