@@ -10,9 +10,12 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from civicnet import socket_guard
 from civicnet.config import BASE_DIR, INSTANCE_DIR, Config
 from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
 from civicnet.ids import IdConverter
+from civicnet.redis_outage import FAIL_FAST
+from civicnet.socket_queue import RedisQueue
 
 # script-src carries a per-request nonce for GOV.UK's one-line "js-enabled" script; no unsafe-inline.
 CONTENT_SECURITY_POLICY = {
@@ -92,6 +95,8 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(FAIL_FAST))
     limiter.init_app(app)
     talisman.init_app(
         app,
@@ -103,14 +108,18 @@ def configure_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
         frame_options="DENY",
     )
+    queue = {}
     if app.config["REDIS_URL"]:
         check_redis(app.config["REDIS_URL"])
+        queue = {"message_queue": app.config["REDIS_URL"], "client_manager": RedisQueue(app.config["REDIS_URL"])}
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
         cors_allowed_origins=None,
+        **queue,
+        **socket_guard.server_options(app),
     )
+    socket_guard.install(app)
 
 
 def check_redis(url: str) -> None:

@@ -96,6 +96,15 @@ class Config:
     RESET_TOKEN_MAX_AGE = 60 * 60
 
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or None
+    # Engine.IO pings each connection every SOCKETIO_PING_INTERVAL seconds; one silent for that plus
+    # SOCKETIO_PING_TIMEOUT is dropped. One with SOCKETIO_MAX_QUEUED_PACKETS events waiting unsent (it
+    # stopped reading) is disconnected. A client frame over SOCKETIO_MAX_FRAME_BYTES closes the connection.
+    SOCKETIO_PING_INTERVAL = int(os.environ.get("SOCKETIO_PING_INTERVAL", "25"))
+    SOCKETIO_PING_TIMEOUT = int(os.environ.get("SOCKETIO_PING_TIMEOUT", "20"))
+    SOCKETIO_MAX_QUEUED_PACKETS = int(os.environ.get("SOCKETIO_MAX_QUEUED_PACKETS", "500"))
+    SOCKETIO_MAX_FRAME_BYTES = int(os.environ.get("SOCKETIO_MAX_FRAME_BYTES", str(64 * 1024)))
+    # While Redis is unreachable, Flask-Limiter counts HTTP limits in memory instead of failing requests.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     SERVER_HOST = os.environ.get("HOST", "127.0.0.1")
     SERVER_PORT = int(os.environ.get("PORT", "5000"))
 
