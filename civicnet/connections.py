@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from civicnet.db_types import UTCDateTime, utcnow
 from civicnet.extensions import db, socketio
+from civicnet.socket_queue import AUTHORITY_CHANNEL
 from civicnet.transactions import on_commit
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ class Registry:
         self._by_room: dict[int, set[str]] = defaultdict(set)
         self._by_token: dict[int, set[str]] = defaultdict(set)
         self._by_session: dict[str, set[str]] = defaultdict(set)
-        self.applied: dict[int, datetime] = {}  # change ids this process has applied, by time
+        # The changes this process has applied, by (id, time): ids alone can come back on SQLite
+        # once every row is gone (as between tests).
+        self.applied: dict[tuple[int, datetime], datetime] = {}
         self.poller_started = False
         # Values read often and changed rarely (a member's mutes, the word list, a room by its slug),
         # kept until a change names what they depend on, or for AUTHORITY_MAX_AGE at most.
@@ -184,16 +187,29 @@ def authority_changed(
     )
     db.session.add(change)
     app = current_app._get_current_object()
-    on_commit(lambda: apply_change(app, change))
+    on_commit(lambda: _announce(app, change))
+
+
+def _announce(app: Flask, change: AuthorityChange) -> None:
+    """Apply a committed change here, and tell the other processes through the Socket.IO queue."""
+    apply_change(app, change)
+    if app.config["REDIS_URL"]:
+        # Through the queue that carries the events, so no process delivers an event published after
+        # this change before applying it. Without Redis (or while it is away) the poll still finds it.
+        socketio.emit("authority_changed", {"id": change.id}, to=AUTHORITY_CHANNEL)
+
+
+def _key(change: AuthorityChange) -> tuple[int, datetime]:
+    return change.id, change.created_at
 
 
 def apply_change(app: Flask, change: AuthorityChange) -> None:
     """Forget what the change makes stale, and re-check every connection of this process it may touch."""
     found = registry(app)
     with found._lock:
-        if change.id in found.applied:
+        if _key(change) in found.applied:
             return
-        found.applied[change.id] = change.created_at or utcnow()
+        found.applied[_key(change)] = change.created_at
         for depends_on in (("user", change.user_id), ("room", change.room_id), ("reason", change.reason)):
             for key in found._memo_keys.pop(depends_on, ()):
                 found.memo.pop(key, None)
@@ -292,12 +308,12 @@ def poll_changes(app: Flask) -> None:
     found = registry(app)
     rows = db.session.scalars(select(AuthorityChange).where(AuthorityChange.created_at >= since))
     for change in rows:
-        if change.id not in found.applied:
+        if _key(change) not in found.applied:
             apply_change(app, change)
     with found._lock:
-        for change_id, at in list(found.applied.items()):
+        for key, at in list(found.applied.items()):
             if at < since - LOOK_BACK:
-                del found.applied[change_id]
+                del found.applied[key]
 
 
 def prune(app: Flask) -> int:
@@ -307,13 +323,30 @@ def prune(app: Flask) -> int:
     return result.rowcount
 
 
+def _heard(app: Flask, data) -> None:
+    """Another process announced a change: apply it now (in the queue's listener, before later events)."""
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        return
+    try:
+        with app.app_context():
+            change = db.session.get(AuthorityChange, data["id"])
+            if change is not None:
+                apply_change(app, change)
+            db.session.remove()
+    except Exception:
+        log.exception("Could not apply an announced change of authority; the poll will")
+
+
 def start_poller(app: Flask) -> None:
-    """Poll for other processes' changes in the background of this server process (once)."""
+    """Listen for, and poll for, other processes' changes in the background of this server (once)."""
     found = registry(app)
     interval = app.config["AUTHORITY_POLL_INTERVAL"]
     if found.poller_started or not interval:
         return
     found.poller_started = True
+    manager = socketio.server.manager
+    if hasattr(manager, "on_authority_change"):
+        manager.on_authority_change = lambda data: _heard(app, data)
 
     def run() -> None:
         last_prune = 0.0

@@ -19,6 +19,7 @@ class RedisQueue(socketio.RedisManager):
         super().__init__(url, channel=channel, redis_options=dict(FAIL_FAST), **kwargs)
         self.publishing = RedisWatch("events reach only this process's own clients")
         self.listening = RedisWatch("events from other processes do not arrive")
+        self.on_authority_change = None  # set by civicnet.connections for each server process
 
     def _publish(self, data):
         if self.redis is None:
@@ -43,3 +44,14 @@ class RedisQueue(socketio.RedisManager):
             except RedisError as error:
                 self.listening.failed(error)
                 self.server.sleep(self.listening.retry_after)
+
+    def _handle_emit(self, message):
+        # A change of authority rides the same channel as the events, so every process applies it
+        # before it delivers any event published after it (see civicnet.connections).
+        if message.get("room") == AUTHORITY_CHANNEL and self.on_authority_change is not None:
+            self.on_authority_change(message.get("data"))
+            return
+        super()._handle_emit(message)
+
+
+AUTHORITY_CHANNEL = "civicnet:authority"

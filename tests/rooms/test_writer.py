@@ -65,7 +65,8 @@ def stored(app) -> dict[str, int]:
         return dict(rows)
 
 
-def test_concurrent_senders_are_each_stored_once_and_acked_with_the_first_message(app, server, crowd, members):
+def test_concurrent_senders_are_each_stored_once_and_acked_with_the_first_message(app, start_server, crowd, members):
+    server = start_server(indexer=False)
     clients = connect_all(server.url, crowd, members)
     acks: dict = {}
     for thread in burst(clients, EACH, acks):
@@ -86,7 +87,7 @@ def test_concurrent_senders_are_each_stored_once_and_acked_with_the_first_messag
 
 
 def test_a_kill_during_a_burst_loses_nothing_that_was_acked(app, start_server, crowd, members):
-    victim = start_server(indexer=False)  # nothing else consumes the search outbox meanwhile
+    victim = start_server(indexer=False)  # so nothing consumes the search outbox meanwhile
     clients = connect_all(victim.url, crowd, members)
     acks: dict = {}
     threads = burst(clients, 200, acks, stop_on_error=True)
