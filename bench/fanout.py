@@ -218,7 +218,8 @@ def measure(name: str, server: Server, args, work: Path, template: Path, tokens:
             result = subprocess.run(loadgen, cwd=BENCH, capture_output=True, text=True, timeout=budget)
             sys.stderr.write(result.stderr)
             if result.returncode != 0:
-                raise RuntimeError(f"load generator failed on {name}:{server.key}:\n{started.log_tail()}")
+                said = (result.stderr.strip().splitlines() or ["no output"])[-1]
+                raise RuntimeError(f"load generator failed on {name}:{server.key}: {said}\n{started.log_tail()}")
             measured = json.loads(result.stdout)
         finally:
             started.stop()
@@ -247,7 +248,13 @@ def main() -> None:
         for number in range(1, args.rounds + 1):
             for name, key in cases:
                 print(f"== round {number}/{args.rounds}: {name}:{key}", file=sys.stderr, flush=True)
-                runs[f"{name}:{key}"].append(measure(name, SERVERS[key], args, work, template, tokens, root, quiet))
+                try:
+                    measured = measure(name, SERVERS[key], args, work, template, tokens, root, quiet)
+                except (RuntimeError, subprocess.TimeoutExpired) as error:
+                    # Recorded and reported, so that one broken case does not cost the whole run.
+                    print(f"{name}:{key} failed: {error}", file=sys.stderr, flush=True)
+                    measured = {"error": str(error)[-3000:]}
+                runs[f"{name}:{key}"].append(measured)
     results = {
         "date": started_at,
         "civicnet_code": code,
@@ -263,9 +270,9 @@ def main() -> None:
     }
     (BENCH / "results").mkdir(exist_ok=True)
     (BENCH / "results" / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
-    from report import goals, print_goals, write_report
+    from report import print_goals, write_report
 
-    print_goals(goals(results))
+    print_goals(results)
     if not args.no_report:
         write_report(results, Path(args.output))
     print(f"Wrote bench/results/latest.json in {results['seconds_taken']} s.", file=sys.stderr)

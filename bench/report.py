@@ -14,7 +14,19 @@ SEARCH = ("<!-- search:start -->", "<!-- search:end -->")
 
 
 def _runs(results: dict, case: str) -> list[dict]:
-    return results["runs"].get(case, [])
+    return [run for run in results["runs"].get(case, []) if "error" not in run]
+
+
+def _failures(results: dict) -> list[str]:
+    """One line per case run that failed, with the load generator's or the server's first words on it."""
+    lines = []
+    for case, runs in results["runs"].items():
+        for number, run in enumerate(runs, 1):
+            if "error" in run:
+                first = next((line for line in run["error"].splitlines() if line.strip()), "?")
+                last = run["error"].strip().splitlines()[-1]
+                lines.append(f"- **{case} failed** in round {number}: {first[:200]} … `{last[:200]}`")
+    return [*lines, ""] if lines else []
 
 
 def _phase(run: dict, name: str | None = None) -> dict:
@@ -28,6 +40,10 @@ def _median(values: list) -> float | None:
 
 def _n(value, digits: int = 0) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def _x(value) -> str:
+    return "n/a" if value is None else f"{value:,.2f}x"
 
 
 def _ratio(results: dict, a: str, b: str, value) -> tuple[float | None, str]:
@@ -75,7 +91,7 @@ def goals(results: dict) -> list[dict]:
             f"Fan-out ceiling, {receivers} receivers: civicnet's deliveries per second of server CPU ÷ the bare "
             "Flask-SocketIO relay's; every acked message stored once after a SIGKILL in flight",
             ceiling,
-            f"{_n(ceiling, 2)}x{rounds}; {_stored_text(civicnet)}" if civicnet else "n/a",
+            f"{_x(ceiling)}{rounds}; {_stored_text(civicnet)}" if civicnet else "n/a",
             f"≥ {CEILING_GOAL}x, all stored",
             None if ceiling is None else ceiling >= CEILING_GOAL and committed,
         )
@@ -87,7 +103,7 @@ def goals(results: dict) -> list[dict]:
         _row(
             f"CPU per delivery at {rate} into {receivers} receivers: civicnet ÷ the Node socket.io relay",
             cpu,
-            f"{_n(cpu, 2)}x{rounds}",
+            f"{_x(cpu)}{rounds}",
             f"≤ {CPU_GOAL:g}x",
             None if cpu is None else cpu <= CPU_GOAL,
         )
@@ -97,7 +113,7 @@ def goals(results: dict) -> list[dict]:
         _row(
             f"The same at {wide_rate} into {wide['receivers']} receivers",
             cpu,
-            f"{_n(cpu, 2)}x{rounds}",
+            f"{_x(cpu)}{rounds}",
             "report",
             None,
         )
@@ -138,7 +154,7 @@ def goals(results: dict) -> list[dict]:
             "receiver; CPU per delivery ÷ one process's",
             cpu,
             f"{'all delivered' if delivered else f'{missing:,} deliveries not made within 5 s of the last send'}; {_stored_text(two)}; "
-            f"CPU per delivery {_n(cpu, 2)}x one process's{rounds}"
+            f"CPU per delivery {_x(cpu)} one process's{rounds}"
             if two
             else "n/a",
             "all delivered; report CPU",
@@ -155,7 +171,7 @@ def goals(results: dict) -> list[dict]:
         _row(
             f"Memory per idle joined connection ({wide['receivers']} receivers): civicnet ÷ the bare relay",
             memory,
-            f"{_n(memory, 2)}x ({_n(mine)} KB against {_n(bare)} KB; Node relay {_n(node)} KB)",
+            f"{_x(memory)} ({_n(mine)} KB against {_n(bare)} KB; Node relay {_n(node)} KB)",
             "report",
             None,
         )
@@ -180,8 +196,9 @@ def _met(ok: bool | None) -> str:
     return "" if ok is None else ("**met**" if ok else "**missed**")
 
 
-def print_goals(rows: list[dict]) -> None:
-    for row in rows:
+def print_goals(results: dict) -> None:
+    print("\n".join(_failures(results)))
+    for row in goals(results):
         print(f"{_met(row['ok']).strip('*') or 'report':7} {row['goal']}: {row['measured']} (target {row['target']})")
 
 
@@ -191,8 +208,8 @@ def _results_table(results: dict) -> list[str]:
         "| latency p50 / p99 | ack p50 / p95 / p99 / max | undelivered | other load |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for case, runs in results["runs"].items():
-        scenario, key = case.split(":")
+    for case in results["runs"]:
+        scenario, key, runs = *case.split(":"), _runs(results, case)
         shape = results["scenarios"][scenario]
         for index, first in enumerate(runs[0]["phases"] if runs else []):
             phases = [r["phases"][index] for r in runs]
@@ -244,6 +261,7 @@ def write_report(results: dict, output: Path) -> None:
         "|---|---|---|---|",
         *(f"| {r['goal']} | {r['measured']} | {r['target']} | {_met(r['ok'])} |" for r in goals(results)),
         "",
+        *_failures(results),
         "## How it was measured",
         "",
         f"- {machine['cores']} cores ({machine['cpu']}), {machine['os']}, Linux {machine['kernel']}; everything on "
