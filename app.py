@@ -6,10 +6,18 @@ if __name__ == "__main__":
 
     monkey.patch_all()
 
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 from civicnet import create_app
 from civicnet.extensions import db, socketio
 
 app = create_app()
+log = logging.getLogger("civicnet.app")
 
 
 @app.shell_context_processor
@@ -20,11 +28,57 @@ def shell_context() -> dict:
     return {"db": db, "User": User, "Profile": Profile, "Tag": Tag, "UserTag": UserTag}
 
 
+class IndexerChild:
+    """`flask search indexer` as a child of this server: started with it, restarted if it dies, stopped with it.
+
+    A child process rather than a thread, so that indexing takes none of the server's CPU time; a child
+    rather than a second command in the Makefile, so that `python app.py` alone (and every test server)
+    runs exactly what `make run` runs, and the child can watch its parent and never outlive it."""
+
+    RESTART_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        self.command = [sys.executable, "-m", "flask", "--app", str(Path(__file__).resolve()), "search"]
+        self.command += ["indexer", "--parent-pid", str(os.getpid())]
+        self.process: subprocess.Popen | None = None
+        self.stopping = False
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command)
+        socketio.start_background_task(self._watch)
+
+    def _watch(self) -> None:
+        while not self.stopping:
+            code = self.process.wait()
+            if self.stopping or code == 0:  # 0: it was asked to stop (Ctrl+C reaches it too)
+                return
+            log.warning("the search indexer stopped (exit code %s): starting it again", code)
+            socketio.sleep(self.RESTART_SECONDS)
+            if not self.stopping:
+                self.process = subprocess.Popen(self.command)
+
+    def stop(self) -> None:
+        self.stopping = True
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
 if __name__ == "__main__":
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
-    if app.config["SEARCH_INDEXER"]:
-        from civicnet.search import indexer
-
-        indexer.start(app)  # now, so a missing index is rebuilt before anyone searches
+    # Stop on SIGTERM as on Ctrl+C, so the indexer is stopped before this process exits.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    indexer = IndexerChild() if app.config["SEARCH_INDEXER"] else None
+    if indexer:
+        indexer.start()  # it rebuilds a missing index at once, before anyone searches
     print(f"civicnet is running ({socketio.async_mode}): open http://{host}:{port}/ (Ctrl+C to stop).", flush=True)
-    socketio.run(app, host=host, port=port)
+    try:
+        socketio.run(app, host=host, port=port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if indexer:
+            indexer.stop()

@@ -178,11 +178,7 @@ def configure_blueprints(app: Flask) -> None:
         api_routes,
     ):
         app.register_blueprint(views.bp)
-    if app.config["SEARCH_INDEXER"]:
-        from civicnet.search import indexer
-
-        # Each process indexes in the background from its first request (gunicorn workers included).
-        app.before_request_funcs.setdefault(None, []).insert(0, lambda: indexer.start(app))
+    # No indexer here: servers only write the search outbox; `flask search indexer` indexes it.
 
 
 def configure_requests(app: Flask) -> None:

@@ -1,9 +1,12 @@
 """Command-line tools for operators: `flask users ...`, `flask search ...` and `flask seed-demo`."""
 
+import contextlib
+import signal
+import threading
 from datetime import UTC, datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
@@ -150,7 +153,10 @@ def search_status() -> None:
 
     status = indexer.status()
     if not status.available:
-        click.echo("The search index is missing or damaged: a running server rebuilds it, or run: flask search reindex")
+        click.echo(
+            "The search index is missing or damaged: a running `flask search indexer` rebuilds it,"
+            " or run: flask search reindex"
+        )
     click.echo(f"{'':<10}{'index':>10}{'database':>10}")
     for kind, count in status.documents.items():
         click.echo(f"{kind:<10}{count:>10}{status.database[kind]:>10}")
@@ -160,10 +166,27 @@ def search_status() -> None:
 
 @search_cli.command("update")
 def search_update() -> None:
-    """Index waiting changes now (a running server does this by itself within a second or two)."""
+    """Index waiting changes now, once (a running `flask search indexer` does this continuously)."""
     from civicnet.search import indexer
 
     click.echo(f"Indexed {indexer.process_pending()} changed documents.")
+
+
+@search_cli.command("indexer")
+@click.option("--parent-pid", type=int, default=None, help="Stop when the process with this id, our parent, stops.")
+def search_indexer(parent_pid: int | None) -> None:
+    """Index changes as they are made, and rebuild a missing or damaged index, until stopped."""
+    from civicnet.search import indexer
+
+    stopping = threading.Event()
+    # SIGTERM (a service manager, or the server that started this) stops as Ctrl+C does: a batch
+    # interrupted part-way is cancelled, and its changes stay in the outbox for the next run.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    app = current_app._get_current_object()
+    click.echo(f"civicnet search indexer: indexing into {app.config['SEARCH_INDEX_DIR']}", err=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        indexer.run(app, stopping, parent_pid=parent_pid)
+    click.echo("civicnet search indexer: stopped", err=True)
 
 
 def register(app: Flask) -> None:

@@ -39,7 +39,8 @@ class Config:
     # Where members reach civicnet; used for links in emails.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")
-    # Index changes in the background of each server process. Tests index when they choose to.
+    # `python app.py` (and so `make run`) starts `flask search indexer` beside the server. Servers run
+    # any other way (gunicorn) never index: run that command as a service of its own.
     SEARCH_INDEXER = env_bool("SEARCH_INDEXER", True)
 
     # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.

@@ -201,20 +201,24 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(make_app) -> Iterator[LiveServer]:
-    """civicnet served on 127.0.0.1 from a thread, with CSRF on as in production."""
-    app = make_app(WTF_CSRF_ENABLED=True, SEARCH_INDEXER=True)
+    """civicnet served on 127.0.0.1 from a thread, with CSRF on as in production, and the search
+    indexer's loop (what `flask search indexer` runs) in another thread."""
+    from civicnet.search import indexer
+
+    app = make_app(WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    from civicnet.search import indexer
-
-    indexer.start(app)
+    stopping = threading.Event()
+    indexing = threading.Thread(target=indexer.run, args=(app, stopping), daemon=True)
+    indexing.start()
     yield LiveServer(url=url, app=app)
     server.shutdown()
     thread.join(timeout=5)
-    indexer.stop(app)
+    stopping.set()
+    indexing.join(timeout=10)  # let a batch in progress finish before the test empties the database
 
 
 @pytest.fixture

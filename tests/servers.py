@@ -16,6 +16,7 @@ import socketio
 from tests.factories import DEFAULT_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
+INDEXER_READY = "civicnet search indexer: indexing into"
 
 
 def free_port() -> int:
@@ -25,9 +26,12 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """One civicnet server process, configured through the environment like a deployment."""
+    """One civicnet server process, configured through the environment like a deployment.
 
-    def __init__(self, database_url: str, log_dir: Path, **settings: str):
+    With indexer=True (as `make run`) it starts `flask search indexer` beside itself, logging to the same
+    file; with indexer=False it only writes the search outbox, like a server in production."""
+
+    def __init__(self, database_url: str, log_dir: Path, indexer: bool = True, **settings: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"server-{self.port}.log"
@@ -48,26 +52,39 @@ class ServerProcess:
             "NEW_MEMBER_MESSAGES": "0",
             # Its own index unless told to share one: tests empty the database between them.
             "SEARCH_INDEX_DIR": str(log_dir / f"search-index-{self.port}"),
+            "SEARCH_INDEXER": "1" if indexer else "0",
             **settings,
         }
         if "REDIS_URL" not in settings:
             self.env.pop("REDIS_URL", None)
+        self.indexer = indexer
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 20) -> "ServerProcess":
+    def start(self, timeout: float = 40) -> "ServerProcess":
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
         )
+        try:
+            return self._wait_until_ready(timeout)
+        except BaseException:
+            self.stop()  # a server that failed to start must not outlive the test (nor its indexer)
+            raise
+
+    def _wait_until_ready(self, timeout: float) -> "ServerProcess":
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
             try:
-                if requests.get(self.url + "/sign-in", timeout=1).status_code == 200:
+                # With its indexer, the server is ready once both answer: the indexer says so in the log.
+                if requests.get(self.url + "/sign-in", timeout=1).status_code == 200 and (
+                    not self.indexer or INDEXER_READY in self.log()
+                ):
                     return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting up
+                pass
+            time.sleep(0.1)
         raise RuntimeError(f"server did not start in {timeout}s:\n{self.log()}")
 
     def stop(self) -> None:

@@ -1,10 +1,8 @@
 """Record every change that search must follow, inside the transaction that makes it.
 
 A flush listener notices changed people, profiles, tags, rooms and messages and writes a row to
-the search outbox on the same connection, so the row commits (or rolls back) with the change. After
-the commit, the indexer in this process is woken; other processes find the rows when they poll."""
-
-import threading
+the search outbox on the same connection, so the row commits (or rolls back) with the change. That is
+all a server does for search: the indexer, a process of its own, finds the rows when it polls."""
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
@@ -15,13 +13,6 @@ from civicnet.extensions import db
 from civicnet.profiles.models import Profile, Tag, UserTag
 from civicnet.rooms.models import Message, Room, RoomTag
 from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, SearchChange
-
-# Set after a commit that changed something searchable; the indexer waits on it.
-wake = threading.Event()
-# Set when a search finds the index damaged in a way only reading it shows.
-rebuild_requested = threading.Event()
-
-_PENDING = "search_changes"
 
 
 def _keys_for(obj, deleted: bool) -> set[tuple[str, int]]:
@@ -66,20 +57,8 @@ def _write(session: Session, keys: set[tuple[str, int]]) -> None:
         insert(SearchChange.__table__),
         [{"kind": kind, "object_id": object_id, "created_at": now} for kind, object_id in sorted(keys)],
     )
-    session.info[_PENDING] = True
 
 
 def mark(kind: str, object_id: int) -> None:
     """Record a change the flush listener cannot see (a bulk UPDATE or DELETE), in the current transaction."""
     _write(db.session(), {(kind, object_id)})
-
-
-@event.listens_for(Session, "after_commit")
-def _wake_indexer(session: Session) -> None:
-    if session.info.pop(_PENDING, False):
-        wake.set()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)

@@ -1,8 +1,9 @@
 """The Whoosh index: its schema, where it lives, and who may write it.
 
 Whoosh allows one writer at a time. civicnet adds its own lock file beside the index directory, held
-by whichever process is indexing a batch or rebuilding, so that several server processes and the
-`flask search` commands take turns instead of failing on Whoosh's lock."""
+by whichever process is indexing a batch or rebuilding, so that indexers and the `flask search`
+commands take turns instead of failing on Whoosh's lock. A second file beside it carries a server's
+request for a rebuild to the indexer's process."""
 
 import fcntl
 import os
@@ -62,6 +63,18 @@ def open_index(path: Path | None = None) -> index.Index:
         raise IndexUnavailable(f"search index in {path} cannot be read: {error!r}") from error
 
 
+def index_files(path: Path | None = None) -> tuple | None:
+    """What the index directory holds (names, inodes, sizes, times): changes whenever the index does,
+    or is damaged, or replaced by a rebuild; None if there is no directory."""
+    path = path or index_dir()
+    try:
+        with os.scandir(path) as entries:
+            files = [(entry.name, entry.stat()) for entry in entries]
+        return (os.stat(path).st_ino, *sorted((name, st.st_ino, st.st_size, st.st_mtime_ns) for name, st in files))
+    except FileNotFoundError:
+        return None
+
+
 def is_healthy(path: Path | None = None) -> bool:
     try:
         open_index(path).close()
@@ -85,6 +98,27 @@ def writer_lock(wait: bool) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _rebuild_marker() -> Path:
+    path = index_dir()
+    return path.with_name(path.name + ".rebuild")
+
+
+def request_rebuild() -> None:
+    """Ask the indexer (another process) to rebuild the index: a search found it damaged."""
+    marker = _rebuild_marker()
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
+def take_rebuild_request() -> bool:
+    """Whether a rebuild was asked for since the last call (the caller holds the writer lock)."""
+    try:
+        _rebuild_marker().unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def new_index_dir() -> Path:

@@ -10,8 +10,7 @@ from whoosh import sorting
 
 from civicnet.errors import Invalid
 from civicnet.search import build, results
-from civicnet.search.changes import rebuild_requested, wake
-from civicnet.search.index import IndexUnavailable, index_dir, open_index
+from civicnet.search.index import IndexUnavailable, index_dir, open_index, request_rebuild
 from civicnet.search.models import MESSAGE, PERSON, ROOM
 from civicnet.search.query import Operator, ParsedQuery, parse, parse_date
 
@@ -116,13 +115,11 @@ def _find(viewer, compiled: build.Compiled, found: SearchResults, page: int) -> 
     """Ask Whoosh; an index that is missing or cannot be read becomes SearchUnavailable, and is rebuilt."""
     try:
         return _ask_whoosh(viewer, compiled, found, page)
-    except IndexUnavailable as error:
-        wake.set()
+    except IndexUnavailable as error:  # the indexer finds out by itself: it cannot open the index either
         raise SearchUnavailable(str(error)) from error
     except Exception as error:  # a damaged segment shows itself only when read
         log.exception("search could not read the index; asking for a rebuild")
-        rebuild_requested.set()
-        wake.set()
+        request_rebuild()
         raise SearchUnavailable(str(error)) from error
 
 

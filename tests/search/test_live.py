@@ -1,7 +1,13 @@
-"""Search against real server processes (gevent, `python app.py`), each running its background indexer."""
+"""Search against real server processes (gevent, `python app.py`) and the search indexer, a process of its
+own: started by `python app.py` beside the server (as `make run` does), or run as `flask search indexer`
+beside servers that only write the outbox (as in production)."""
 
 import fcntl
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -14,8 +20,9 @@ from civicnet.accounts.services import find_user_by_username
 from civicnet.api import tokens
 from civicnet.rooms.messages import post_message
 from tests.factories import make_room, make_user
+from tests.search.test_cli import pending
 from tests.search.test_routes import hit_links, result_count
-from tests.servers import signed_in_session
+from tests.servers import INDEXER_READY, ROOT, signed_in_session
 
 SEARCHABLE_WITHIN = 5.0  # seconds; the issue asks for "a couple of seconds", this leaves room for a slow CI machine
 INDEXING_ERRORS = ("Traceback", "search indexing failed", "could not read the index", "LockError")
@@ -68,11 +75,72 @@ def indexer_lock(index_dir: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def assert_no_indexing_errors(*servers) -> None:
-    for server in servers:
-        log = server.log()
+def assert_no_indexing_errors(*processes) -> None:
+    for process in processes:
+        log = process.log()
         found = [marker for marker in INDEXING_ERRORS if marker in log]
-        assert not found, f"{server.url} logged {found}:\n{log[-3000:]}"
+        assert not found, f"{process.url} logged {found}:\n{log[-3000:]}"
+
+
+class IndexerProcess:
+    """`flask --app app search indexer`, run as production runs it: a command of its own."""
+
+    def __init__(self, server):
+        self.url = "the indexer beside " + server.url
+        self.log_path = server.log_path.with_name(server.log_path.stem + "-indexer.log")
+        self._log = self.log_path.open("w")
+        command = [sys.executable, "-m", "flask", "--app", "app", "search", "indexer"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=server.env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self._log.close()
+        return self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture
+def start_indexer():
+    """Start `flask search indexer` for a server's database and index; stopped after the test."""
+    started: list[IndexerProcess] = []
+
+    def start(server) -> IndexerProcess:
+        started.append(IndexerProcess(server))
+        wait_for(lambda: INDEXER_READY in started[-1].log(), 20, "the indexer started")
+        return started[-1]
+
+    yield start
+    for indexer in started:
+        indexer.stop()
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def is_running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie waiting for its parent to collect it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def indexer_child(server) -> int:
+    """The pid of the `flask search indexer` that `python app.py` started beside itself."""
+    (pid,) = [child for child in children(server.process.pid) if "search indexer" in command_line(child)]
+    return pid
 
 
 @pytest.fixture
@@ -135,16 +203,17 @@ def test_a_burst_of_messages_is_searchable_within_seconds(people, start_server, 
     assert_no_indexing_errors(server)
 
 
-def test_posting_does_not_wait_for_the_indexer(people, start_server, members):
+def test_posting_does_not_wait_for_the_indexer(app, people, start_server, members):
     server = start_server()
     ada = joined(members, server, "ada")
     wait_for(lambda: message_total(server, people, "anything") is not None, 10, "search available")
     with indexer_lock(server.env["SEARCH_INDEX_DIR"]):
         started = time.monotonic()
         ids, slowest_ack = send_burst([ada], 20, "wombat")
-        # The index cannot be written while the lock is held, yet every message was stored and acknowledged.
+        # The index cannot be written while the lock is held, yet every message was stored and acknowledged,
+        # and waits in the outbox.
         assert slowest_ack < 3 and time.monotonic() - started < 5
-        time.sleep(1.5)  # more than the indexer's poll interval
+        assert pending(app) == 20
         assert message_total(server, people, "wombat") == 0
     wait_for(lambda: message_total(server, people, "wombat") == 20, SEARCHABLE_WITHIN, "indexed after the lock")
     assert sorted(all_message_ids(server, people, "wombat")) == sorted(ids)
@@ -199,9 +268,12 @@ def test_a_deleted_index_is_rebuilt_while_the_server_keeps_serving(app, people, 
     assert "Traceback" not in server.log()
 
 
-def test_two_servers_share_one_index(app, people, start_server, members, redis_url, tmp_path, record_property):
+def test_two_servers_and_one_indexer_share_one_index(
+    app, people, start_server, start_indexer, members, redis_url, tmp_path, record_property
+):
     shared = {"SEARCH_INDEX_DIR": str(tmp_path / "shared-index"), "REDIS_URL": redis_url}
-    first, second = start_server(**shared), start_server(**shared)
+    first, second = start_server(indexer=False, **shared), start_server(indexer=False, **shared)
+    indexer = start_indexer(first)
     for server in (first, second):
         wait_for(lambda s=server: message_total(s, people, "anything") is not None, 10, f"search on {server.url}")
 
@@ -219,7 +291,8 @@ def test_two_servers_share_one_index(app, people, start_server, members, redis_u
     wait_for(lambda: message_total(second, people, "kingfisher") == 1, SEARCHABLE_WITHIN, "A's message on B")
     page = signed_in_session(first.url, "bob").get(first.url + "/search?q=otter&type=messages")
     assert result_count(page.text) == 1
-    assert_no_indexing_errors(first, second)
+    assert_no_indexing_errors(first, second, indexer)
+    assert indexer.stop() == 0 and "stopped" in indexer.log()
 
 
 def test_an_edited_message_is_found_once_by_the_running_server(people, start_server, members):
@@ -232,3 +305,48 @@ def test_an_edited_message_is_found_once_by_the_running_server(people, start_ser
     assert edited["ok"], edited
     wait_for(lambda: message_total(server, people, "cubs") == 1, SEARCHABLE_WITHIN, "the edit searchable")
     assert all_message_ids(server, people, "badger") == [ack["message"]["id"]]
+
+
+def test_a_server_without_the_indexer_only_writes_the_outbox(app, people, start_server, start_indexer, members):
+    server = start_server(indexer=False)
+    assert children(server.process.pid) == []
+    ada = joined(members, server, "ada")
+    ack = ada.call("send_message", {"room": "field-notes", "body": "Stoat in ermine", "client_id": "stoat"})
+    assert ack["ok"], ack
+    # Nothing indexes: the change waits in the outbox, and there is no index to search yet.
+    assert pending(app) >= 1 and message_total(server, people, "stoat") is None
+    indexer = start_indexer(server)  # `flask search indexer` builds the missing index, then keeps it up to date
+    wait_for(lambda: message_total(server, people, "stoat") == 1, 10, "the message searchable")
+    ack = ada.call("send_message", {"room": "field-notes", "body": "Stoat again", "client_id": "stoat-2"})
+    assert ack["ok"], ack
+    wait_for(lambda: message_total(server, people, "stoat") == 2, SEARCHABLE_WITHIN, "the next one searchable")
+    assert pending(app) == 0
+    assert_no_indexing_errors(server, indexer)
+
+
+def test_the_indexer_beside_the_server_is_restarted_if_it_dies_and_stops_with_the_server(people, start_server, members):
+    server = start_server()
+    first = indexer_child(server)
+    os.kill(first, signal.SIGKILL)
+    second, _ = wait_for(
+        lambda: [pid for pid in children(server.process.pid) if pid != first and "search indexer" in command_line(pid)],
+        10,
+        "a new indexer",
+    )
+    wait_for(lambda: server.log().count(INDEXER_READY) == 2, 30, "the new indexer started")
+    ada = joined(members, server, "ada")
+    ack = ada.call("send_message", {"room": "field-notes", "body": "Pine marten", "client_id": "marten"})
+    assert ack["ok"], ack
+    wait_for(lambda: message_total(server, people, "marten") == 1, 10, "searchable through the new indexer")
+    server.stop()  # SIGTERM: the server stops its indexer before it exits
+    assert server.process.returncode == 0, server.log()
+    assert not is_running(second[0])
+    assert "search indexer: stopped" in server.log()
+
+
+def test_the_indexer_beside_a_killed_server_stops_by_itself(people, start_server):
+    server = start_server()
+    child = indexer_child(server)
+    server.process.kill()  # no chance to stop its child: the child notices its parent has gone
+    server.process.wait()
+    wait_for(lambda: not is_running(child), 5, "the orphaned indexer stopped")
