@@ -11,7 +11,8 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from civicnet import socket_guard
-from civicnet.config import BASE_DIR, INSTANCE_DIR, Config
+from civicnet.config import BASE_DIR, INSTANCE_DIR, Config, engine_options
+from civicnet.cookies import CookieSessionInterface
 from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
 from civicnet.ids import IdConverter
 from civicnet.redis_outage import FAIL_FAST
@@ -54,8 +55,13 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
         static_folder=str(BASE_DIR / "static"),
     )
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.session_interface = CookieSessionInterface()
     app.config.from_object(config_class)
     app.config.update(overrides)
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config["DATABASE_POOL_SIZE"]),
+    )
     if not app.config.get("SECRET_KEY"):
         if not (app.debug or app.testing):
             raise RuntimeError("SECRET_KEY is not set. Set it in the environment or in .env (see .env.example).")

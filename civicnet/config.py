@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -31,10 +32,33 @@ def database_url(url: str | None) -> str:
     return url
 
 
+# A gevent server has dozens of handlers in flight; on SQLite each keeps its connection, since a new
+# one costs a file open and the PRAGMAs of the connect listener. A PostgreSQL connection is a server
+# process: keep fewer, so that several server processes stay within max_connections (100 by default).
+SQLITE_POOL_SIZE = 64
+POSTGRESQL_POOL_SIZE = 10
+
+
+def engine_options(url: str, pool_size: int | None = None) -> dict:
+    """SQLAlchemy engine options for the database at url: a pool sized to the server's concurrency.
+
+    Pre-ping (a round trip before each checkout) only where connections can go stale under us: a
+    database server restarts or drops idle connections; a local SQLite file does neither."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return {}  # Flask-SQLAlchemy gives in-memory SQLite one shared connection (StaticPool)
+        size = pool_size or SQLITE_POOL_SIZE
+        return {"pool_size": size, "max_overflow": size, "pool_pre_ping": False}
+    size = pool_size or POSTGRESQL_POOL_SIZE
+    return {"pool_size": size, "max_overflow": size // 2, "pool_pre_ping": True}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Connections kept per process; the default depends on the database (see engine_options).
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 0) or None
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Where members reach civicnet; used for links in emails.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
