@@ -1,5 +1,9 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
+from civicnet.security import sanitize_html
+from civicnet.text import render_markdown
 from tests.factories import make_user
 
 
@@ -85,3 +89,62 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(NoSecret)
+
+
+# What sanitize_html gave when it called bleach.clean() each time; the one Cleaner must give the same.
+SANITIZED = [
+    ("<p>Hello <strong>world</strong></p>", "<p>Hello <strong>world</strong></p>"),
+    ('<script>alert("x")</script>Hi', 'alert("x")Hi'),
+    ('<a href="javascript:alert(1)">click</a>', "<a>click</a>"),
+    (
+        '<a href="https://example.org/a?b=1&c=2" title="t" onclick="x()">link</a>',
+        '<a href="https://example.org/a?b=1&amp;c=2" title="t">link</a>',
+    ),
+    (
+        '<a href="mailto:ada@example.org" rel="nofollow ugc noopener">mail</a>',
+        '<a href="mailto:ada@example.org" rel="nofollow ugc noopener">mail</a>',
+    ),
+    ('<img src="x" onerror="alert(1)">', ""),
+    ("<!-- secret --><em>seen</em>", "<em>seen</em>"),
+    ("<h1>Top</h1><h2>Sub</h2><h5>deep</h5>", "Top<h2>Sub</h2>\ndeep"),
+    (
+        '<abbr title="Freedom of Information">FOI</abbr> &amp; &lt;b&gt; &copy; &nbsp;',
+        '<abbr title="Freedom of Information">FOI</abbr> &amp; &lt;b&gt; &copy; &nbsp;',
+    ),
+    ("<ul><li>one<li>two</ul><ol><li>x</li></ol>", "<ul><li>one</li><li>two</li></ul><ol><li>x</li></ol>"),
+    ("<pre><code>if a < b: pass</code></pre>", "<pre><code>if a &lt; b: pass</code></pre>"),
+    ("<p>unclosed <b>bold <i>both</p>", "<p>unclosed <b>bold <i>both</i></b></p>"),
+    ('<div style="color:red"><span>text</span></div>', "text"),
+    ("<blockquote>quote</blockquote><hr><br>", "<blockquote>quote</blockquote><hr><br>"),
+    ("<del>gone</del> <iframe src=//evil></iframe>", "<del>gone</del> "),
+    (
+        '<a href="ftp://example.org">ftp</a><a href="HTTPS://EXAMPLE.ORG">up</a>',
+        '<a>ftp</a><a href="HTTPS://EXAMPLE.ORG">up</a>',
+    ),
+    ("plain text with <unknown>tag</unknown> and > sign", "plain text with tag and &gt; sign"),
+    ('<svg><script>alert(1)</script></svg><math><mi xlink:href="javascript:alert(1)">x</mi></math>', "alert(1)x"),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), SANITIZED)
+def test_sanitize_html_keeps_only_allowed_tags_attributes_and_links(html, expected):
+    assert sanitize_html(html) == expected
+
+
+def test_sanitize_html_gives_the_same_answers_in_any_order_and_from_many_threads():
+    # One Cleaner serves every call: state left by one input (an unclosed tag, a <script>) must not leak
+    # into the next, whichever thread calls.
+    inputs = [html for html, _ in SANITIZED] * 20
+    expected = [answer for _, answer in SANITIZED] * 20
+    assert [sanitize_html(html) for html in reversed(inputs)] == list(reversed(expected))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(sanitize_html, inputs)) == expected
+
+
+def test_markdown_renders_to_the_same_safe_html_as_before():
+    source = "Hi **all**, see https://example.org and [this](javascript:alert(1)) ~~old~~\n\n# Big\n\n<b>raw</b>"
+    assert render_markdown(source) == (
+        '<p>Hi <strong>all</strong>, see <a href="https://example.org" rel="nofollow ugc noopener">'
+        "https://example.org</a> and [this](javascript:alert(1)) old</p>\n"
+        "<p># Big</p>\n<p>&lt;b&gt;raw&lt;/b&gt;</p>\n"
+    )
