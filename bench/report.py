@@ -277,7 +277,7 @@ def write_report(results: dict, output: Path) -> None:
         f"loop at the ceiling ({settings['window']} messages in flight); 1 s unmeasured warm-up per phase. "
         "fanout and wide: one sender outside the room; members: every member sends in turn and receives everything.",
         "- CPU: utime + stime of the server process(es) over the measured window (/proc, 10 ms ticks) ÷ the "
-        "deliveries in it. Memory: the servers' RSS after every connection has joined and idled 1 s, less the RSS "
+        "deliveries in it. Memory: the servers' RSS once every connection has joined and they have gone idle, less the RSS "
         "before the first connection, ÷ connections. Stored: after the case, the rows per client_id in the "
         "database. At civicnet's ceiling the load generator SIGKILLs the server as the window ends, messages in "
         "flight, so an ack sent before its commit would show as a missing row.",
