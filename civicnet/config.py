@@ -106,6 +106,10 @@ class Config:
 
     SOCKET_SEND_MESSAGE_LIMIT = os.environ.get("SOCKET_SEND_MESSAGE_LIMIT", "10 per 10 seconds")
     SOCKET_TYPING_LIMIT = os.environ.get("SOCKET_TYPING_LIMIT", "10 per 10 seconds")
+    # How often a server process looks for changes of authority made by other processes (seconds), and
+    # how long a connection trusts its member snapshot if no change reaches it (see civicnet.connections).
+    AUTHORITY_POLL_INTERVAL = float(os.environ.get("AUTHORITY_POLL_INTERVAL", "0.25"))
+    AUTHORITY_MAX_AGE = float(os.environ.get("AUTHORITY_MAX_AGE", "30"))
 
     # Moderation: a message this many members report is hidden pending review.
     MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "3"))
@@ -140,10 +144,6 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     WTF_CSRF_ENABLED = False
     MAIL_SUPPRESS_SEND = True
-    # How often a server process looks for changes of authority made by other processes (seconds), and
-    # how long a connection trusts its member snapshot if no change reaches it (see civicnet.connections).
-    AUTHORITY_POLL_INTERVAL = float(os.environ.get("AUTHORITY_POLL_INTERVAL", "0.25"))
-    AUTHORITY_MAX_AGE = float(os.environ.get("AUTHORITY_MAX_AGE", "30"))
     MAIL_SERVER = None
     RATELIMIT_STORAGE_URI = "memory://"
     SIGN_IN_LIMIT_PER_IP = "1000 per minute"

@@ -2,9 +2,9 @@
 
 SQLite's busy wait does not yield to gevent, so two greenlets writing at once can stall the whole
 process for up to the busy timeout. Instead, handlers hand their write to this process's writer and
-wait. The writer takes every write queued meanwhile, runs each in a SAVEPOINT of one transaction (a
-write that fails is rolled back alone and its caller gets the error), commits once, runs the
-after-commit callbacks (the broadcasts), and only then releases each caller to ack. At low rates a
+wait. The writer takes every write queued meanwhile, runs them in one transaction (a write that fails
+is rolled back alone and its caller gets the error), commits once, runs the after-commit callbacks
+(the broadcasts), and only then releases each caller to ack. At low rates a
 batch is one write; at the ceiling it is dozens, and the commit's cost is shared.
 
 Nothing is acked that is not committed: a caller is released only after the commit returned. Outside
@@ -71,25 +71,43 @@ class Writer:
 
 
 def write_batch(batch: list[Job]) -> None:
-    """Run every job in its own savepoint of one transaction, commit once, then run the callbacks.
+    """Run every job in one transaction, commit once, then run the callbacks (the broadcasts).
 
     Jobs are ordered by their `order` key (a room id), stably, so row locks are always taken in the
-    same order and two processes' writers cannot deadlock; order within a room is kept."""
+    same order and two processes' writers cannot deadlock; order within a room is kept. The rules were
+    checked before a job was queued, so a job rarely fails (a resent client_id racing its first send):
+    the batch then starts again with a SAVEPOINT per job, so only the failing job is rolled back."""
+    jobs = sorted(batch, key=lambda job: job.order)
     try:
-        for job in sorted(batch, key=lambda job: job.order):
-            callbacks = db.session.info.setdefault(PENDING, [])
-            mark = len(callbacks)
-            savepoint = db.session.begin_nested()
-            try:
+        try:
+            for job in jobs:
                 job.result = job.work(*job.args)
-                savepoint.commit()
-            except Exception as error:
-                savepoint.rollback()
-                del db.session.info.setdefault(PENDING, [])[mark:]  # its broadcasts die with it
-                job.error = error
+            commit()
+            return
+        except Exception as error:
+            db.session.rollback()
+            if len(jobs) == 1:
+                jobs[0].result, jobs[0].error = None, error
+                return
+        for job in jobs:
+            _run_in_savepoint(job)
         commit()
     finally:
         db.session.remove()
+
+
+def _run_in_savepoint(job: Job) -> None:
+    callbacks = db.session.info.setdefault(PENDING, [])
+    mark = len(callbacks)
+    savepoint = db.session.begin_nested()
+    try:
+        job.result = job.work(*job.args)
+        db.session.flush()
+        savepoint.commit()
+    except Exception as error:
+        savepoint.rollback()
+        del db.session.info.setdefault(PENDING, [])[mark:]  # its broadcasts die with it
+        job.result, job.error = None, error
 
 
 def write(work: Callable, *args, order: int = 0):

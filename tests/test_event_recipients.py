@@ -184,3 +184,19 @@ def test_losing_a_room_tells_only_that_connection(app, cast):
 def test_visitors_cannot_open_a_socket(app):
     visitor = socketio.test_client(app)
     assert not visitor.is_connected()
+
+
+def test_a_moderator_whose_role_is_lowered_stops_hearing_the_queue(cast):
+    from civicnet.accounts.services import set_role
+
+    first = post(cast, "ada", "lobby", "first doubtful claim")
+    cast.drain()
+    cast.call("bob", "report", {"item_type": "message", "item_id": first["id"], "reason": "misinformation"})
+    assert cast.recipients("moderation_pending") == {"moe"}
+    with cast.app.app_context():
+        set_role(None, find_user_by_username("moe"), "citizen")
+    second = post(cast, "ada", "lobby", "second doubtful claim")
+    cast.drain()
+    cast.call("bob", "report", {"item_type": "message", "item_id": second["id"], "reason": "misinformation"})
+    assert cast.recipients("moderation_pending") == set()
+    assert cast.sockets["moe"].is_connected()  # still a member, reading what members read

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from civicnet.accounts.models import User
@@ -107,7 +108,13 @@ def post_message(
     html, mentioned = _render(body)
     restrictions.check_links(actor, html)
     draft = storing.Draft(room, actor, body, html, client_id, parent, organisation, matched, mentioned)
-    return write(storing.store_message, draft, order=room.id)
+    try:
+        return write(storing.store_message, draft, order=room.id)
+    except IntegrityError:
+        # This client_id was stored meanwhile: by a resend in the same batch, or a racing one.
+        if (earlier := resent(actor, room, client_id)) is not None:
+            return earlier
+        raise
 
 
 def get_own_message(actor: User, message_id) -> Message:

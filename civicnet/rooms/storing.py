@@ -4,7 +4,6 @@ and queue its broadcasts for after the commit. civicnet.rooms.messages checks th
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from civicnet import realtime
 from civicnet.accounts.models import User
@@ -73,7 +72,7 @@ def store_message(draft: Draft) -> Message:
     """Insert the message with its read mark, notifications and word-filter report; announce after commit.
 
     The common path costs one INSERT and one UPDATE: a resent client_id is caught by the unique
-    constraint (in a savepoint, so the batch goes on) rather than looked up before every post."""
+    constraint rather than looked up before every post (see messages.post_message)."""
     room, actor = attach(draft.room), attach(draft.actor)
     parent = db.session.get(Message, draft.parent.id) if draft.parent is not None else None
     _lock_room(room)
@@ -87,14 +86,8 @@ def store_message(draft: Draft) -> Message:
         moderation=HELD if draft.held else None,
         speaking_for=draft.speaking_for,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        # This client_id was stored before (a resend), earlier in this batch, or by a racing resend.
-        if (earlier := resent(actor, room, draft.client_id)) is not None:
-            return earlier
-        raise
+    db.session.add(message)
+    db.session.flush()  # a client_id stored meanwhile fails here: the caller then returns the first message
     _record_read(actor, room, message.id)
     # A held message tells nobody until a moderator approves it.
     mentioned = [attach(user) for user in draft.mentioned]
