@@ -181,12 +181,21 @@ def search_indexer(parent_pid: int | None) -> None:
     stopping = threading.Event()
     # SIGTERM (a service manager, or the server that started this) stops as Ctrl+C does: a batch
     # interrupted part-way is cancelled, and its changes stay in the outbox for the next run.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, _stop_once)
+    signal.signal(signal.SIGTERM, _stop_once)
     app = current_app._get_current_object()
     click.echo(f"civicnet search indexer: indexing into {app.config['SEARCH_INDEX_DIR']}", err=True)
     with contextlib.suppress(KeyboardInterrupt):
         indexer.run(app, stopping, parent_pid=parent_pid)
     click.echo("civicnet search indexer: stopped", err=True)
+
+
+def _stop_once(signum, frame) -> None:
+    # Ctrl+C reaches both the server and its indexer, and the server then sends SIGTERM: a second
+    # interruption while the first unwinds would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def register(app: Flask) -> None:
