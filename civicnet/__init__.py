@@ -81,6 +81,7 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
             ),
         ]
     )
+    import_handlers()
     configure_extensions(app)
     configure_blueprints(app)
     configure_requests(app)
@@ -88,7 +89,6 @@ def create_app(config_class: type = Config, **overrides) -> Flask:
     from civicnet import cli, errors, templating
 
     errors.register_error_handlers(app)
-    import_handlers()
     templating.register(app)
     cli.register(app)
     return app
@@ -114,7 +114,9 @@ def configure_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
         frame_options="DENY",
     )
-    queue = {}
+    # Named even when absent: Flask-SocketIO keeps the options of earlier init_app calls (tests make
+    # many apps), and a queue left over from an app with Redis would otherwise stay.
+    queue = {"message_queue": None, "client_manager": None}
     if app.config["REDIS_URL"]:
         check_redis(app.config["REDIS_URL"])
         queue = {"message_queue": app.config["REDIS_URL"], "client_manager": RedisQueue(app.config["REDIS_URL"])}

@@ -155,8 +155,8 @@ class TestConfig(Config):
     SOCKETIO_ASYNC_MODE = "threading"
     SERVER_NAME = None
     SEARCH_INDEXER = False
+    # The Socket.IO test client runs in this process, which applies its own changes at once.
+    AUTHORITY_POLL_INTERVAL = 0
     # Test members are seconds old: nobody counts as new unless a test says so.
     NEW_MEMBER_HOURS = 0
     NEW_MEMBER_MESSAGES = 0
-    # The Socket.IO test client runs in this process, which applies its own changes at once.
-    AUTHORITY_POLL_INTERVAL = 0

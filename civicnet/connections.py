@@ -325,6 +325,8 @@ def prune(app: Flask) -> int:
 
 def _heard(app: Flask, data) -> None:
     """Another process announced a change: apply it now (in the queue's listener, before later events)."""
+    if isinstance(data, list | tuple) and len(data) == 1:  # the queue carries an event's arguments
+        data = data[0]
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
         return
     try:

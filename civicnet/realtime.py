@@ -53,11 +53,15 @@ def emit_to_sid(sid: str, event: str, payload: dict) -> None:
     socketio.emit(event, payload, to=sid)
 
 
-def authenticated_socket(handler):
+def authenticated_socket(handler=None, *, attach: bool = True):
     """Run a handler for the member this connection speaks for, and turn every failure into an error ack.
 
     The member is the connection's snapshot, loaded at connect and loaded again only when a change of
-    authority marks it (see civicnet.connections), so an event costs no query to find who sent it."""
+    authority marks it (see civicnet.connections), so an event costs no query to find who sent it.
+    With attach=False the handler gets the detached snapshot itself (its columns, no relationships):
+    the hot room events, which hand the member to services that read only columns or attach it."""
+    if handler is None:
+        return lambda handler: authenticated_socket(handler, attach=attach)
 
     @wraps(handler)
     def wrapper(*args):
@@ -66,7 +70,7 @@ def authenticated_socket(handler):
         if member is None:
             socketio.server.disconnect(request.sid, namespace="/")
             return error_ack("unauthorized", "Sign in again to continue")
-        user = db.session.merge(member, load=False)  # into this event's session, without a query
+        user = db.session.merge(member, load=False) if attach else member  # merge: into this session, no query
         try:
             return handler(user, *args)
         except ServiceError as error:

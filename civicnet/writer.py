@@ -116,13 +116,19 @@ def write(work: Callable, *args, order: int = 0):
     `work` stages its changes without committing and queues its broadcasts with on_commit; objects it
     is given from the caller's session must be merged into the writer's (see `attach`)."""
     app = current_app._get_current_object()
-    if socketio.async_mode != "gevent" or not app.config.get("GROUP_COMMIT", True):
+    # current_user and friends mean nothing in the writer's greenlet: pass on what they stand for.
+    args = tuple(arg._get_current_object() if hasattr(arg, "_get_current_object") else arg for arg in args)
+    if socketio.async_mode != "gevent":
         job = Job(work, args, order)
         write_batch_inline(job)
         return job.result
     writer = app.extensions.get("civicnet.writer")
     if writer is None:
         writer = app.extensions["civicnet.writer"] = Writer(app)
+    # Give back this handler's pooled connection while it waits: with more sends in flight than the
+    # pool holds, the writer itself could otherwise wait for one (nothing is pending here to commit).
+    if db.session().in_transaction():
+        db.session.commit()
     result = writer.submit(Job(work, args, order))
     # The writer's session is gone: give the caller the committed object in its own session.
     return attach(result) if isinstance(result, db.Model) else result
@@ -140,6 +146,4 @@ def write_batch_inline(job: Job) -> None:
 
 def attach(obj):
     """This object in the current session, without a query (it must be unchanged in its own)."""
-    if hasattr(obj, "_get_current_object"):  # current_user, from an HTTP route
-        obj = obj._get_current_object()
     return db.session.merge(obj, load=False)

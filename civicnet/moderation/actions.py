@@ -179,7 +179,6 @@ def _edit_room(action, item, subject, request) -> After:
         raise Invalid("name", "Change the name or the description, or choose another action")
     action.before = {"name": room.name, "description": room.description}
     room.name, room.description = name, description
-    authority_changed("room_changed", room_id=room.id)
     return []
 
 
@@ -256,7 +255,6 @@ def undo(action: ModerationAction, actor) -> After:
         room = db.session.get(Room, action.item_id)
         if room is not None:
             room.name, room.description = action.before["name"], action.before["description"]
-            authority_changed("room_changed", room_id=room.id)
     return after
 
 

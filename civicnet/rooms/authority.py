@@ -1,7 +1,8 @@
 """The rules the connection registry asks when authority changes: is a connection's sign-in still in
 force, and may its member still read a room? Registered with civicnet.connections at import."""
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from civicnet import connections, realtime
 from civicnet.accounts.models import User, UserSession
@@ -58,6 +59,15 @@ def room_lost(connection: connections.Connection, room_id: int, closing: bool) -
             realtime.emit_to_room(room, "member_left", member_payload(user, room))
     if not closing:
         realtime.emit_to_sid(connection.sid, "room_access_ended", {"room": room.slug})
+
+
+@event.listens_for(Session, "before_flush")
+def _room_changed(session: Session, flush_context, instances) -> None:
+    """Any change to a room (archived, edited, made open or closed, by any path) is a change of
+    authority: its followers are checked again and every process forgets its copy of the room."""
+    for obj in list(session.dirty):
+        if isinstance(obj, Room) and session.is_modified(obj, include_collections=False):
+            connections.authority_changed("room_changed", room_id=obj.id)
 
 
 connections.register(identity_check=member_now, room_check=may_read, room_lost=room_lost)

@@ -27,16 +27,28 @@ def _limit(user: User, action: str) -> None:
 
 def _room(user: User, slug) -> Room:
     """The room at this slug if the member may read it; from memory when this connection already
-    checked it and no change has touched the room or the member since (see civicnet.connections)."""
+    checked it and no change has touched the room or the member since (see civicnet.connections).
+
+    The room is a detached copy with what its payload needs loaded, shared by the process's events:
+    services read its columns, and the writer attaches a copy of its own."""
     connection = connections.registry(current_app).get(request.sid)
     room = connections.recall(("room", slug))
-    if room is not None and connection is not None and room.id in connection.readable:
-        return db.session.merge(room, load=False)
-    room = services.get_readable_room(user, slug)
-    connections.remember(("room", slug), room, depends_on=(("room", room.id),))
+    if room is None:
+        room = _detached_room(services.get_readable_room(user, slug).id)
+        connections.remember(("room", slug), room, depends_on=(("room", room.id),))
+    elif connection is None or room.id not in connection.readable:
+        services.get_readable_room(user, slug)  # the permission check, once per connection and change
     if connection is not None:
         connection.readable.add(room.id)
     return room
+
+
+def _detached_room(room_id: int) -> Room:
+    with db.session.session_factory() as session:
+        room = session.get(Room, room_id)
+        room.tags  # noqa: B018  (loaded now: the copy lives on after its session)
+        session.expunge_all()
+        return room
 
 
 def _connection(auth) -> connections.Connection | None:
@@ -92,7 +104,7 @@ def _left(store, room_id: int) -> None:
 
 
 @socketio.on("join_room")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_join_room(user: User, data=None):
     """Follow a room live; answer with who is online and the messages after after_id (or the latest)."""
     fields = event_fields(data, room=str, after_id=(int, None), since=(str, None))
@@ -124,7 +136,7 @@ def on_join_room(user: User, data=None):
 
 
 @socketio.on("leave_room")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_leave_room(user: User, data=None):
     """Stop following a room live."""
     room = _room(user, event_fields(data, room=str)["room"])
@@ -135,7 +147,7 @@ def on_leave_room(user: User, data=None):
 
 
 @socketio.on("send_message")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_send_message(user: User, data=None):
     """Post a message; the ack carries the stored message (the first one, for a resent client_id)."""
     fields = event_fields(data, room=str, body=str, client_id=str, reply_to=(int, None), speaking_for=(str, None))
@@ -148,7 +160,7 @@ def on_send_message(user: User, data=None):
 
 
 @socketio.on("edit_message")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_edit_message(user: User, data=None):
     """Change one's own message."""
     fields = event_fields(data, id=int, body=str)
@@ -157,7 +169,7 @@ def on_edit_message(user: User, data=None):
 
 
 @socketio.on("delete_message")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_delete_message(user: User, data=None):
     """Delete one's own message."""
     message = messages.delete_message(user, event_fields(data, id=int)["id"])
@@ -165,7 +177,7 @@ def on_delete_message(user: User, data=None):
 
 
 @socketio.on("typing")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_typing(user: User, data=None):
     """Tell the others in a room that this member is typing."""
     room = _room(user, event_fields(data, room=str)["room"])
@@ -179,7 +191,7 @@ def on_typing(user: User, data=None):
 
 
 @socketio.on("mark_read")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_mark_read(user: User, data=None):
     """Record how far the member has read."""
     fields = event_fields(data, room=str, message_id=int)
@@ -188,7 +200,7 @@ def on_mark_read(user: User, data=None):
 
 
 @socketio.on("fetch_history")
-@authenticated_socket
+@authenticated_socket(attach=False)
 def on_fetch_history(user: User, data=None):
     """Older messages, for scrolling back."""
     fields = event_fields(data, room=str, before_id=(int, None), limit=(int, None))

@@ -107,7 +107,8 @@ def post_message(
             raise Invalid("reply_to", "The message you are replying to is not in this room")
     html, mentioned = _render(body)
     restrictions.check_links(actor, html)
-    draft = storing.Draft(room, actor, body, html, client_id, parent, organisation, matched, mentioned)
+    author = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor  # current_user
+    draft = storing.Draft(room, author, body, html, client_id, parent, organisation, matched, mentioned)
     try:
         return write(storing.store_message, draft, order=room.id)
     except IntegrityError:

@@ -110,7 +110,6 @@ def update_room(actor: User, room: Room, details: RoomDetails) -> Room:
     room.description = details.description.strip()
     room.open_to_public = details.open_to_public and room.kind == PUBLIC
     room.tags = _tags(tags)
-    authority_changed("room_changed", room_id=room.id)
     commit()
     return room
 
@@ -120,7 +119,6 @@ def set_archived(actor: User, room: Room, archived: bool) -> Room:
     if not can_manage(actor, room):
         raise Forbidden("Only the room's creator and moderators can archive it")
     room.archived_at = utcnow() if archived else None
-    authority_changed("room_changed", room_id=room.id)
     commit()
     return room
 

@@ -59,10 +59,11 @@ def _lock_room(room: Room) -> None:
 
 def _record_read(actor: User, room: Room, message_id: int) -> None:
     """Authors have read their own messages; posting in a public room makes the author a member."""
-    marked = db.session.execute(
-        update(Membership)
-        .where(Membership.room_id == room.id, Membership.user_id == actor.id)
-        .values(last_read_id=message_id)
+    # A Core UPDATE on the session's connection: the ORM form would first look for memberships loaded
+    # in the session to keep in step, on every post.
+    table = Membership.__table__
+    marked = db.session.connection().execute(
+        update(table).where(table.c.room_id == room.id, table.c.user_id == actor.id).values(last_read_id=message_id)
     )
     if marked.rowcount == 0 and room.kind == PUBLIC:
         db.session.add(Membership(room_id=room.id, user_id=actor.id, last_read_id=message_id))
@@ -76,15 +77,21 @@ def store_message(draft: Draft) -> Message:
     room, actor = attach(draft.room), attach(draft.actor)
     parent = db.session.get(Message, draft.parent.id) if draft.parent is not None else None
     _lock_room(room)
+    # Every column given, so none is expired after the INSERT: the broadcast and the ack then read
+    # the message without a SELECT.
     message = Message(
-        room_id=room.id,
-        author_id=actor.id,
+        room=room,
+        author=actor,
         body=draft.body,
         body_html=draft.html,
         client_id=draft.client_id,
         reply_to=parent,
+        reply_to_id=parent.id if parent is not None else None,
         moderation=HELD if draft.held else None,
         speaking_for=draft.speaking_for,
+        edited_at=None,
+        deleted_at=None,
+        moderated_at=None,
     )
     db.session.add(message)
     db.session.flush()  # a client_id stored meanwhile fails here: the caller then returns the first message
