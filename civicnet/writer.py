@@ -12,7 +12,7 @@ a gevent server (tests, CLI commands, the threading test server) writes run inli
 savepoint-and-commit shape."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
@@ -80,8 +80,7 @@ def write_batch(batch: list[Job]) -> None:
     jobs = sorted(batch, key=lambda job: job.order)
     try:
         try:
-            for job in jobs:
-                job.result = job.work(*job.args)
+            run_together(jobs)
             commit()
             return
         except Exception as error:
@@ -96,12 +95,37 @@ def write_batch(batch: list[Job]) -> None:
         db.session.remove()
 
 
+def run_together(jobs: list[Job]) -> None:
+    """Run the jobs, with one flush for all the rows they stage.
+
+    A job may be a generator: it stages its rows and yields, the writer flushes every job's rows at
+    once (one multi-row INSERT for a batch of messages), then resumes each job, which can use the new
+    ids, and takes what it returns as its result."""
+    staged = []
+    for job in jobs:
+        result = job.work(*job.args)
+        if isinstance(result, Generator):
+            next(result, None)
+            staged.append((job, result))
+        else:
+            job.result = result
+    if staged:
+        db.session.flush()
+    for job, steps in staged:
+        try:
+            next(steps)
+        except StopIteration as done:
+            job.result = done.value
+        else:
+            raise RuntimeError(f"{job.work.__name__} yielded more than once")
+
+
 def _run_in_savepoint(job: Job) -> None:
     callbacks = db.session.info.setdefault(PENDING, [])
     mark = len(callbacks)
     savepoint = db.session.begin_nested()
     try:
-        job.result = job.work(*job.args)
+        run_together([job])
         db.session.flush()
         savepoint.commit()
     except Exception as error:
@@ -137,7 +161,7 @@ def write(work: Callable, *args, order: int = 0):
 def write_batch_inline(job: Job) -> None:
     """The same shape in the caller's own session: stage, commit, run the callbacks; raise its error."""
     try:
-        job.result = job.work(*job.args)
+        run_together([job])
     except Exception:
         db.session.rollback()
         raise

@@ -1,6 +1,7 @@
 """The writer's side of messages: store a checked post, edit or deletion in the writer's transaction,
 and queue its broadcasts for after the commit. civicnet.rooms.messages checks the rules first."""
 
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -69,7 +70,7 @@ def _record_read(actor: User, room: Room, message_id: int) -> None:
         db.session.add(Membership(room_id=room.id, user_id=actor.id, last_read_id=message_id))
 
 
-def store_message(draft: Draft) -> Message:
+def store_message(draft: Draft) -> Generator[None, None, Message]:
     """Insert the message with its read mark, notifications and word-filter report; announce after commit.
 
     The common path costs one INSERT and one UPDATE: a resent client_id is caught by the unique
@@ -94,7 +95,9 @@ def store_message(draft: Draft) -> Message:
         moderated_at=None,
     )
     db.session.add(message)
-    db.session.flush()  # a client_id stored meanwhile fails here: the caller then returns the first message
+    # The writer flushes the whole batch's messages at once here (a client_id stored meanwhile fails
+    # then, and the caller returns the first message); what follows needs the new id.
+    yield
     _record_read(actor, room, message.id)
     # A held message tells nobody until a moderator approves it.
     mentioned = [attach(user) for user in draft.mentioned]
