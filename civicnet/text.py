@@ -1,5 +1,7 @@
 """Members' Markdown, rendered once on save and cleaned by civicnet.security."""
 
+import re
+
 from markdown_it import MarkdownIt
 
 from civicnet.security import LINK_REL, sanitize_html
@@ -21,8 +23,18 @@ def _link_open(renderer, tokens, index, options, env):
 _markdown.add_render_rule("link_open", _link_open)
 
 
+# Text that Markdown can only turn into one paragraph of itself: one line of letters, digits, single
+# spaces and punctuation that starts no Markdown construct, with a full stop only before a space or at
+# the end (so it ends a sentence rather than naming a domain that linkify would link), and not starting
+# with a number and a full stop (a list item). Most chat lines are like this, and rendering them is
+# the costliest step of posting; tests/test_text.py checks the shortcut against the full renderer.
+_PLAIN = re.compile(r"(?!\d+\.)(?:[^\W_]|[,;:'?!=%]|\.(?= |$)| (?! ))+")
+
+
 def render_markdown(source: str) -> str:
     """Render Markdown to safe HTML."""
     if not source.strip():
         return ""
+    if _PLAIN.fullmatch(source) and source[0] != " " and source[-1] != " ":
+        return f"<p>{source}</p>\n"
     return sanitize_html(_markdown.render(source))

@@ -169,5 +169,12 @@ def write_batch_inline(job: Job) -> None:
 
 
 def attach(obj):
-    """This object in the current session, without a query (it must be unchanged in its own)."""
-    return db.session.merge(obj, load=False)
+    """This object in the current session, without a query (it must be unchanged in its own).
+
+    Once per object and session: a batch of one member's messages into one room merges each once."""
+    attached = db.session().info.setdefault("civicnet.attached", {})
+    key = (type(obj), id(obj))
+    found = attached.get(key)
+    if found is None or found[0] is not obj:
+        found = attached[key] = (obj, db.session.merge(obj, load=False))
+    return found[1]

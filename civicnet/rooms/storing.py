@@ -4,7 +4,7 @@ and queue its broadcasts for after the commit. civicnet.rooms.messages checks th
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from civicnet import realtime
 from civicnet.accounts.models import User
@@ -58,14 +58,19 @@ def _lock_room(room: Room) -> None:
         db.session.execute(select(Room.id).where(Room.id == room.id).with_for_update())
 
 
+# Built once: a Core UPDATE on the session's connection (the ORM form would look for memberships
+# loaded in the session to keep in step, and building the statement each time costs as much again).
+_membership = Membership.__table__
+_MARK_READ = (
+    update(_membership)
+    .where(_membership.c.room_id == bindparam("in_room"), _membership.c.user_id == bindparam("of_user"))
+    .values(last_read_id=bindparam("up_to"))
+)
+
+
 def _record_read(actor: User, room: Room, message_id: int) -> None:
     """Authors have read their own messages; posting in a public room makes the author a member."""
-    # A Core UPDATE on the session's connection: the ORM form would first look for memberships loaded
-    # in the session to keep in step, on every post.
-    table = Membership.__table__
-    marked = db.session.connection().execute(
-        update(table).where(table.c.room_id == room.id, table.c.user_id == actor.id).values(last_read_id=message_id)
-    )
+    marked = db.session.connection().execute(_MARK_READ, {"in_room": room.id, "of_user": actor.id, "up_to": message_id})
     if marked.rowcount == 0 and room.kind == PUBLIC:
         db.session.add(Membership(room_id=room.id, user_id=actor.id, last_read_id=message_id))
 

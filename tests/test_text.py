@@ -1,0 +1,73 @@
+"""The plain-text shortcut of render_markdown gives exactly what the full Markdown renderer and
+sanitiser give, for every line it takes, and leaves every other line to them."""
+
+import random
+
+import pytest
+
+from civicnet import text
+from civicnet.security import sanitize_html
+
+ALPHABET = "abcXYZé9 0,;:'?!=%.-*_#>`~[]()<&\"@/\\\n\tñ漢"
+TAKEN = [
+    "Hello there",
+    "t=1733 a short benchmark message, about as long as a typical chat line in a room",
+    "Is this right? Yes! 100% sure; 3:30 works.",
+    "End of a sentence. Next one",
+    "Ça va bien, merci",
+]
+LEFT = [
+    "1. a list",
+    "see example.com",
+    "visit www.example.org now",
+    "mail me at a@b.org",
+    "two  spaces",
+    " leading space",
+    "a - b",
+    "**bold**",
+    "line\nbreak",
+    "x.y",
+    "1.2.3.4",
+    "<script>",
+    "a & b",
+]
+
+
+def full(source: str) -> str:
+    return sanitize_html(text._markdown.render(source))
+
+
+@pytest.mark.parametrize("source", TAKEN)
+def test_plain_lines_take_the_shortcut_and_match_the_renderer(source):
+    assert text._PLAIN.fullmatch(source)
+    assert text.render_markdown(source) == full(source)
+
+
+@pytest.mark.parametrize("source", LEFT)
+def test_anything_markdown_or_linkify_could_change_goes_to_the_renderer(source):
+    assert not text._PLAIN.fullmatch(source) or source != source.strip()
+    assert text.render_markdown(source) == full(source)
+
+
+def test_thousands_of_random_lines_render_the_same_either_way():
+    generator = random.Random(11)
+    taken = 0
+    for _ in range(20_000):
+        source = "".join(generator.choice(ALPHABET) for _ in range(generator.randint(1, 30)))
+        if not source.strip():
+            continue
+        taken += bool(text._PLAIN.fullmatch(source))
+        assert text.render_markdown(source) == full(source), repr(source)
+    assert taken > 100  # the shortcut was exercised, not just skipped
+
+
+def test_lines_made_mostly_of_plain_characters_render_the_same_either_way():
+    generator = random.Random(12)
+    alphabet = "abcdexyz ABC 0189 é漢 ,;:'?!=%. ."
+    taken = 0
+    for _ in range(20_000):
+        source = "".join(generator.choice(alphabet) for _ in range(generator.randint(1, 60))).strip()
+        if source:
+            taken += bool(text._PLAIN.fullmatch(source))
+            assert text.render_markdown(source) == full(source), repr(source)
+    assert taken > 2_000
