@@ -11,6 +11,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from civicnet import socket_guard
+from civicnet.application import Civicnet
 from civicnet.config import BASE_DIR, INSTANCE_DIR, Config, engine_options
 from civicnet.cookies import CookieSessionInterface
 from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
@@ -48,7 +49,7 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
 def create_app(config_class: type = Config, **overrides) -> Flask:
     """Build the civicnet Flask application."""
-    app = Flask(
+    app = Civicnet(
         __name__,
         instance_path=str(INSTANCE_DIR),
         template_folder=str(BASE_DIR / "templates"),
