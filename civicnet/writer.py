@@ -25,6 +25,7 @@ from civicnet.transactions import PENDING, commit
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 200
+ATTACHED = "civicnet.attached"
 
 
 @dataclass
@@ -51,23 +52,37 @@ class Writer:
         return job.result
 
     def _run(self) -> None:
-        while True:
-            batch = [self.queue.get()]
-            while len(batch) < MAX_BATCH:
+        # One app context and session for the writer's whole life: a batch then costs no context,
+        # session or pooled-connection set-up, which at low rates (a batch per message) is most of it.
+        with self.app.app_context():
+            while True:
+                batch = [self.queue.get()]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        batch.append(self.queue.get_nowait())
+                    except Empty:
+                        break
                 try:
-                    batch.append(self.queue.get_nowait())
-                except Empty:
-                    break
-            try:
-                with self.app.app_context():
                     write_batch(batch)
-            except Exception as error:  # the commit itself failed: nothing in the batch is stored
-                log.exception("A batch of %d writes could not be committed", len(batch))
-                for job in batch:
-                    job.result, job.error = None, job.error or error
-            finally:
-                for job in batch:
-                    job.done.set()
+                except Exception as error:  # the commit itself failed: nothing in the batch is stored
+                    log.exception("A batch of %d writes could not be committed", len(batch))
+                    db.session.rollback()
+                    for job in batch:
+                        job.result, job.error = None, job.error or error
+                finally:
+                    _forget_batch()
+                    for job in batch:
+                        job.done.set()
+
+
+def _forget_batch() -> None:
+    """Detach the batch's objects (their loaded state stays: callers read their results), keep the session."""
+    session = db.session()
+    session.expunge_all()
+    session.info.pop(ATTACHED, None)
+    # End the reads the broadcasts made after the commit: on SQLite an open read snapshot would make
+    # the next batch's first write fail at once (SQLITE_BUSY) when another process wrote meanwhile.
+    session.rollback()
 
 
 def write_batch(batch: list[Job]) -> None:
@@ -79,20 +94,30 @@ def write_batch(batch: list[Job]) -> None:
     the batch then starts again with a SAVEPOINT per job, so only the failing job is rolled back."""
     jobs = sorted(batch, key=lambda job: job.order)
     try:
-        try:
-            run_together(jobs)
-            commit()
-            return
-        except Exception as error:
-            db.session.rollback()
-            if len(jobs) == 1:
-                jobs[0].result, jobs[0].error = None, error
-                return
-        for job in jobs:
-            _run_in_savepoint(job)
+        _begin_writing()
+        run_together(jobs)
         commit()
-    finally:
-        db.session.remove()
+        return
+    except Exception as error:
+        db.session.rollback()
+        if len(jobs) == 1:
+            jobs[0].result, jobs[0].error = None, error
+            return
+    _begin_writing()
+    for job in jobs:
+        _run_in_savepoint(job)
+    commit()
+
+
+def _begin_writing() -> None:
+    """On SQLite, take the write lock before the batch's first statement (BEGIN IMMEDIATE).
+
+    A deferred transaction reads first and asks for the lock at its first write; if another process
+    committed in between, SQLite answers SQLITE_BUSY at once instead of waiting its busy timeout, and
+    two server processes on one database file would refuse each other's batches."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def run_together(jobs: list[Job]) -> None:
@@ -153,9 +178,8 @@ def write(work: Callable, *args, order: int = 0):
     # pool holds, the writer itself could otherwise wait for one (nothing is pending here to commit).
     if db.session().in_transaction():
         db.session.commit()
-    result = writer.submit(Job(work, args, order))
-    # The writer's session is gone: give the caller the committed object in its own session.
-    return attach(result) if isinstance(result, db.Model) else result
+    # The result comes back detached, with what its payload reads loaded.
+    return writer.submit(Job(work, args, order))
 
 
 def write_batch_inline(job: Job) -> None:
@@ -172,7 +196,7 @@ def attach(obj):
     """This object in the current session, without a query (it must be unchanged in its own).
 
     Once per object and session: a batch of one member's messages into one room merges each once."""
-    attached = db.session().info.setdefault("civicnet.attached", {})
+    attached = db.session().info.setdefault(ATTACHED, {})
     key = (type(obj), id(obj))
     found = attached.get(key)
     if found is None or found[0] is not obj:
