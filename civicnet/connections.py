@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import Integer, String, delete, select
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civicnet.db_types import UTCDateTime, utcnow
@@ -199,7 +199,7 @@ def _announce(app: Flask, change: AuthorityChange) -> None:
         socketio.emit("authority_changed", {"id": change.id}, to=AUTHORITY_CHANNEL)
 
 
-def _key(change: AuthorityChange) -> tuple[int, datetime]:
+def change_key(change: AuthorityChange) -> tuple[int, datetime]:
     return change.id, change.created_at
 
 
@@ -207,9 +207,9 @@ def apply_change(app: Flask, change: AuthorityChange) -> None:
     """Forget what the change makes stale, and re-check every connection of this process it may touch."""
     found = registry(app)
     with found._lock:
-        if _key(change) in found.applied:
+        if change_key(change) in found.applied:
             return
-        found.applied[_key(change)] = change.created_at
+        found.applied[change_key(change)] = change.created_at
         for depends_on in (("user", change.user_id), ("room", change.room_id), ("reason", change.reason)):
             for key in found._memo_keys.pop(depends_on, ()):
                 found.memo.pop(key, None)
@@ -264,104 +264,3 @@ def current_member(app: Flask, sid: str):
     if (connection.stale or age > app.config["AUTHORITY_MAX_AGE"]) and not revalidate(app, connection):
         return None
     return connection.user
-
-
-def recall(key: tuple):
-    """A value kept with `remember`, or None if it was never kept, is stale, or a change named it."""
-    app = current_app._get_current_object()
-    entry = registry(app).memo.get(key)
-    if entry is not None and time.monotonic() - entry[1] < app.config["AUTHORITY_MAX_AGE"]:
-        return entry[0]
-    return None
-
-
-def remember(key: tuple, value, depends_on: tuple = ()) -> None:
-    """Keep a value in this process until a change of authority names one of `depends_on`
-    (("user", id), ("room", id) or ("reason", name)), or for AUTHORITY_MAX_AGE seconds at most.
-
-    The value must outlive the session it was read in: plain data, or rows that stay loaded."""
-    found = registry(current_app._get_current_object())
-    with found._lock:
-        found.memo[key] = (value, time.monotonic())
-        for dependency in depends_on:
-            found._memo_keys[dependency].add(key)
-
-
-def remembered(key: tuple, load: Callable, *, depends_on: tuple = ()):
-    """`load()`'s value, kept as `remember` keeps it."""
-    value = recall(key)
-    if value is None:
-        value = load()
-        remember(key, value, depends_on)
-    return value
-
-
-def mark_stale(app: Flask, user_id: int) -> None:
-    """Make the member's connections load the member again at their next event (cheap: no query)."""
-    for connection in registry(app).of_user(user_id):
-        connection.stale = True
-
-
-def poll_changes(app: Flask) -> None:
-    """Apply the changes other processes committed since the last look, and forget old ones."""
-    since = utcnow() - LOOK_BACK
-    found = registry(app)
-    rows = db.session.scalars(select(AuthorityChange).where(AuthorityChange.created_at >= since))
-    for change in rows:
-        if _key(change) not in found.applied:
-            apply_change(app, change)
-    with found._lock:
-        for key, at in list(found.applied.items()):
-            if at < since - LOOK_BACK:
-                del found.applied[key]
-
-
-def prune(app: Flask) -> int:
-    """Delete rows every process has had time to see."""
-    result = db.session.execute(delete(AuthorityChange).where(AuthorityChange.created_at < utcnow() - KEEP_FOR))
-    db.session.commit()
-    return result.rowcount
-
-
-def _heard(app: Flask, data) -> None:
-    """Another process announced a change: apply it now (in the queue's listener, before later events)."""
-    if isinstance(data, list | tuple) and len(data) == 1:  # the queue carries an event's arguments
-        data = data[0]
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
-        return
-    try:
-        with app.app_context():
-            change = db.session.get(AuthorityChange, data["id"])
-            if change is not None:
-                apply_change(app, change)
-            db.session.remove()
-    except Exception:
-        log.exception("Could not apply an announced change of authority; the poll will")
-
-
-def start_poller(app: Flask) -> None:
-    """Listen for, and poll for, other processes' changes in the background of this server (once)."""
-    found = registry(app)
-    interval = app.config["AUTHORITY_POLL_INTERVAL"]
-    if found.poller_started or not interval:
-        return
-    found.poller_started = True
-    manager = socketio.server.manager
-    if hasattr(manager, "on_authority_change"):
-        manager.on_authority_change = lambda data: _heard(app, data)
-
-    def run() -> None:
-        last_prune = 0.0
-        while True:
-            try:
-                with app.app_context():
-                    poll_changes(app)
-                    if time.monotonic() - last_prune > 600:
-                        prune(app)
-                        last_prune = time.monotonic()
-                    db.session.remove()
-            except Exception:
-                log.exception("Could not read authority changes; trying again")
-            socketio.sleep(interval)
-
-    socketio.start_background_task(run)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from civicnet.connections import authority_changed, remembered
+from civicnet.connections import authority_changed
 from civicnet.errors import Conflict, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
+from civicnet.memo import remembered
 from civicnet.moderation import audit
 from civicnet.moderation.items import check_moderator
 from civicnet.moderation.models import WordFilter

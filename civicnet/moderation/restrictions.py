@@ -8,10 +8,10 @@ from sqlalchemy import or_, select
 
 from civicnet import ratelimit
 from civicnet.accounts.models import ADMIN, MODERATOR, PUBLIC_SERVANT, User
-from civicnet.connections import recall, remember, remembered
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid
 from civicnet.extensions import db
+from civicnet.memo import recall, remember, remembered
 from civicnet.moderation.models import Mute
 from civicnet.rooms.models import Message, Room
 from civicnet.templating import format_date

@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError
 
-from civicnet import connections, ratelimit, realtime
+from civicnet import authority_feed, connections, memo, ratelimit, realtime
 from civicnet.accounts import sessions
 from civicnet.accounts.models import User
 from civicnet.api.tokens import token_for
@@ -32,10 +32,10 @@ def _room(user: User, slug) -> Room:
     The room is a detached copy with what its payload needs loaded, shared by the process's events:
     services read its columns, and the writer attaches a copy of its own."""
     connection = connections.registry(current_app).get(request.sid)
-    room = connections.recall(("room", slug))
+    room = memo.recall(("room", slug))
     if room is None:
         room = _detached_room(services.get_readable_room(user, slug).id)
-        connections.remember(("room", slug), room, depends_on=(("room", room.id),))
+        memo.remember(("room", slug), room, depends_on=(("room", room.id),))
     elif connection is None or room.id not in connection.readable:
         services.get_readable_room(user, slug)  # the permission check, once per connection and change
     if connection is not None:
@@ -78,7 +78,7 @@ def connect(auth=None):
     app = current_app._get_current_object()
     connection.user = member
     connections.registry(app).add(connection)
-    connections.start_poller(app)
+    authority_feed.start_poller(app)
     socketio.server.enter_room(request.sid, realtime.user_channel(member), namespace="/")
     presence().connect(request.sid, member.id)
     db.session.remove()
