@@ -28,6 +28,9 @@ def shell_context() -> dict:
     return {"db": db, "User": User, "Profile": Profile, "Tag": Tag, "UserTag": UserTag}
 
 
+INDEXER_NICENESS = 10
+
+
 class IndexerChild:
     """`flask search indexer` as a child of this server: started with it, restarted if it dies, stopped with it.
 
@@ -44,8 +47,14 @@ class IndexerChild:
         self.stopping = False
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command)
+        self._spawn()
         socketio.start_background_task(self._watch)
+
+    def _spawn(self) -> None:
+        self.process = subprocess.Popen(self.command)
+        # Indexing can wait; members' messages cannot: on a small machine the indexer otherwise takes
+        # CPU from the server at the moments it is busiest (measured: ack p99 224 ms against 123 ms).
+        os.setpriority(os.PRIO_PROCESS, self.process.pid, INDEXER_NICENESS)
 
     def _watch(self) -> None:
         while not self.stopping:
@@ -55,7 +64,7 @@ class IndexerChild:
             log.warning("the search indexer stopped (exit code %s): starting it again", code)
             socketio.sleep(self.RESTART_SECONDS)
             if not self.stopping:
-                self.process = subprocess.Popen(self.command)
+                self._spawn()
 
     def stop(self) -> None:
         self.stopping = True

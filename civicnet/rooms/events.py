@@ -33,11 +33,13 @@ def _room(user: User, slug) -> Room:
     services read its columns, and the writer attaches a copy of its own."""
     connection = connections.registry(current_app).get(request.sid)
     room = memo.recall(("room", slug))
-    if room is None:
-        room = _detached_room(services.get_readable_room(user, slug).id)
-        memo.remember(("room", slug), room, depends_on=(("room", room.id),))
-    elif connection is None or room.id not in connection.readable:
-        services.get_readable_room(user, slug)  # the permission check, once per connection and change
+    if room is None or connection is None or room.id not in connection.readable:
+        # The permission check, once per connection and change; it also finds a kept copy that no
+        # longer is the room at this slug.
+        found = services.get_readable_room(user, slug)
+        if room is None or room.id != found.id:
+            room = _detached_room(found.id)
+            memo.remember(("room", slug), room, depends_on=(("room", room.id),))
     if connection is not None:
         connection.readable.add(room.id)
     return room
