@@ -25,6 +25,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, grace: float = 10) -> int:
+    """Ask a process to stop (SIGTERM), kill it after `grace` seconds, and return its exit code."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return process.wait()
+
+
 class ServerProcess:
     """One civicnet server process, configured through the environment like a deployment.
 
@@ -88,12 +99,8 @@ class ServerProcess:
         raise RuntimeError(f"server did not start in {timeout}s:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.process:
+            stop_process(self.process)
         self._log.close()
 
     def log(self) -> str:

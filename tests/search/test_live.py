@@ -22,7 +22,7 @@ from civicnet.rooms.messages import post_message
 from tests.factories import make_room, make_user
 from tests.search.test_cli import pending
 from tests.search.test_routes import hit_links, result_count
-from tests.servers import INDEXER_READY, ROOT, signed_in_session
+from tests.servers import INDEXER_READY, ROOT, signed_in_session, stop_process
 
 SEARCHABLE_WITHIN = 5.0  # seconds; the issue asks for "a couple of seconds", this leaves room for a slow CI machine
 INDEXING_ERRORS = ("Traceback", "search indexing failed", "could not read the index", "LockError")
@@ -93,14 +93,9 @@ class IndexerProcess:
         self.process = subprocess.Popen(command, cwd=ROOT, env=server.env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        code = stop_process(self.process)
         self._log.close()
-        return self.process.wait()
+        return code
 
     def log(self) -> str:
         return self.log_path.read_text()
