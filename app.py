@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from civicnet import create_app
 from civicnet.extensions import db, socketio
+from civicnet.factory import create_app
 
 app = create_app()
 log = logging.getLogger("civicnet.app")

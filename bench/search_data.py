@@ -12,11 +12,12 @@ from sqlalchemy import delete, insert
 
 from civicnet.accounts.models import ADMIN, CITIZEN, MODERATOR, PUBLIC_SERVANT, User
 from civicnet.extensions import db
-from civicnet.profiles.models import HELP, LEARN, MEMBERS, PUBLIC, REGIONS, Profile, Tag, UserTag
-from civicnet.profiles.tags import tag_slug
+from civicnet.profiles.models import MEMBERS, PUBLIC, REGIONS, Profile
 from civicnet.rooms.models import HIDDEN, PRIVATE, Membership, Message, Room, RoomTag
 from civicnet.rooms.models import PUBLIC as PUBLIC_ROOM
 from civicnet.search.models import SearchChange
+from civicnet.tags.models import HELP, LEARN, Tag, UserTag
+from civicnet.tags.names import tag_slug
 
 MADE_UP_WORDS = 20000
 RARE_WORD_MESSAGES = 12

@@ -14,15 +14,15 @@ from flask_migrate import upgrade
 from search_fts import Query
 from sqlalchemy import func, select
 
-from civicnet import create_app
 from civicnet.accounts.models import User
 from civicnet.config import Config
 from civicnet.extensions import db
-from civicnet.profiles.models import Tag
+from civicnet.factory import create_app
 from civicnet.rooms.models import PRIVATE, Message, Room, RoomTag
 from civicnet.search import indexer
 from civicnet.search.index import open_index
 from civicnet.search.models import SearchChange
+from civicnet.tags.models import Tag
 
 BREAKDOWN_RUNS = 5
 

@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(os.environ.get("CIVICNET_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
-from civicnet import create_app  # noqa: E402
+from civicnet.accounts.access_tokens import create_token  # noqa: E402
 from civicnet.accounts.services import register_user  # noqa: E402
-from civicnet.api.tokens import create_token  # noqa: E402
 from civicnet.extensions import db  # noqa: E402
+from civicnet.factory import create_app  # noqa: E402
 from civicnet.rooms.services import RoomDetails, create_room, join_room  # noqa: E402
 
 PASSWORD = "bench passphrase one"

@@ -10,11 +10,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
-from civicnet.api import tokens as api_tokens
+from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
+from civicnet.mentoring import requests as mentoring
+from civicnet.search import indexer
+from civicnet.verification import services as verification
 
 users_cli = AppGroup("users", help="Manage member accounts.")
 
@@ -110,8 +114,6 @@ def create_token(username: str, name: str) -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Load demo members and skill tags, once; running it again changes nothing."""
-    from civicnet.demo import DEMO_PASSWORD, load_demo_data
-
     created = load_demo_data()
     if created:
         click.echo(f"Loaded {created} demo members. Each signs in with the password: {DEMO_PASSWORD}")
@@ -122,9 +124,6 @@ def seed_demo() -> None:
 @click.command("sweep")
 def sweep() -> None:
     """Daily housekeeping: verification reminders and expiries, mentoring expiry warnings and expiries."""
-    from civicnet.mentoring import requests as mentoring
-    from civicnet.verification import services as verification
-
     reminded, ended = verification.sweep()
     warned, expired = mentoring.sweep()
     click.echo(
@@ -138,8 +137,6 @@ search_cli = AppGroup("search", help="Look after the search index.")
 @search_cli.command("reindex")
 def search_reindex() -> None:
     """Rebuild the search index from the database, with a progress bar; searches keep working meanwhile."""
-    from civicnet.search import indexer
-
     total = sum(indexer.status().database.values())
     with click.progressbar(length=total, label="Indexing people, rooms and messages") as bar:
         count = indexer.rebuild(progress=bar.update)
@@ -149,8 +146,6 @@ def search_reindex() -> None:
 @search_cli.command("status")
 def search_status() -> None:
     """Show documents per type in the index and the database, and how far the index lags."""
-    from civicnet.search import indexer
-
     status = indexer.status()
     if not status.available:
         click.echo(
@@ -167,8 +162,6 @@ def search_status() -> None:
 @search_cli.command("update")
 def search_update() -> None:
     """Index waiting changes now, once (a running `flask search indexer` does this continuously)."""
-    from civicnet.search import indexer
-
     click.echo(f"Indexed {indexer.process_pending()} changed documents.")
 
 
@@ -176,8 +169,6 @@ def search_update() -> None:
 @click.option("--parent-pid", type=int, default=None, help="Stop when the process with this id, our parent, stops.")
 def search_indexer(parent_pid: int | None) -> None:
     """Index changes as they are made, and rebuild a missing or damaged index, until stopped."""
-    from civicnet.search import indexer
-
     stopping = threading.Event()
     # SIGTERM (a service manager, or the server that started this) stops as Ctrl+C does: a batch
     # interrupted part-way is cancelled, and its changes stay in the outbox for the next run.

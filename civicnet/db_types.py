@@ -28,3 +28,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """A UTC time as clients read it: ISO 8601 with a Z."""
+    return value.isoformat().replace("+00:00", "Z") if value else None

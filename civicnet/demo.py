@@ -1,12 +1,24 @@
 """Demo members for a first look at civicnet (make run loads them once)."""
 
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
 from civicnet.accounts.models import User
 from civicnet.accounts.passwords import hash_password
 from civicnet.accounts.services import find_user_by_username
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
+from civicnet.mentoring.offers import OfferDetails, offer_of, save_offer
+from civicnet.moderation.filters import add_word, word_filters
 from civicnet.profiles.models import Profile
 from civicnet.profiles.services import ProfileChanges, update_profile
+from civicnet.rooms.messages import post_message
+from civicnet.rooms.models import Room
+from civicnet.rooms.services import RoomDetails, create_room, join_room
+from civicnet.tags.models import HELP
+from civicnet.tags.services import user_tags
+from civicnet.verification.models import APPROVED, Verification
 
 DEMO_PASSWORD = "civicnet demo password"
 
@@ -178,12 +190,6 @@ DEMO_ROOMS = [
 
 def _demo_rooms() -> None:
     """A few rooms with conversations, so rooms and search have something to show."""
-    from sqlalchemy import func, select
-
-    from civicnet.rooms.messages import post_message
-    from civicnet.rooms.models import Room
-    from civicnet.rooms.services import RoomDetails, create_room, join_room
-
     if db.session.scalar(select(func.count(Room.id))):
         return
     for spec in DEMO_ROOMS:
@@ -198,13 +204,6 @@ def _demo_rooms() -> None:
 
 def _demo_mentoring() -> None:
     """The demo public servants are verified (as if a moderator had attested them) and offer mentoring."""
-    from datetime import timedelta
-
-    from civicnet.mentoring.offers import OfferDetails, offer_of, save_offer
-    from civicnet.profiles.models import HELP
-    from civicnet.profiles.services import user_tags
-    from civicnet.verification.models import APPROVED, Verification
-
     moderator = find_user_by_username("sam")
     for member in DEMO_MEMBERS:
         user = find_user_by_username(member["username"])
@@ -234,8 +233,6 @@ def _demo_mentoring() -> None:
 
 def _demo_word_filter() -> None:
     """One phrase on the word filter, so moderators see how holding for review works."""
-    from civicnet.moderation.filters import add_word, word_filters
-
     moderator = find_user_by_username("sam")
     if moderator is not None and not word_filters():
         add_word(moderator, "guaranteed returns", "hold")

@@ -10,6 +10,10 @@ from werkzeug.exceptions import HTTPException
 from civicnet.extensions import limiter
 
 
+class SearchUnavailable(Exception):
+    """The search index is missing or damaged and is being rebuilt (search says so; pages show it)."""
+
+
 class ServiceError(Exception):
     """A rule was broken; the message is written for the person who broke it."""
 

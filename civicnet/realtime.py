@@ -21,15 +21,6 @@ def user_channel(user) -> str:
     return f"user:{user.id}"
 
 
-def emit_to_moderators(event: str, payload: dict) -> None:
-    """Send to every connection of today's moderators and admins (looked up now, so a role change
-    applies at once, in every process)."""
-    from civicnet.accounts.models import ADMIN, MODERATOR, User
-
-    for user_id in db.session.scalars(db.select(User.id).where(User.role.in_((MODERATOR, ADMIN)))):
-        socketio.emit(event, payload, to=f"user:{user_id}")
-
-
 def emit_to_room(room, event: str, payload: dict, skip_sid: str | None = None) -> None:
     """Send a fact to everyone following a room (called after the commit)."""
     socketio.emit(event, payload, to=room_channel(room), skip_sid=skip_sid)

@@ -1,6 +1,7 @@
 """HTML sanitising: the only module that imports bleach, so it can be swapped."""
 
 import threading
+from html import unescape
 
 from bleach.sanitizer import Cleaner
 
@@ -52,3 +53,13 @@ def sanitize_html(html: str) -> str:
     """Return html with only the tags, attributes and link schemes civicnet allows."""
     with _cleaning:
         return _cleaner.clean(html)
+
+
+_text_only = Cleaner(tags=frozenset(), attributes={}, strip=True, strip_comments=True)
+
+
+def text_of_html(html: str) -> str:
+    """The words of some HTML without its tags, for places that show plain text (still escaped there)."""
+    with _cleaning:
+        stripped = _text_only.clean(html)
+    return unescape(stripped)

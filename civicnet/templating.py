@@ -1,15 +1,9 @@
-"""Template helpers available on every page."""
+"""Template helpers available on every page. Each capability adds its own globals from its blueprint."""
 
 from datetime import datetime
 
 from flask import Flask, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
-
-from civicnet.accounts.models import ROLE_LABELS
-from civicnet.accounts.permissions import is_moderator
-from civicnet.moderation.rules import ACTION_LABELS, DECISION_TEXT, REASON_LABELS, REASONS
-from civicnet.rooms.notifications import mentoring_text, unread_notification_count
 
 
 def error_list(*forms: FlaskForm) -> list[dict]:
@@ -41,18 +35,6 @@ def pagination_params(page, endpoint: str, args) -> dict:
     }
 
 
-def unread_notifications() -> int:
-    """The signed-in member's unread notification count, for the header."""
-    return unread_notification_count(current_user.id) if current_user.is_authenticated else 0
-
-
-def pending_moderation() -> int:
-    """Items and appeals waiting in the moderation queue, for a moderator's header."""
-    from civicnet.moderation.queue import pending_count  # queue imports rooms, which imports this module's users
-
-    return pending_count() if is_moderator(current_user) else 0
-
-
 def format_date(value: datetime | None, style: str = "date") -> str:
     if value is None:
         return ""
@@ -66,16 +48,7 @@ def format_date(value: datetime | None, style: str = "date") -> str:
 def register(app: Flask) -> None:
     """Add civicnet's helpers to Jinja."""
     app.add_template_global(error_list)
-    app.add_template_global(is_moderator)
     app.add_template_global(pagination_params)
-    app.add_template_global(unread_notifications)
-    app.add_template_global(ROLE_LABELS, "role_labels")
-    app.add_template_global(ACTION_LABELS, "action_labels")
-    app.add_template_global(REASONS, "reasons")
-    app.add_template_global(DECISION_TEXT, "decision_text")
-    app.add_template_global(REASON_LABELS, "reason_labels")
-    app.add_template_global(pending_moderation)
-    app.add_template_global(mentoring_text)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda counter: sum(counter.values()), "sum_counter")
     app.jinja_env.trim_blocks = True

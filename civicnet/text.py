@@ -4,7 +4,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from civicnet.security import LINK_REL, sanitize_html
+from civicnet.security import LINK_REL, sanitize_html, text_of_html
 
 # Raw HTML off: members write Markdown, and anything that looks like a tag is shown as text.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable(
@@ -38,3 +38,11 @@ def render_markdown(source: str) -> str:
     if _PLAIN.fullmatch(source) and source[0] != " " and source[-1] != " ":
         return f"<p>{source}</p>\n"
     return sanitize_html(_markdown.render(source))
+
+
+def plain_excerpt(source: str, length: int = 140) -> str:
+    """A member's Markdown as one line of plain text, cut at a word near `length` characters."""
+    words = " ".join(text_of_html(render_markdown(source)).split())
+    if len(words) <= length:
+        return words
+    return words[: length - 1].rsplit(" ", 1)[0] + "…"

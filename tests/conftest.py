@@ -16,10 +16,10 @@ from flask_mail import Message
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from civicnet import create_app
 from civicnet.config import TestConfig
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, mail
+from civicnet.factory import create_app
 from tests.factories import DEFAULT_PASSWORD
 
 IN_CI = bool(os.environ.get("CI"))

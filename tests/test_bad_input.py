@@ -111,7 +111,7 @@ def test_json_error_for_api_clients(client):
 @pytest.fixture
 def room_with_token(app):
     """Ada's public room with one message, and her API token."""
-    from civicnet.api import tokens
+    from civicnet.accounts import access_tokens as tokens
     from civicnet.rooms.messages import post_message
     from tests.factories import make_room
 

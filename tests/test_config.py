@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event, text
 
-from civicnet import create_app
 from civicnet.config import POSTGRESQL_POOL_SIZE, SQLITE_POOL_SIZE, TestConfig
 from civicnet.extensions import db
+from civicnet.factory import create_app
 from tests.factories import make_user
 
 

@@ -6,8 +6,8 @@ A connection on a second server process is covered against real servers in tests
 
 import pytest
 
+from civicnet.accounts.access_tokens import create_token, revoke_token
 from civicnet.accounts.services import find_user_by_username, suspend_user
-from civicnet.api.tokens import create_token, revoke_token
 from civicnet.extensions import socketio
 from civicnet.rooms import services as rooms
 from tests.factories import make_moderator, make_room, make_user
@@ -93,7 +93,7 @@ def cast(app) -> Cast:
 
 
 def gus_token_id(gus) -> int:
-    from civicnet.api.tokens import active_tokens
+    from civicnet.accounts.access_tokens import active_tokens
 
     return active_tokens(gus)[0].id
 
@@ -170,6 +170,8 @@ def test_reading_notifications_reaches_that_members_connections_only(cast):
     post(cast, "ada", "budget", "over to you @bob")
     cast.drain()
     assert cast.http["bob"].get("/notifications").status_code == 200
+    assert cast.recipients("notifications_read") == set()  # looking at the list marks nothing read
+    assert cast.http["bob"].post("/notifications/read").status_code == 302
     assert cast.recipients("notifications_read") == {"bob"}
 
 

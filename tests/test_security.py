@@ -81,8 +81,8 @@ def test_unexpected_errors_get_the_designed_500_page_and_are_logged(make_app, ca
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
-    from civicnet import create_app
     from civicnet.config import Config
+    from civicnet.factory import create_app
 
     class NoSecret(Config):
         SECRET_KEY = None

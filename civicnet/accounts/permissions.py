@@ -1,6 +1,7 @@
 """Who may do what, as small predicates every capability shares."""
 
-from civicnet.accounts.models import ADMIN, MODERATOR
+from civicnet.accounts.models import ADMIN, MODERATOR, User
+from civicnet.errors import Forbidden
 
 
 def is_signed_in(user) -> bool:
@@ -14,3 +15,19 @@ def is_moderator(user) -> bool:
 
 def is_admin(user) -> bool:
     return is_signed_in(user) and user.role == ADMIN
+
+
+def check_moderator(actor) -> None:
+    if not is_moderator(actor):
+        raise Forbidden("Only moderators and admins can do that")
+
+
+def check_may_act_on(actor, subject: User | None) -> None:
+    """Moderators act on members; nobody acts on themselves, and only admins act on admins."""
+    check_moderator(actor)
+    if subject is None:
+        return
+    if subject.id == actor.id:
+        raise Forbidden("You cannot moderate yourself or your own content: ask another moderator")
+    if subject.role == ADMIN and actor.role != ADMIN:
+        raise Forbidden("Moderators cannot act on admins")

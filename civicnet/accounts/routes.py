@@ -3,6 +3,8 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from civicnet import signals
+from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import bp, services, sessions
 from civicnet.accounts.forms import (
     ChangeEmailForm,
@@ -14,12 +16,16 @@ from civicnet.accounts.forms import (
     SignInForm,
     TokenForm,
 )
+from civicnet.accounts.models import ROLE_LABELS
+from civicnet.accounts.permissions import is_moderator
 from civicnet.accounts.throttle import email_limit, sign_in_limits
-from civicnet.api import tokens as api_tokens
 from civicnet.errors import Invalid
 from civicnet.forms import apply_service_error
-from civicnet.moderation import statements
 from civicnet.urls import safe_next_url
+
+# Every page's header and forms show roles, and moderators' links.
+bp.add_app_template_global(ROLE_LABELS, "role_labels")
+bp.add_app_template_global(is_moderator)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -84,7 +90,7 @@ def sign_in():
             user = services.authenticate(form.identifier.data, form.password.data)
         except services.Suspended as error:
             suspended = error.message
-            statement = statements.suspension_link(error.user) if error.user else None
+            statement = signals.answer(signals.suspension_statement, error.user) if error.user else None
         except Invalid as error:
             apply_service_error(form, error)
         else:

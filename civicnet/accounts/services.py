@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet import audit, signals
 from civicnet.accounts import passwords, tokens
 from civicnet.accounts.models import ADMIN, ROLE_LABELS, ROLES, User
 from civicnet.connections import authority_changed
@@ -14,9 +15,7 @@ from civicnet.db_types import utcnow
 from civicnet.emails import send_email
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.moderation import audit
-from civicnet.profiles.models import Profile
-from civicnet.transactions import commit
+from civicnet.transactions import commit, on_commit
 from civicnet.urls import external_url
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{2,29}$")
@@ -105,8 +104,8 @@ def register_user(
         role=role,
         email_verified_at=utcnow() if verified else None,
     )
-    user.profile = Profile()
     db.session.add(user)
+    signals.member_registered.send(user)  # in the transaction: what receivers add (a profile) commits with it
     try:
         db.session.commit()
     except IntegrityError:
@@ -233,10 +232,7 @@ def confirm_email_change(token: str) -> User:
     old_address, user.email = user.email, user.pending_email
     user.pending_email = None
     user.email_verified_at = utcnow()
-    # Imported here: verification's rules import this package's models and tokens.
-    from civicnet.verification.services import email_changed
-
-    email_changed(user, old_address)
+    signals.member_email_changed.send(user, old_email=old_address)  # in the transaction (verification may end)
     authority_changed("email_changed", user_id=user.id)
     commit()
     send_email(old_address, "your email address was changed", "accounts/email/email_changed", user=user)
@@ -254,9 +250,10 @@ def set_role(actor: User | None, user: User, role: str, note: str = "") -> User:
     if role == user.role:
         raise Conflict(f"{user.username} is already a {ROLE_LABELS[role].lower()}")
     audit.record(actor, "set_role", subject=user, reason=role, note=f"{user.role} to {role}. {note}".strip())
-    user.role = role
+    old_role, user.role = user.role, role
     authority_changed("role_changed", user_id=user.id)
     commit()
+    signals.member_role_changed.send(user, old_role=old_role)
     return user
 
 
@@ -266,6 +263,14 @@ def apply_suspension(user: User, reason: str, until: datetime | None) -> None:
     user.suspended_until = until
     user.suspension_reason = reason.strip()[:500]
     authority_changed("suspended", user_id=user.id)
+    on_commit(lambda: signals.member_suspended.send(user))
+
+
+def end_suspension(user: User) -> None:
+    """Lift the account's suspension, in the caller's transaction: the one place a suspension ends
+    (an operator's command, a moderator's decision, an appeal upheld against it)."""
+    user.suspended_at = user.suspended_until = user.suspension_reason = None
+    on_commit(lambda: signals.member_suspension_lifted.send(user))
 
 
 def suspend_user(actor: User | None, user: User, reason: str, until: datetime | None = None) -> User:
@@ -280,9 +285,9 @@ def suspend_user(actor: User | None, user: User, reason: str, until: datetime | 
 
 def lift_suspension(actor: User | None, user: User) -> User:
     """End a suspension (operators' command)."""
-    user.suspended_at = user.suspended_until = user.suspension_reason = None
+    end_suspension(user)
     audit.record(actor, "lift_suspension", subject=user)
-    db.session.commit()
+    commit()
     return user
 
 

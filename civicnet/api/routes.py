@@ -4,23 +4,24 @@ from functools import wraps
 
 from flask import g, jsonify, request
 
+from civicnet.accounts.access_tokens import user_for_token
 from civicnet.api import bp, inputs
 from civicnet.api.limits import read_limits, write_limits
 from civicnet.api.openapi import OPENAPI
-from civicnet.api.tokens import user_for_token
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, error_response
 from civicnet.extensions import csrf
 from civicnet.mentoring import offers as mentoring_offers_service
 from civicnet.mentoring import requests as mentoring
 from civicnet.mentoring.payloads import offer_payload, request_payload
 from civicnet.profiles import services as profiles
-from civicnet.profiles.models import HELP, LEARN
 from civicnet.rooms import messages, services
 from civicnet.rooms.payloads import author_payload, iso, message_payload, room_payload
 from civicnet.search import services as search_services
 from civicnet.search.payloads import results_payload
 from civicnet.search.query import MAX_LENGTH as MAX_QUERY
 from civicnet.search.routes import search_limits
+from civicnet.tags import services as tag_services
+from civicnet.tags.models import HELP, LEARN
 
 # A posted message the rules refuse for a reason its shape cannot show: the status says which.
 POST_REFUSALS = {"reply_to": NotFound, "speaking_for": Forbidden, "client_id": Conflict}
@@ -129,8 +130,8 @@ def person(username: str):
             "region": profile.region,
             "bio_html": profile.bio_html,
             "member_since": iso(user.created_at),
-            "help_tags": [tag.slug for tag in profiles.user_tags(user, HELP)],
-            "learn_tags": [tag.slug for tag in profiles.user_tags(user, LEARN)],
+            "help_tags": [tag.slug for tag in tag_services.user_tags(user, HELP)],
+            "learn_tags": [tag.slug for tag in tag_services.user_tags(user, LEARN)],
         }
     )
 
@@ -140,7 +141,7 @@ def person(username: str):
 @read_limits
 def tags():
     return jsonify(
-        tags=[{"slug": tag.slug, "name": tag.name, "members": uses} for tag, uses in profiles.popular_tags()]
+        tags=[{"slug": tag.slug, "name": tag.name, "members": uses} for tag, uses in tag_services.popular_tags()]
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet.db_types import UTCDateTime, utcnow
 from civicnet.extensions import db
+from civicnet.tags.services import register_tag_use
 
 PENDING = "pending"
 ACCEPTED = "accepted"
@@ -51,6 +52,9 @@ class OfferTag(db.Model):
 
     offer_id: Mapped[int] = mapped_column(ForeignKey("mentoring_offers.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+register_tag_use(OfferTag.__table__, "offer_id")  # a tag merge moves these too
 
 
 class LearningGoal(db.Model):

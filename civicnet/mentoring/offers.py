@@ -2,18 +2,18 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
+from civicnet import signals
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
 from civicnet.mentoring.models import LearningGoal, Offer
-from civicnet.profiles.models import HELP, LEARN, Tag
-from civicnet.profiles.services import check_tag_names, replace_tags, user_tags
-from civicnet.profiles.tags import tag_slug
-from civicnet.rooms.models import Message
+from civicnet.tags.models import HELP, LEARN, Tag
+from civicnet.tags.names import tag_slug
+from civicnet.tags.services import check_tag_names, replace_tags, user_tags
 
 MAX_DESCRIPTION = 1000
 MAX_NOTE = 300
@@ -155,4 +155,4 @@ def suggestions(viewer: User, limit: int = 20) -> list[Suggestion]:
 
 
 def _last_active(user_id: int):
-    return db.session.scalar(select(func.max(Message.created_at)).where(Message.author_id == user_id))
+    return signals.answer(signals.last_posted_at, user_id)

@@ -1,6 +1,7 @@
 """Mentoring offers and requests as the API and Socket.IO clients see them."""
 
-from civicnet.rooms.payloads import author_payload, iso
+from civicnet.accounts.payloads import author_payload
+from civicnet.db_types import iso
 
 
 def offer_payload(offer) -> dict:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from civicnet import realtime
+from civicnet import signals
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_moderator, is_signed_in
 from civicnet.accounts.services import is_suspended
@@ -29,8 +29,8 @@ from civicnet.mentoring.models import (
     Offer,
 )
 from civicnet.mentoring.offers import checked_text, get_offer
-from civicnet.rooms.models import PRIVATE, Membership, Notification, Room
-from civicnet.rooms.services import unique_slug
+from civicnet.notifications.services import notify
+from civicnet.transactions import commit, on_commit
 from civicnet.urls import external_url
 
 EXPIRES_AFTER = timedelta(days=14)
@@ -78,10 +78,7 @@ def get_request(viewer, request_id, *, why: str | None = None) -> MentoringReque
 
 
 def _is_reported(found: MentoringRequest) -> bool:
-    from civicnet.moderation.models import OPEN, Report  # moderation imports this package's models
-
-    query = select(Report.id).where(Report.item_type == "request", Report.item_id == found.id, Report.status == OPEN)
-    return db.session.scalar(query.limit(1)) is not None
+    return bool(signals.answer(signals.is_reported, "request", item_id=found.id))
 
 
 def requests_of(user: User) -> dict[str, list[MentoringRequest]]:
@@ -128,9 +125,8 @@ def ask(actor: User, offer_id, message) -> MentoringRequest:
         expires_at=utcnow() + EXPIRES_AFTER,
     )
     db.session.add(found)
-    notice = _notice(found, offer.mentor_id, "requested")
-    db.session.commit()
-    _deliver(notice)
+    _notice(found, offer.mentor_id, "requested")
+    commit()
     return found
 
 
@@ -158,28 +154,24 @@ def accept(actor: User, request_id) -> MentoringRequest:
         db.session.rollback()
         raise Conflict("Your mentoring is full: complete a mentoring, or raise your capacity, before accepting")
     db.session.refresh(found)
-    found.room = _open_room(found)
-    notice = _notice(found, found.mentee_id, "accepted")
-    db.session.commit()
-    _deliver(notice)
+    found.room_id = _open_room(found)
+    _notice(found, found.mentee_id, "accepted")
+    commit()
     return found
 
 
-def _open_room(found: MentoringRequest) -> Room:
-    name = f"Mentoring: {found.mentor.display_name} and {found.mentee.display_name}"[:80]
-    room = Room(
-        slug=unique_slug(f"mentoring {found.mentor.username} {found.mentee.username}"),
-        name=name,
+def _open_room(found: MentoringRequest) -> int:
+    """A private room with exactly the two of them, opened by rooms in this transaction."""
+    return signals.answer(
+        signals.open_private_room,
+        found,
+        name=f"Mentoring: {found.mentor.display_name} and {found.mentee.display_name}"[:80],
         description=found.message[:500],
-        kind=PRIVATE,
-        is_mentoring=True,
+        slug_words=f"mentoring {found.mentor.username} {found.mentee.username}",
+        member_ids=(found.mentor_id, found.mentee_id),
         created_by_id=found.mentor_id,
+        mentoring=True,
     )
-    db.session.add(room)
-    db.session.flush()
-    for user_id in (found.mentor_id, found.mentee_id):
-        db.session.add(Membership(room_id=room.id, user_id=user_id, last_read_id=0))
-    return room
 
 
 def decline(actor: User, request_id, reason="") -> MentoringRequest:
@@ -194,9 +186,8 @@ def decline(actor: User, request_id, reason="") -> MentoringRequest:
         db.session.rollback()
         raise Conflict("This request has already been answered, withdrawn or has expired")
     db.session.refresh(found)
-    notice = _notice(found, found.mentee_id, "declined")
-    db.session.commit()
-    _deliver(notice)
+    _notice(found, found.mentee_id, "declined")
+    commit()
     return found
 
 
@@ -240,9 +231,8 @@ def end(actor: User, request_id, completed: bool) -> MentoringRequest:
     if found.room is not None and found.room.archived_at is None:
         found.room.archived_at = utcnow()
     other = found.mentee_id if actor.id == found.mentor_id else found.mentor_id
-    notice = _notice(found, other, "completed" if completed else "cancelled")
-    db.session.commit()
-    _deliver(notice)
+    _notice(found, other, "completed" if completed else "cancelled")
+    commit()
     return found
 
 
@@ -283,10 +273,9 @@ def sweep(now=None) -> tuple[int, int]:
         MentoringRequest.expires_at <= now + WARN_BEFORE,
         MentoringRequest.expiry_warned_at.is_(None),
     )
-    notices = []
     for found in db.session.scalars(soon):
         found.expiry_warned_at = now
-        notices.append(_notice(found, found.mentor_id, "expiring"))
+        _notice(found, found.mentor_id, "expiring")
         warned += 1
     overdue = db.session.scalar(
         select(func.count(MentoringRequest.id)).where(
@@ -294,9 +283,7 @@ def sweep(now=None) -> tuple[int, int]:
         )
     )
     expire_due(now)
-    db.session.commit()
-    for notice in notices:
-        _deliver(notice)
+    commit()
     return warned, overdue or 0
 
 
@@ -310,20 +297,16 @@ SUBJECTS = {
 }
 
 
-def _notice(found: MentoringRequest, user_id: int, event: str) -> Notification:
-    notice = Notification(user_id=user_id, kind=f"mentoring_{event}", request=found)
-    db.session.add(notice)
-    return notice
+def _notice(found: MentoringRequest, user_id: int, event: str) -> None:
+    """Tell one side, in the caller's transaction: live and by email once it commits."""
+    if found.id is None:
+        db.session.flush()
+    notify(user_id, f"mentoring_{event}", found.id)
+    request_id = found.id
+    on_commit(lambda: _email(user_id, request_id, event))
 
 
-def _deliver(notice: Notification) -> None:
-    """After the commit: live, then by email."""
-    from civicnet.rooms.notifications import notification_payload
-
-    user = db.session.get(User, notice.user_id)
-    realtime.emit_to_user(user, "notification", notification_payload(notice))
-    event = notice.kind.removeprefix("mentoring_")
-    link = external_url("mentoring.request_page", request_id=notice.request_id)
-    send_email(
-        user.email, SUBJECTS[event], "mentoring/email/notice", user=user, request=notice.request, event=event, link=link
-    )
+def _email(user_id: int, request_id: int, event: str) -> None:
+    user, found = db.session.get(User, user_id), db.session.get(MentoringRequest, request_id)
+    link = external_url("mentoring.request_page", request_id=request_id)
+    send_email(user.email, SUBJECTS[event], "mentoring/email/notice", user=user, request=found, event=event, link=link)

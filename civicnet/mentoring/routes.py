@@ -7,8 +7,8 @@ from civicnet.errors import ServiceError
 from civicnet.forms import apply_service_error
 from civicnet.mentoring import bp, offers, requests
 from civicnet.mentoring.forms import DeclineForm, FeedbackForm, GoalForm, OfferForm, RequestForm, SummaryForm
-from civicnet.profiles.models import HELP, LEARN
-from civicnet.profiles.services import user_tags
+from civicnet.tags.models import HELP, LEARN
+from civicnet.tags.services import user_tags
 
 
 @bp.route("/mentoring", methods=["GET", "POST"])

@@ -7,13 +7,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from civicnet.accounts.services import apply_suspension, is_suspended
+from civicnet import audit
+from civicnet.accounts.permissions import check_may_act_on
+from civicnet.accounts.services import apply_suspension, end_suspension, is_suspended
 from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Invalid
 from civicnet.extensions import db
-from civicnet.moderation import audit, queue, restrictions, statements
-from civicnet.moderation.items import Item, check_may_act_on, find_member, load_item
+from civicnet.moderation import queue, restrictions, statements
+from civicnet.moderation.items import Item, find_member, load_item
 from civicnet.moderation.models import MESSAGE, RESOLVED, ROOM, ModerationAction, Mute
 from civicnet.moderation.rules import (
     APPEALABLE,
@@ -218,7 +220,7 @@ def _lift_mute(action, item, subject, request) -> After:
 def _lift_suspension(action, item, subject, request) -> After:
     if not is_suspended(subject):
         raise Conflict(f"{subject.username} is not suspended")
-    subject.suspended_at = subject.suspended_until = subject.suspension_reason = None
+    end_suspension(subject)
     return []
 
 
@@ -250,7 +252,7 @@ def undo(action: ModerationAction, actor) -> After:
             mute.lifted_at = utcnow()
         authority_changed("mute_lifted", user_id=action.subject_id)
     elif action.kind == SUSPEND and action.subject is not None and is_suspended(action.subject):
-        action.subject.suspended_at = action.subject.suspended_until = action.subject.suspension_reason = None
+        end_suspension(action.subject)
     elif action.kind == EDIT_ROOM and action.before:
         room = db.session.get(Room, action.item_id)
         if room is not None:

@@ -4,17 +4,18 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from civicnet.accounts.permissions import is_moderator
+from civicnet import audit
+from civicnet.accounts.permissions import check_may_act_on, is_moderator
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
-from civicnet.moderation import audit, queue, statements
+from civicnet.moderation import queue, statements
 from civicnet.moderation.actions import undo
-from civicnet.moderation.items import check_may_act_on
 from civicnet.moderation.models import Appeal, ModerationAction
 from civicnet.moderation.rules import APPEAL_DAYS, APPEALABLE, OUTCOMES, REVERSED
-from civicnet.rooms.models import APPEAL_DECIDED
+from civicnet.moderation.statements import APPEAL_DECIDED
+from civicnet.transactions import commit
 
 MAX_NOTE = 2000
 
@@ -104,7 +105,7 @@ def decide(actor, appeal_id, outcome, note) -> Appeal:
     )
     after = undo(found.action, actor) if outcome == REVERSED else []
     notice = statements.add_notice(found.action, APPEAL_DECIDED)
-    db.session.commit()
+    commit()
     for effect in after:
         effect()
     statements.deliver(notice)

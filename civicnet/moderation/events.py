@@ -1,15 +1,16 @@
 """Socket.IO handlers for moderation: the same services as the pages, answered by acknowledgements."""
 
 from civicnet.accounts.models import User
+from civicnet.accounts.permissions import check_moderator
 from civicnet.accounts.services import set_role
+from civicnet.db_types import iso
 from civicnet.errors import Invalid
 from civicnet.extensions import socketio
 from civicnet.moderation import appeals, reports
 from civicnet.moderation.actions import ActionRequest, take_action
-from civicnet.moderation.items import check_moderator, find_member
+from civicnet.moderation.items import find_member
 from civicnet.moderation.queue import pending_count
 from civicnet.realtime import authenticated_socket, event_fields, ok
-from civicnet.rooms.payloads import iso
 
 ACTION_FIELDS = {
     "kind": str,

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet import audit, signals
+from civicnet.accounts.permissions import check_moderator
 from civicnet.connections import authority_changed
 from civicnet.errors import Conflict, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
 from civicnet.memo import remembered
-from civicnet.moderation import audit
-from civicnet.moderation.items import check_moderator
 from civicnet.moderation.models import WordFilter
 from civicnet.moderation.rules import WORD_ACTIONS
 from civicnet.transactions import commit
@@ -48,7 +48,8 @@ def _pattern(phrase: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
-def check_text(text: str) -> Match | None:
+@signals.screen_text.connect
+def check_text(text: str, **_) -> Match | None:
     """The strictest filter the text matches, if any."""
     found = [(phrase, action) for pattern, phrase, action in _compiled() if pattern.search(text)]
     if not found:

@@ -16,7 +16,7 @@ from civicnet.forms import (
     text_field,
 )
 from civicnet.moderation import actions, appeals, reports
-from civicnet.moderation.rules import OUTCOMES, PERIODS, REASONS, REPORT_REASONS, WORD_ACTIONS
+from civicnet.moderation.rules import OUTCOMES, PERIODS, REASONS, REPORT_REASONS, TAG_REASONS, WORD_ACTIONS
 
 
 class ReportForm(FlaskForm):
@@ -89,3 +89,29 @@ class RoleForm(FlaskForm):
     role = SelectField("Role", choices=choices(ROLE_LABELS.items()), widget=GovSelect())
     note = note_field("Why? (recorded in the audit log)", 500)
     submit = submit("Change role")
+
+
+def _tag_reason() -> SelectField:
+    return SelectField(
+        "Reason (recorded in the audit log)",
+        choices=choices([("", "Choose a reason"), *TAG_REASONS.items()]),
+        validators=[InputRequired(message="Choose the reason for this change")],
+        widget=GovSelect(),
+    )
+
+
+class RenameTagForm(FlaskForm):
+    name = text_field("New name", required="Enter a new name for the tag", max_length=50)
+    reason = _tag_reason()
+    submit = submit("Rename tag")
+
+
+class MergeTagForm(FlaskForm):
+    target = text_field(
+        "Merge into",
+        required="Enter the tag to merge into",
+        max_length=50,
+        description="Everyone who holds this tag will hold that one instead. This tag will be deleted.",
+    )
+    reason = _tag_reason()
+    submit = submit("Merge tags")

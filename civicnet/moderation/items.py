@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import select
 
-from civicnet.accounts.models import ADMIN, User
-from civicnet.accounts.permissions import is_moderator
-from civicnet.errors import Forbidden, Invalid, NotFound
+from civicnet.accounts.models import User
+from civicnet.errors import Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id, is_whole_number
 from civicnet.mentoring.models import MentoringRequest
@@ -84,19 +83,3 @@ def find_member(username) -> User:
     if user is None:
         raise NotFound("No member has that username")
     return user
-
-
-def check_moderator(actor) -> None:
-    if not is_moderator(actor):
-        raise Forbidden("Only moderators and admins can do that")
-
-
-def check_may_act_on(actor, subject: User | None) -> None:
-    """Moderators act on members; nobody acts on themselves, and only admins act on admins."""
-    check_moderator(actor)
-    if subject is None:
-        return
-    if subject.id == actor.id:
-        raise Forbidden("You cannot moderate yourself or your own content: ask another moderator")
-    if subject.role == ADMIN and actor.role != ADMIN:
-        raise Forbidden("Moderators cannot act on admins")

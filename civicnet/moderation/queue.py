@@ -5,8 +5,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from civicnet import realtime
-from civicnet.extensions import db
+from civicnet import signals
+from civicnet.accounts.models import ADMIN, MODERATOR, User
+from civicnet.extensions import db, socketio
 from civicnet.moderation.items import Item, load_item
 from civicnet.moderation.models import OPEN, Appeal, ModerationAction, Report
 from civicnet.rooms.models import Message
@@ -32,8 +33,18 @@ def pending_count() -> int:
 
 
 def announce_pending() -> None:
-    """Tell every connected moderator the new count (after the commit that changed it)."""
-    realtime.emit_to_moderators("moderation_pending", {"count": pending_count()})
+    """Tell every connected moderator the new count (after the commit that changed it). Today's
+    moderators and admins are looked up now, so a role change applies at once, in every process."""
+    payload = {"count": pending_count()}
+    for user_id in db.session.scalars(select(User.id).where(User.role.in_((MODERATOR, ADMIN)))):
+        socketio.emit("moderation_pending", payload, to=f"user:{user_id}")
+
+
+@signals.is_reported.connect
+def is_reported(item_type: str, item_id: int, **_) -> bool:
+    """Whether an item has an open report (a moderator may then look at a private mentoring request)."""
+    query = select(Report.id).where(Report.item_type == item_type, Report.item_id == item_id, Report.status == OPEN)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def open_reports(item_type: str, item_id: int) -> list[Report]:

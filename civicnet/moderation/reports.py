@@ -4,11 +4,12 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet import audit, signals
 from civicnet.accounts.permissions import is_signed_in
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.moderation import audit, queue
+from civicnet.moderation import queue
 from civicnet.moderation.items import Item, load_item
 from civicnet.moderation.models import MESSAGE, OPEN, PROFILE, REQUEST, ModerationAction, Report
 from civicnet.moderation.rules import AUTO_HIDE, NO_BREACH, REPORT_REASONS, WORD_FILTER
@@ -16,6 +17,7 @@ from civicnet.profiles.services import can_view_profile
 from civicnet.rooms import moderation_events
 from civicnet.rooms.models import HIDDEN
 from civicnet.rooms.permissions import can_read
+from civicnet.transactions import on_commit
 
 MAX_NOTE = 1000
 
@@ -95,10 +97,13 @@ def _maybe_hide(item: Item) -> bool:
     return True
 
 
-def file_word_filter_report(message, phrase: str, action: str) -> None:
-    """civicnet reports a message itself (in the poster's transaction) when it matches the word filter."""
+@signals.message_flagged.connect
+def file_word_filter_report(message, phrase: str, action: str, **_) -> None:
+    """civicnet reports a message itself (in the poster's transaction) when it matches the word filter;
+    moderators' counts update after the commit."""
     note = f"Contains “{phrase}” ({'held for review' if action == 'hold' else 'flagged'})"
     db.session.add(Report(reporter_id=None, item_type=MESSAGE, item_id=message.id, reason=WORD_FILTER, note=note))
     audit.record(
         None, f"word_filter_{action}", subject=message.author, item_type=MESSAGE, item_id=message.id, note=note
     )
+    on_commit(queue.announce_pending)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, select
 
-from civicnet import ratelimit
+from civicnet import ratelimit, signals
 from civicnet.accounts.models import ADMIN, MODERATOR, PUBLIC_SERVANT, User
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid
@@ -75,7 +75,8 @@ def _is_new(user: User) -> bool:
     return False
 
 
-def check_may_post(user: User, room: Room) -> None:
+@signals.posting_check.connect
+def check_may_post(user: User, room: Room, **_) -> None:
     """Refuse a muted member, with the end of the mute; count a new member's harder rate limit."""
     now = utcnow()
     for mute_id, room_id, until in _mutes_of(user.id):
@@ -85,7 +86,8 @@ def check_may_post(user: User, room: Room) -> None:
         ratelimit.check("new_member_post", str(user.id), current_app.config["NEW_MEMBER_SEND_LIMIT"])
 
 
-def check_links(user: User, html: str) -> None:
+@signals.links_check.connect
+def check_links(user: User, html: str, **_) -> None:
     most = current_app.config["NEW_MEMBER_MAX_LINKS"]
     if len(OUTSIDE_LINK.findall(html)) > most and _is_new(user):
         raise Invalid(
@@ -93,3 +95,10 @@ def check_links(user: User, html: str) -> None:
             f"New members can include at most {most} link{'s' if most != 1 else ''} in a message. "
             "Remove a link and send again",
         )
+
+
+@signals.mute_notice.connect
+def mute_notice(user: User, room: Room, **_) -> str | None:
+    """Why this member may not post in this room now, if a mute says so."""
+    mutes = active_mutes(user, room)
+    return mute_message(mutes[0]) if mutes else None

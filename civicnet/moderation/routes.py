@@ -6,17 +6,27 @@ from sqlalchemy import select
 
 from civicnet.accounts.permissions import is_admin, is_moderator
 from civicnet.accounts.services import is_suspended, set_role
-from civicnet.errors import NotFound, ServiceError
+from civicnet.audit import AuditEntry
+from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.extensions import db
 from civicnet.forms import apply_service_error
 from civicnet.mentoring.requests import get_request
-from civicnet.moderation import appeals, bp, filters, queue, reports, restrictions, statements, transparency
+from civicnet.moderation import appeals, bp, filters, queue, records, reports, restrictions, statements, transparency
 from civicnet.moderation.actions import ActionRequest, take_action
-from civicnet.moderation.audit import AuditEntry
-from civicnet.moderation.forms import ActionForm, AppealForm, DecideAppealForm, ReportForm, RoleForm, WordForm
+from civicnet.moderation.forms import (
+    ActionForm,
+    AppealForm,
+    DecideAppealForm,
+    MergeTagForm,
+    RenameTagForm,
+    ReportForm,
+    RoleForm,
+    WordForm,
+)
 from civicnet.moderation.items import find_member, load_item
 from civicnet.moderation.models import MESSAGE
-from civicnet.moderation.rules import ACTION_LABELS, RULES
+from civicnet.moderation.rules import ACTION_LABELS, DECISION_TEXT, REASON_LABELS, REASONS, RULES
+from civicnet.tags import services as tag_services
 
 ITEM_ACTIONS = {
     MESSAGE: ("hide_message", "restore_message", "dismiss"),
@@ -33,6 +43,17 @@ def _moderators_only() -> None:
 
 
 # Reporting
+
+bp.add_app_template_global(ACTION_LABELS, "action_labels")
+bp.add_app_template_global(REASONS, "reasons")
+bp.add_app_template_global(DECISION_TEXT, "decision_text")
+bp.add_app_template_global(REASON_LABELS, "reason_labels")
+
+
+@bp.app_template_global()
+def pending_moderation() -> int:
+    """Items and appeals waiting in the moderation queue, for a moderator's header."""
+    return queue.pending_count() if is_moderator(current_user) else 0
 
 
 @bp.route("/report/<item_type>/<int:item_id>", methods=["GET", "POST"])
@@ -330,3 +351,32 @@ def transparency_page():
 @bp.route("/guidelines")
 def guidelines():
     return render_template("moderation/guidelines.html", rules=RULES)
+
+
+@bp.route("/tags/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_tag(slug: str):
+    if not is_moderator(current_user):
+        abort(403)
+    tag = tag_services.get_tag(slug)
+    rename_form, merge_form = RenameTagForm(prefix="rename"), MergeTagForm(prefix="merge")
+    if rename_form.submit.data and rename_form.validate_on_submit():
+        try:
+            records.rename_tag(current_user, tag, rename_form.name.data, rename_form.reason.data)
+        except Invalid as error:
+            apply_service_error(rename_form, error)
+        else:
+            flash(f"Tag renamed to “{tag.name}”")
+            return redirect(url_for("profiles.tag", slug=tag.slug))
+    elif merge_form.submit.data and merge_form.validate_on_submit():
+        try:
+            target = tag_services.get_tag(merge_form.target.data)
+            records.merge_tags(current_user, tag, target, merge_form.reason.data)
+        except NotFound:
+            merge_form.target.errors.append(f"There is no skill tag called “{merge_form.target.data}”")
+        except Invalid as error:
+            apply_service_error(merge_form, error)
+        else:
+            flash(f"Tag merged into “{target.name}”")
+            return redirect(url_for("profiles.tag", slug=target.slug))
+    return render_template("moderation/edit_tag.html", tag=tag, rename_form=rename_form, merge_form=merge_form)

@@ -3,16 +3,21 @@
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from civicnet import realtime
+from civicnet import signals
 from civicnet.accounts.tokens import make_token, read_token
 from civicnet.emails import send_email
 from civicnet.extensions import db
 from civicnet.moderation.models import ModerationAction
-from civicnet.moderation.rules import SUSPEND
-from civicnet.rooms.models import APPEAL_DECIDED, MODERATION, Notification
+from civicnet.moderation.rules import DECISION_TEXT, SUSPEND
+from civicnet.notifications import kinds
+from civicnet.notifications.kinds import Shown
+from civicnet.notifications.models import Notification
+from civicnet.notifications.services import notify
 from civicnet.urls import external_url
 
 DECISION = "decision"
+MODERATION = "moderation"  # the notification kind of a statement of reasons
+APPEAL_DECIDED = "appeal_decided"
 
 
 def decision_token(action) -> str:
@@ -28,18 +33,30 @@ def action_for_token(token: str) -> tuple[int, int] | None:
 
 
 def add_notice(action, kind: str = MODERATION) -> Notification:
-    """The in-product notice, in the caller's transaction."""
-    notice = Notification(user_id=action.subject_id, kind=kind, action_id=action.id)
-    db.session.add(notice)
-    return notice
+    """The in-product notice, in the caller's transaction (sent live after its commit)."""
+    return notify(action.subject_id, kind, action.id)
+
+
+@kinds.register(MODERATION, APPEAL_DECIDED)
+def _shown(notification) -> Shown | None:
+    action = db.session.get(ModerationAction, notification.subject_id)
+    if action is None:
+        return None
+    if notification.kind == APPEAL_DECIDED:
+        lead = "A moderator decided your appeal:"
+        excerpt = (
+            f"Your appeal was {action.appeal.outcome}" if action.appeal is not None else DECISION_TEXT[action.kind]
+        )
+    else:
+        lead, excerpt = "A moderator made a decision about you:", DECISION_TEXT[action.kind]
+    # external_url, not url_for: also sent from outside requests (the daily sweep, the CLI).
+    url = external_url("moderation.decision", action_id=action.id)
+    return Shown(lead=lead, link_text=DECISION_TEXT[action.kind].lower(), url=url, excerpt=excerpt)
 
 
 def deliver(notice: Notification) -> None:
-    """After the commit: the live notification and the email."""
-    from civicnet.rooms.notifications import notification_payload
-
-    action = notice.action
-    realtime.emit_to_user(action.subject, "notification", notification_payload(notice))
+    """After the commit: the email (the live notification goes by itself)."""
+    action = db.session.get(ModerationAction, notice.subject_id)
     link = external_url("moderation.decision_by_token", token=decision_token(action))
     if notice.kind == APPEAL_DECIDED:
         subject, template = "the decision on your appeal", "moderation/email/appeal_decided"
@@ -48,7 +65,8 @@ def deliver(notice: Notification) -> None:
     send_email(action.subject.email, subject, template, action=action, link=link)
 
 
-def suspension_link(user) -> str | None:
+@signals.suspension_statement.connect
+def suspension_link(user, **_) -> str | None:
     """The statement of reasons for a member's current suspension, if a moderator suspended them."""
     action = db.session.scalar(
         select(ModerationAction)

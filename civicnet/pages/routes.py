@@ -3,7 +3,7 @@
 from flask import render_template
 
 from civicnet.pages import bp
-from civicnet.profiles.services import popular_tags
+from civicnet.tags.services import popular_tags
 
 
 @bp.route("/")

@@ -6,7 +6,6 @@ from civicnet.forms import (
     GovSelect,
     GovTextArea,
     GovTextInput,
-    InputRequired,
     Length,
     RadioField,
     SelectField,
@@ -16,8 +15,8 @@ from civicnet.forms import (
     submit,
     text_field,
 )
-from civicnet.moderation.rules import TAG_REASONS
-from civicnet.profiles.models import REGIONS, TAG_KINDS, VISIBILITIES
+from civicnet.profiles.models import REGIONS, VISIBILITIES
+from civicnet.tags.models import TAG_KINDS
 
 TAG_HINT = "Up to 10, separated by commas, for example: data protection, AI ethics"
 
@@ -71,29 +70,3 @@ class PeopleFilterForm(FlaskForm):
         validate_choice=False,
     )
     submit = submit("Apply filters")
-
-
-def _tag_reason() -> SelectField:
-    return SelectField(
-        "Reason (recorded in the audit log)",
-        choices=choices([("", "Choose a reason"), *TAG_REASONS.items()]),
-        validators=[InputRequired(message="Choose the reason for this change")],
-        widget=GovSelect(),
-    )
-
-
-class RenameTagForm(FlaskForm):
-    name = text_field("New name", required="Enter a new name for the tag", max_length=50)
-    reason = _tag_reason()
-    submit = submit("Rename tag")
-
-
-class MergeTagForm(FlaskForm):
-    target = text_field(
-        "Merge into",
-        required="Enter the tag to merge into",
-        max_length=50,
-        description="Everyone who holds this tag will hold that one instead. This tag will be deleted.",
-    )
-    reason = _tag_reason()
-    submit = submit("Merge tags")

@@ -1,8 +1,8 @@
-"""Profiles, skill tags and who holds which tag."""
+"""Profiles: what a member says about themselves, and who may see it."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet.db_types import UTCDateTime, utcnow
@@ -11,10 +11,6 @@ from civicnet.extensions import db
 PUBLIC = "public"
 MEMBERS = "members"
 VISIBILITIES = {PUBLIC: "Anyone, including people who are not signed in", MEMBERS: "Only signed-in members"}
-
-HELP = "help"
-LEARN = "learn"
-TAG_KINDS = {HELP: "I can help with", LEARN: "I want to learn about"}
 
 # UK nations and the English regions (ITL1), in the order people expect to see them.
 REGIONS = (
@@ -48,24 +44,3 @@ class Profile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped["User"] = relationship(back_populates="profile")  # noqa: F821
-
-
-class Tag(db.Model):
-    __tablename__ = "tags"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class UserTag(db.Model):
-    __tablename__ = "user_tags"
-    __table_args__ = (Index("ix_user_tags_tag_kind", "tag_id", "kind"),)
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
-    position: Mapped[int] = mapped_column(default=0)
-
-    tag: Mapped[Tag] = relationship(lazy="joined")

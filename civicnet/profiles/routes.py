@@ -1,16 +1,16 @@
 """Profile, directory and skill-tag pages."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from civicnet.accounts.permissions import is_moderator
+from civicnet import signals
 from civicnet.accounts.services import role_choices
-from civicnet.errors import Invalid, NotFound
+from civicnet.errors import Invalid, NotFound, SearchUnavailable
 from civicnet.forms import apply_service_error, choices
 from civicnet.profiles import bp, services
-from civicnet.profiles.forms import MergeTagForm, PeopleFilterForm, ProfileForm, RenameTagForm
-from civicnet.profiles.models import HELP, LEARN
-from civicnet.search import services as search
+from civicnet.profiles.forms import PeopleFilterForm, ProfileForm
+from civicnet.tags import services as tag_services
+from civicnet.tags.models import HELP, LEARN
 
 
 @bp.route("/people")
@@ -21,7 +21,7 @@ def directory():
     people, tag, found, unavailable = None, None, None, False
     if form.validate():
         try:
-            tag = services.get_tag(form.tag.data) if form.tag.data else None
+            tag = tag_services.get_tag(form.tag.data) if form.tag.data else None
             if form.q.data and form.q.data.strip():
                 # Words: the same search as /search, narrowed to people, with the same filters.
                 filters = {
@@ -29,7 +29,7 @@ def directory():
                     "role": form.role.data or "",
                     "region": form.region.data or "",
                 }
-                found = search.search(current_user, form.q.data, type="people", filters=filters, page=page)
+                found = signals.answer(signals.find_people, current_user, words=form.q.data, filters=filters, page=page)
             else:
                 people = services.people_page(
                     current_user, max(page, 1), tag=tag, role=form.role.data or "", region=form.region.data or ""
@@ -40,7 +40,7 @@ def directory():
             )
         except Invalid as error:
             apply_service_error(form, error)
-        except search.SearchUnavailable:
+        except SearchUnavailable:
             unavailable = True
     return render_template(
         "profiles/directory.html", form=form, people=people, tag=tag, found=found, unavailable=unavailable
@@ -53,8 +53,8 @@ def show(username: str):
     return render_template(
         "profiles/show.html",
         user=user,
-        help_tags=services.user_tags(user, HELP),
-        learn_tags=services.user_tags(user, LEARN),
+        help_tags=tag_services.user_tags(user, HELP),
+        learn_tags=tag_services.user_tags(user, LEARN),
     )
 
 
@@ -74,8 +74,8 @@ def edit():
                 region=profile.region or "",
                 bio=profile.bio_markdown,
                 visibility=profile.visibility,
-                help_tags=", ".join(tag.name for tag in services.user_tags(user, HELP)),
-                learn_tags=", ".join(tag.name for tag in services.user_tags(user, LEARN)),
+                help_tags=", ".join(tag.name for tag in tag_services.user_tags(user, HELP)),
+                learn_tags=", ".join(tag.name for tag in tag_services.user_tags(user, LEARN)),
             )
         )
     elif form.validate_on_submit():
@@ -93,47 +93,18 @@ def edit():
 
 @bp.route("/tags")
 def tags():
-    return render_template("profiles/tags.html", tags=services.popular_tags())
+    return render_template("profiles/tags.html", tags=tag_services.popular_tags())
 
 
 @bp.route("/tags/suggest")
 def suggest_tags():
     query = request.args.get("q", "")[:60]
-    return jsonify(tags=[{"slug": tag.slug, "name": tag.name} for tag in services.suggest_tags(query)])
+    return jsonify(tags=[{"slug": tag.slug, "name": tag.name} for tag in tag_services.suggest_tags(query)])
 
 
 @bp.route("/tags/<slug>")
 def tag(slug: str):
-    tag = services.get_tag(slug)
+    tag = tag_services.get_tag(slug)
     if tag.slug != slug:
         return redirect(url_for("profiles.tag", slug=tag.slug), 301)
     return render_template("profiles/tag.html", tag=tag, holders=services.tag_holders(current_user, tag))
-
-
-@bp.route("/tags/<slug>/edit", methods=["GET", "POST"])
-@login_required
-def edit_tag(slug: str):
-    if not is_moderator(current_user):
-        abort(403)
-    tag = services.get_tag(slug)
-    rename_form, merge_form = RenameTagForm(prefix="rename"), MergeTagForm(prefix="merge")
-    if rename_form.submit.data and rename_form.validate_on_submit():
-        try:
-            services.rename_tag(current_user, tag, rename_form.name.data, rename_form.reason.data)
-        except Invalid as error:
-            apply_service_error(rename_form, error)
-        else:
-            flash(f"Tag renamed to “{tag.name}”")
-            return redirect(url_for("profiles.tag", slug=tag.slug))
-    elif merge_form.submit.data and merge_form.validate_on_submit():
-        try:
-            target = services.get_tag(merge_form.target.data)
-            services.merge_tags(current_user, tag, target, merge_form.reason.data)
-        except NotFound:
-            merge_form.target.errors.append(f"There is no skill tag called “{merge_form.target.data}”")
-        except Invalid as error:
-            apply_service_error(merge_form, error)
-        else:
-            flash(f"Tag merged into “{target.name}”")
-            return redirect(url_for("profiles.tag", slug=target.slug))
-    return render_template("profiles/edit_tag.html", tag=tag, rename_form=rename_form, merge_form=merge_form)

@@ -5,9 +5,9 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from civicnet import connections, realtime
+from civicnet.accounts.access_tokens import ApiToken
 from civicnet.accounts.models import User, UserSession
 from civicnet.accounts.services import is_suspended
-from civicnet.api.models import ApiToken
 from civicnet.extensions import db
 from civicnet.rooms.models import Room
 from civicnet.rooms.payloads import member_payload

@@ -6,13 +6,12 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError
 
-from civicnet import authority_feed, connections, memo, ratelimit, realtime
+from civicnet import authority_feed, connections, memo, ratelimit, realtime, signals
 from civicnet.accounts import sessions
+from civicnet.accounts.access_tokens import token_for
 from civicnet.accounts.models import User
-from civicnet.api.tokens import token_for
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, socketio
-from civicnet.moderation import restrictions
 from civicnet.realtime import authenticated_socket, error_ack, event_fields, ok
 from civicnet.rooms import authority, messages, services
 from civicnet.rooms.models import Room
@@ -186,8 +185,8 @@ def on_typing(user: User, data=None):
     _limit(user, "typing")
     if not can_post(user, room):
         return error_ack("forbidden", "You cannot post in this room")
-    if mutes := restrictions.active_mutes(user, room):
-        return error_ack("muted", restrictions.mute_message(mutes[0]))
+    if notice := signals.answer(signals.mute_notice, user, room=room):
+        return error_ack("muted", notice)
     realtime.emit_to_room(room, "user_typing", member_payload(user, room), skip_sid=request.sid)
     return ok()
 

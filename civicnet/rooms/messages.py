@@ -7,12 +7,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from civicnet import signals
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_signed_in
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import MAX_ID, is_id, is_whole_number
-from civicnet.moderation import filters, restrictions
 from civicnet.rooms import storing
 from civicnet.rooms.mentions import link_mentions, mentioned_usernames
 from civicnet.rooms.models import HELD, Membership, Message, MessageRevision, Room
@@ -51,7 +51,7 @@ def _render(body: str) -> tuple[str, list[User]]:
 
 def _screen(body: str):
     """Apply the word filter: refuse a blocked phrase; return the match for hold or flag."""
-    matched = filters.check_text(body)
+    matched = signals.answer(signals.screen_text, body)
     if matched is not None and matched.action == "block":
         raise Invalid(
             "body", f"Your message contains “{matched.phrase}”, which is not allowed here. Change it and send again"
@@ -98,7 +98,7 @@ def post_message(
         raise NotFound("There is no room at this address, or you are not a member of it")
     body = _clean_body(body)
     organisation = _speaking_for(actor, speaking_for)
-    restrictions.check_may_post(actor, room)
+    signals.posting_check.send(actor, room=room)
     matched = _screen(body)
     parent = None
     if reply_to_id is not None:
@@ -106,7 +106,7 @@ def post_message(
         if parent is None or parent.room_id != room.id or parent.is_deleted or parent.moderation:
             raise Invalid("reply_to", "The message you are replying to is not in this room")
     html, mentioned = _render(body)
-    restrictions.check_links(actor, html)
+    signals.links_check.send(actor, html=html)
     author = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor  # current_user
     draft = storing.Draft(room, author, body, html, client_id, parent, organisation, matched, mentioned)
     try:
@@ -139,10 +139,10 @@ def edit_message(actor: User, message_id, body) -> Message:
         return message
     if message.is_hidden:
         raise Forbidden("A moderator has hidden this message, so it cannot be changed. You can appeal the decision")
-    restrictions.check_may_post(actor, message.room)
+    signals.posting_check.send(actor, room=message.room)
     matched = _screen(body)
     html, _ = _render(body)
-    restrictions.check_links(actor, html)
+    signals.links_check.send(actor, html=html)
     return write(storing.store_edit, actor, message, body, html, matched, order=message.room_id)
 
 

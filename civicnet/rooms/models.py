@@ -1,4 +1,4 @@
-"""Rooms, their members, messages, edit history and notifications."""
+"""Rooms, their members, messages and edit history."""
 
 from datetime import datetime
 
@@ -7,17 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet.db_types import UTCDateTime, utcnow
 from civicnet.extensions import db
+from civicnet.tags.services import register_tag_use
 
 PUBLIC = "public"
 PRIVATE = "private"
 ROOM_KINDS = {PUBLIC: "Public: any member can read and join", PRIVATE: "Private: members only, by invitation"}
-
-MENTION = "mention"
-REPLY = "reply"
-MODERATION = "moderation"  # a statement of reasons
-APPEAL_DECIDED = "appeal_decided"
-# Mentoring: the kind is "mentoring_" plus what happened to the request (see civicnet.mentoring).
-MENTORING_EVENTS = ("requested", "accepted", "declined", "expiring", "completed", "cancelled")
 
 # Message.moderation: None (visible), or one of these.
 HIDDEN = "hidden"  # by a moderator, or pending review after several reports
@@ -57,6 +51,9 @@ class RoomTag(db.Model):
 
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+register_tag_use(RoomTag.__table__, "room_id")  # a tag merge moves these too
 
 
 class Membership(db.Model):
@@ -119,23 +116,3 @@ class MessageRevision(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class Notification(db.Model):
-    __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    # A mention or reply points at its message; a moderation notice at the action it reports.
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
-    action_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="CASCADE"))
-    request_id: Mapped[int | None] = mapped_column(ForeignKey("mentoring_requests.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    message: Mapped[Message | None] = relationship()
-    action: Mapped["ModerationAction | None"] = relationship()  # noqa: F821
-    request: Mapped["MentoringRequest | None"] = relationship()  # noqa: F821
-    user: Mapped["User"] = relationship()  # noqa: F821

@@ -1,26 +1,11 @@
 """The dicts civicnet sends to clients about rooms and messages: one builder each, fixed keys."""
 
-from datetime import datetime
-
 from civicnet.accounts.models import User
+from civicnet.accounts.payloads import author_payload
+from civicnet.db_types import iso
 from civicnet.rooms.models import Message, Room
 
 EXCERPT_LENGTH = 140
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def author_payload(user: User) -> dict:
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        # A public servant whose work address was confirmed and attested by a moderator (civicnet.verification).
-        "verified": user.is_verified_public_servant,
-        "organisation": user.verified_organisation if user.is_verified_public_servant else None,
-    }
 
 
 def reply_payload(parent: Message | None) -> dict | None:

@@ -5,18 +5,16 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from civicnet import signals
 from civicnet.accounts.services import get_user_or_404
-from civicnet.db_types import utcnow
+from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db
 from civicnet.forms import apply_service_error
 from civicnet.ids import is_id
-from civicnet.moderation import restrictions
 from civicnet.rooms import bp, messages, services
-from civicnet.rooms import notifications as notices
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.models import Message
-from civicnet.rooms.payloads import iso
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
 
 
@@ -79,8 +77,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
 
 
 def _mute_notice(room) -> str | None:
-    mutes = restrictions.active_mutes(current_user, room) if current_user.is_authenticated else []
-    return restrictions.mute_message(mutes[0]) if mutes else None
+    return signals.answer(signals.mute_notice, current_user, room=room) if current_user.is_authenticated else None
 
 
 @bp.route("/rooms/<slug>")
@@ -221,12 +218,3 @@ def delete_message(slug: str, message_id: int):
     else:
         flash("Message deleted")
     return redirect(url_for("rooms.show", slug=room.slug))
-
-
-@bp.route("/notifications")
-@login_required
-def notifications():
-    items = notices.list_notifications(current_user)
-    unread = {item.id for item in items if item.read_at is None}
-    notices.mark_notifications_read(current_user)
-    return render_template("rooms/notifications.html", items=items, unread=unread)

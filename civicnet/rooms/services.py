@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet import signals
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_signed_in
 from civicnet.accounts.services import find_user_by_username, is_suspended
@@ -13,10 +14,10 @@ from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.profiles.services import check_tag_names, get_or_create_tag
-from civicnet.profiles.tags import tag_slug
 from civicnet.rooms.models import PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
 from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
+from civicnet.tags.names import tag_slug
+from civicnet.tags.services import check_tag_names, get_or_create_tag
 from civicnet.transactions import commit
 
 MAX_NAME = 80
@@ -224,3 +225,29 @@ def unread_counts(user: User) -> dict[int, int]:
         .group_by(Membership.room_id)
     )
     return dict(db.session.execute(query).all())
+
+
+@signals.open_private_room.connect
+def open_private_room(
+    sender, *, name: str, description: str, slug_words: str, member_ids, created_by_id: int, mentoring=False, **_
+) -> int:
+    """A private room with exactly these members, in the caller's transaction (mentoring asks for one)."""
+    room = Room(
+        slug=unique_slug(slug_words),
+        name=name,
+        description=description,
+        kind=PRIVATE,
+        is_mentoring=mentoring,
+        created_by_id=created_by_id,
+    )
+    db.session.add(room)
+    db.session.flush()
+    for user_id in member_ids:
+        db.session.add(Membership(room_id=room.id, user_id=user_id, last_read_id=0))
+    return room.id
+
+
+@signals.last_posted_at.connect
+def last_posted_at(user_id: int, **_):
+    """When a member last posted in any room (mentoring suggests active mentors first)."""
+    return db.session.scalar(select(func.max(Message.created_at)).where(Message.author_id == user_id))

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 
-from civicnet import realtime
+from civicnet import realtime, signals
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
 from civicnet.extensions import db
-from civicnet.moderation import queue, reports
 from civicnet.rooms import moderation_events, notifications
 from civicnet.rooms.models import HELD, PUBLIC, Membership, Message, MessageRevision, Room
 from civicnet.rooms.payloads import message_payload
@@ -104,25 +103,21 @@ def store_message(draft: Draft) -> Generator[None, None, Message]:
     # then, and the caller returns the first message); what follows needs the new id.
     yield
     _record_read(actor, room, message.id)
-    # A held message tells nobody until a moderator approves it.
     mentioned = [attach(user) for user in draft.mentioned]
-    notified = [] if draft.held else notifications.notify(message, room, actor, mentioned, parent)
     if draft.matched is not None:
-        reports.file_word_filter_report(message, draft.matched.phrase, draft.matched.action)
-    on_commit(lambda: _announce_post(message, room, actor, draft, notified))
+        signals.message_flagged.send(message, phrase=draft.matched.phrase, action=draft.matched.action)
+    on_commit(lambda: _announce_post(message, room, actor, draft))
+    if not draft.held:  # a held message tells nobody until a moderator approves it
+        notifications.notify_about(message, room, actor, mentioned, parent)
     return message
 
 
-def _announce_post(message: Message, room: Room, actor: User, draft: Draft, notified: list) -> None:
+def _announce_post(message: Message, room: Room, actor: User, draft: Draft) -> None:
     payload = message_payload(message)
     if draft.held:
         realtime.emit_to_user(actor, "message_posted", payload)
     else:
         realtime.emit_to_room(room, "message_posted", payload)
-    if draft.matched is not None:
-        queue.announce_pending()
-    for notification in notified:
-        realtime.emit_to_user(notification.user, "notification", notifications.notification_payload(notification))
 
 
 def store_edit(actor: User, message: Message, body: str, html: str, matched) -> Message:
@@ -133,8 +128,8 @@ def store_edit(actor: User, message: Message, body: str, html: str, matched) -> 
     held = matched is not None and matched.action == "hold"
     if matched is not None:
         if held:
-            message.moderation, message.moderated_at = HELD, utcnow()
-        reports.file_word_filter_report(message, matched.phrase, matched.action)
+            message.hold()
+        signals.message_flagged.send(message, phrase=matched.phrase, action=matched.action)
     on_commit(lambda: _announce_edit(actor, message, matched))
     return message
 
@@ -146,8 +141,6 @@ def _announce_edit(actor: User, message: Message, matched) -> None:
         realtime.emit_to_user(actor, "message_edited", message_payload(message))
     else:
         realtime.emit_to_room(message.room, "message_edited", message_payload(message))
-    if matched is not None:
-        queue.announce_pending()
 
 
 def store_deletion(message: Message) -> Message:

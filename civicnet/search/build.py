@@ -12,8 +12,7 @@ from civicnet.accounts.services import find_user_by_username
 from civicnet.errors import Invalid
 from civicnet.extensions import db
 from civicnet.profiles.models import PUBLIC as PUBLIC_PROFILE
-from civicnet.profiles.models import REGIONS, Tag
-from civicnet.profiles.tags import tag_slug
+from civicnet.profiles.models import REGIONS
 from civicnet.rooms.models import PRIVATE, Membership, Room, RoomTag
 from civicnet.rooms.permissions import can_read
 from civicnet.search.documents import OPEN
@@ -21,6 +20,8 @@ from civicnet.search.documents import PRIVATE as PRIVATE_ACCESS
 from civicnet.search.index import ANALYZER
 from civicnet.search.models import MESSAGE
 from civicnet.search.query import Operator, ParsedQuery, parse_date
+from civicnet.tags.models import Tag
+from civicnet.tags.names import tag_slug
 
 WORD_FIELDS = ("title", "tagtext", "text")
 

@@ -7,12 +7,14 @@ all a server does for search: the indexer, a process of its own, finds the rows 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from civicnet import signals
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
-from civicnet.profiles.models import Profile, Tag, UserTag
+from civicnet.profiles.models import Profile
 from civicnet.rooms.models import Message, Room, RoomTag
 from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, SearchChange
+from civicnet.tags.models import Tag, UserTag
 
 
 def _keys_for(obj, deleted: bool) -> set[tuple[str, int]]:
@@ -57,6 +59,11 @@ def _write(session: Session, keys: set[tuple[str, int]]) -> None:
         insert(SearchChange.__table__),
         [{"kind": kind, "object_id": object_id, "created_at": now} for kind, object_id in sorted(keys)],
     )
+
+
+@signals.tags_merged.connect
+def _tag_merged(tag, **_) -> None:
+    mark(TAG, tag.id)  # re-index everyone and every room that now holds the merged tag
 
 
 def mark(kind: str, object_id: int) -> None:

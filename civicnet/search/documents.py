@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 from civicnet.accounts.models import User
 from civicnet.extensions import db
 from civicnet.profiles.models import PUBLIC as PUBLIC_PROFILE
-from civicnet.profiles.models import UserTag
 from civicnet.rooms.models import Message, Room, RoomTag
 from civicnet.search.models import MESSAGE, PERSON, ROOM
+from civicnet.tags.models import UserTag
 
 OPEN, MEMBERS, PRIVATE = "open", "members", "private"
 # Whoosh dates must be naive; an indefinite suspension is stored as the far future.

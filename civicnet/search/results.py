@@ -12,13 +12,13 @@ from whoosh.util.times import datetime_to_long
 from civicnet.accounts.models import ROLE_LABELS, User
 from civicnet.accounts.services import is_suspended
 from civicnet.extensions import db
-from civicnet.profiles.models import Tag, UserTag
 from civicnet.profiles.services import can_view_profile
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
 from civicnet.search.documents import is_findable, plain_text, profile_parts
 from civicnet.search.highlight import highlight
 from civicnet.search.models import MESSAGE, PERSON, ROOM
+from civicnet.tags.models import Tag, UserTag
 
 TOP_OPTIONS = 10
 DATE_RANGES = {"7": "Past week", "31": "Past month", "365": "Past year"}

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from civicnet.accounts.models import ROLE_LABELS
 from civicnet.errors import Invalid
 from civicnet.extensions import db, limiter
-from civicnet.profiles.models import Tag
-from civicnet.profiles.tags import tag_slug
 from civicnet.rooms.models import Room
 from civicnet.rooms.permissions import can_read
 from civicnet.search import bp, services
 from civicnet.search.payloads import hit_url
+from civicnet.tags.models import Tag
+from civicnet.tags.names import tag_slug
 
 bp.add_app_template_global(hit_url)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from whoosh import sorting
 
-from civicnet.errors import Invalid
+from civicnet import signals
+from civicnet.errors import Invalid, SearchUnavailable
 from civicnet.search import build, results
 from civicnet.search.index import IndexUnavailable, index_dir, open_index, request_rebuild
 from civicnet.search.models import MESSAGE, PERSON, ROOM
@@ -24,10 +25,6 @@ NEWEST, BEST = "newest", "best"
 # the others narrow the tab they were chosen on.
 FILTER_PARAMS = {"tag": "tag", "role": "role", "region": "region", "room": "in", "after": "after", "before": "before"}
 SHARED_PARAMS = ("tag",)
-
-
-class SearchUnavailable(Exception):
-    """The index is missing or damaged and is being rebuilt."""
 
 
 @dataclass
@@ -166,3 +163,9 @@ def _order(kind: str, sort: str, has_words: bool):
     if not has_words:
         return sorting.FieldFacet("name")
     return None
+
+
+@signals.find_people.connect
+def _find_people(viewer, words: str, filters: dict, page: int, **_) -> SearchResults:
+    """The people directory's word search: the same search as /search, narrowed to people."""
+    return search(viewer, words, type="people", filters=filters, page=page)

@@ -10,16 +10,15 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet import audit, signals
 from civicnet.accounts import tokens
 from civicnet.accounts.models import CITIZEN, PUBLIC_SERVANT, User
-from civicnet.accounts.permissions import is_admin
+from civicnet.accounts.permissions import check_may_act_on, is_admin
 from civicnet.db_types import utcnow
 from civicnet.emails import send_email
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
-from civicnet.moderation import audit
-from civicnet.moderation.items import check_may_act_on
 from civicnet.urls import external_url
 from civicnet.verification.models import (
     APPROVED,
@@ -192,7 +191,8 @@ def withdraw(actor: User) -> None:
     db.session.commit()
 
 
-def email_changed(user: User, old_email: str) -> None:
+@signals.member_email_changed.connect
+def email_changed(user: User, old_email: str, **_) -> None:
     """Moving the account email off the verified address ends the verification (caller commits)."""
     verification = current(user)
     if verification is None or verification.status != APPROVED or verification.email != old_email:

@@ -6,8 +6,8 @@ import pytest
 import redis
 import requests
 
+from civicnet.accounts import access_tokens as tokens
 from civicnet.accounts.services import find_user_by_username
-from civicnet.api import tokens
 from civicnet.config import Config
 from civicnet.rooms.messages import post_message
 from tests.factories import make_room, make_user

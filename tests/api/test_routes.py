@@ -2,8 +2,8 @@ import re
 
 import pytest
 
+from civicnet.accounts import access_tokens as tokens
 from civicnet.accounts.services import find_user_by_username, suspend_user
-from civicnet.api import tokens
 from civicnet.api.openapi import OPENAPI
 from tests.factories import make_room, make_user
 
@@ -181,7 +181,7 @@ def test_tokens_page_shows_a_new_token_once_and_revokes(client, app, auth):
 
 
 def test_tokens_are_stored_only_as_hashes(ctx):
-    from civicnet.api.models import ApiToken
+    from civicnet.accounts.access_tokens import ApiToken
     from civicnet.extensions import db
 
     token, plain = tokens.create_token(make_user(), "bot")

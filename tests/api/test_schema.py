@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from civicnet.api import tokens
+from civicnet.accounts import access_tokens as tokens
 from civicnet.mentoring import offers, requests
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.rooms.messages import post_message

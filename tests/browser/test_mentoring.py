@@ -17,7 +17,7 @@ from civicnet.accounts.services import find_user_by_username
 from civicnet.extensions import db
 from civicnet.mentoring import offers, requests
 from civicnet.mentoring.models import MentoringRequest
-from civicnet.profiles.tags import tag_slug
+from civicnet.tags.names import tag_slug
 from civicnet.verification import services as verification
 from civicnet.verification.models import APPROVED, Verification
 from tests.browser.conftest import open_and_check_with_axe

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from civicnet.accounts.services import find_user_by_username
+from civicnet.audit import AuditEntry
 from civicnet.extensions import db
 from civicnet.moderation import appeals, filters, reports
 from civicnet.moderation.actions import ActionRequest, take_action
-from civicnet.moderation.audit import AuditEntry
 from civicnet.moderation.models import ModerationAction, Report
 from civicnet.moderation.rules import PERIODS, REPORT_REASONS, RULES
 from civicnet.rooms import messages

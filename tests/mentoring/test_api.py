@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from civicnet.accounts.access_tokens import create_token
 from civicnet.accounts.services import find_user_by_username
-from civicnet.api.tokens import create_token
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
 from civicnet.mentoring import offers

@@ -15,11 +15,12 @@ from civicnet.mentoring import offers, requests
 from civicnet.mentoring.models import AccessRecord, MentoringRequest, Offer
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.moderation import reports
-from civicnet.profiles.tags import tag_slug
+from civicnet.notifications.models import Notification
 from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
-from civicnet.rooms.models import Membership, Message, Notification, Room
+from civicnet.rooms.models import Membership, Message, Room
 from civicnet.rooms.permissions import can_manage, can_post
+from civicnet.tags.names import tag_slug
 from tests.factories import make_moderator, make_room, make_user, make_verified
 
 DATA, AI, HOUSING = "Data protection", "AI ethics", "Housing"
@@ -62,7 +63,7 @@ def status_of(request_id: int) -> str:
 def notices(user) -> list[tuple[str, int]]:
     """(kind, request id) of the member's notifications, oldest first."""
     query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-    return [(n.kind, n.request_id) for n in db.session.scalars(query)]
+    return [(n.kind, n.subject_id) for n in db.session.scalars(query)]
 
 
 def subjects_to(outbox, user) -> list[str]:

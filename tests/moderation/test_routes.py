@@ -6,12 +6,12 @@ import re
 import pytest
 from sqlalchemy import select
 
+from civicnet.accounts.access_tokens import create_token
 from civicnet.accounts.services import find_user_by_username, is_suspended
-from civicnet.api.tokens import create_token
+from civicnet.audit import AuditEntry
 from civicnet.extensions import db
 from civicnet.moderation import filters, reports
 from civicnet.moderation.actions import ActionRequest, take_action
-from civicnet.moderation.audit import AuditEntry
 from civicnet.moderation.models import ModerationAction, Report
 from civicnet.moderation.queue import latest_action_id
 from civicnet.rooms import messages

@@ -8,18 +8,19 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from civicnet.accounts.services import is_suspended, set_role
+from civicnet.audit import AuditEntry, AuditLogIsAppendOnly
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.moderation import appeals, filters, reports, transparency
+from civicnet.moderation import records as tag_records
 from civicnet.moderation.actions import ActionRequest, take_action
-from civicnet.moderation.audit import AuditEntry, AuditLogIsAppendOnly
 from civicnet.moderation.models import OPEN, ModerationAction, Report
 from civicnet.moderation.queue import pending_count, queue
 from civicnet.moderation.restrictions import Muted
+from civicnet.notifications.models import Notification
 from civicnet.ratelimit import RateLimited
 from civicnet.rooms import messages
-from civicnet.rooms.models import Notification
 from tests.factories import make_moderator, make_room, make_user
 
 
@@ -233,7 +234,9 @@ def test_an_action_resolves_the_items_reports_and_sends_a_statement_of_reasons(p
     action = act(people["mod"], kind="hide_message", item_type="message", item_id=message.id, note="Please be kind")
     report = db.session.scalars(select(Report)).one()
     assert report.status != OPEN and report.resolved_by_action_id == action.id and pending_count() == 0
-    notice = db.session.scalars(select(Notification).where(Notification.action_id == action.id)).one()
+    notice = db.session.scalars(
+        select(Notification).where(Notification.subject_id == action.id, Notification.kind == "moderation")
+    ).one()
     assert notice.user_id == people["author"].id and notice.kind == "moderation"
     (email,) = outbox
     assert email.recipients == ["author@example.org"]
@@ -392,16 +395,16 @@ def test_transparency_counts_per_month(people):
 
 def test_renaming_or_merging_a_tag_needs_a_reason_and_is_audited(people):
     from civicnet.profiles import services as profiles
-    from civicnet.profiles.models import Tag
+    from civicnet.tags.models import Tag
 
     profiles.update_profile(
         people["author"], people["author"], profiles.ProfileChanges(display_name="A", help_tags="opendata, open data")
     )
     source, target = db.session.scalars(select(Tag).order_by(Tag.id)).all()
     with pytest.raises(Invalid, match="reason"):
-        profiles.rename_tag(people["mod"], source, "Open-data", "")
-    profiles.rename_tag(people["mod"], source, "Opendata portal", "housekeeping", "Spelling")
-    profiles.merge_tags(people["mod"], source, target, "housekeeping")
+        tag_records.rename_tag(people["mod"], source, "Open-data", "")
+    tag_records.rename_tag(people["mod"], source, "Opendata portal", "housekeeping", "Spelling")
+    tag_records.merge_tags(people["mod"], source, target, "housekeeping")
     kinds = [(a.kind, a.item_type, a.reason) for a in db.session.scalars(select(ModerationAction))]
     assert kinds == [("edit_tag", "tag", "housekeeping")] * 2
     notes = [e.note for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

@@ -1,8 +1,8 @@
 import pytest
 
 from civicnet.accounts.services import find_user_by_username
-from civicnet.profiles import services
-from civicnet.profiles.models import HELP
+from civicnet.tags import services as tag_services
+from civicnet.tags.models import HELP
 from tests.factories import make_moderator, make_user
 
 
@@ -79,7 +79,7 @@ def test_edit_profile_through_the_form(client, app, auth):
     with app.app_context():
         user = find_user_by_username("ada")
         assert user.profile.visibility == "members" and user.profile.region == "Scotland"
-        assert [tag.name for tag in services.user_tags(user, HELP)] == ["Open data", "Accessibility"]
+        assert [tag.name for tag in tag_services.user_tags(user, HELP)] == ["Open data", "Accessibility"]
     form = client.get("/profile/edit").get_data(as_text=True)
     assert 'value="Open data, Accessibility"' in form
 
@@ -94,7 +94,7 @@ def test_profile_form_errors_keep_what_was_typed(client, app, auth):
     ).get_data(as_text=True)
     assert "Choose up to 10 skill tags" in page and "topic 11" in page
     with app.app_context():
-        assert [t.name for t in services.user_tags(find_user_by_username("ada"), HELP)] == ["Open data"]
+        assert [t.name for t in tag_services.user_tags(find_user_by_username("ada"), HELP)] == ["Open data"]
 
 
 def test_people_directory_filters_and_hides_members_only_profiles_from_visitors(client, auth, people):

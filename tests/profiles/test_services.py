@@ -7,8 +7,10 @@ from civicnet.accounts import services as accounts
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.moderation import records as tag_records
 from civicnet.profiles import services
-from civicnet.profiles.models import HELP, LEARN, Tag, UserTag
+from civicnet.tags import services as tag_services
+from civicnet.tags.models import HELP, LEARN, Tag, UserTag
 from tests.factories import make_moderator, make_user
 
 
@@ -17,7 +19,7 @@ def changes(user, **fields):
 
 
 def tag_names(user, kind):
-    return [tag.name for tag in services.user_tags(user, kind)]
+    return [tag.name for tag in tag_services.user_tags(user, kind)]
 
 
 def test_update_profile_saves_fields_renders_markdown_and_tags(ctx):
@@ -97,7 +99,7 @@ def test_directory_filters_by_tag_role_and_region_and_respects_visibility(ctx):
     citizen = make_user(region="Wales", learn_tags="Open data")
     members_only = make_user(region="London", help_tags="Open data", visibility="members")
     viewer = make_user()
-    open_data = services.get_tag("open-data")
+    open_data = tag_services.get_tag("open-data")
     assert set(db.session.scalars(services.people_query(viewer, tag=open_data))) == {ps, citizen, members_only}
     assert set(db.session.scalars(services.people_query(None, tag=open_data))) == {ps, citizen}
     assert list(db.session.scalars(services.people_query(viewer, tag=open_data, role="public_servant"))) == [ps]
@@ -112,7 +114,7 @@ def test_popular_tags_are_ordered_by_how_many_members_hold_them(ctx):
     make_user(help_tags="Open data, AI ethics", learn_tags="Cyber security")
     make_user(help_tags="AI ethics", learn_tags="Open data")
     make_user(learn_tags="AI ethics")
-    assert [(tag.name, uses) for tag, uses in services.popular_tags()] == [
+    assert [(tag.name, uses) for tag, uses in tag_services.popular_tags()] == [
         ("AI ethics", 3),
         ("Open data", 2),
         ("Cyber security", 1),
@@ -122,35 +124,35 @@ def test_popular_tags_are_ordered_by_how_many_members_hold_them(ctx):
 def test_suggestions_match_the_start_of_a_tag_most_used_first(ctx):
     make_user(help_tags="Data ethics, Data protection")
     make_user(help_tags="Data protection, Open data")
-    assert [tag.name for tag in services.suggest_tags("DATA")] == ["Data protection", "Data ethics"]
-    assert services.suggest_tags("!!") == []
+    assert [tag.name for tag in tag_services.suggest_tags("DATA")] == ["Data protection", "Data ethics"]
+    assert tag_services.suggest_tags("!!") == []
 
 
 def test_moderators_rename_tags_but_not_onto_an_existing_one(ctx):
     make_user(help_tags="Data protecton, Open data")
     moderator, citizen = make_moderator(), make_user()
-    tag = services.get_tag("data-protecton")
+    tag = tag_services.get_tag("data-protecton")
     with pytest.raises(Forbidden):
-        services.rename_tag(citizen, tag, "Data protection", "housekeeping")
+        tag_records.rename_tag(citizen, tag, "Data protection", "housekeeping")
     with pytest.raises(Invalid) as error:
-        services.rename_tag(moderator, tag, "open DATA", "housekeeping")
+        tag_records.rename_tag(moderator, tag, "open DATA", "housekeeping")
     assert "Merge this tag into it instead" in error.value.message
-    services.rename_tag(moderator, tag, "Data protection", "housekeeping")
-    assert services.get_tag("data-protection").id == tag.id
+    tag_records.rename_tag(moderator, tag, "Data protection", "housekeeping")
+    assert tag_services.get_tag("data-protection").id == tag.id
 
 
 def test_merging_moves_every_use_without_duplicates(ctx):
     both = make_user(help_tags="GDPR, Data protection", learn_tags="GDPR")
     only_source = make_user(help_tags="GDPR")
     moderator = make_moderator()
-    source, target = services.get_tag("gdpr"), services.get_tag("data-protection")
+    source, target = tag_services.get_tag("gdpr"), tag_services.get_tag("data-protection")
     with pytest.raises(Forbidden):
-        services.merge_tags(both, source, target, "housekeeping")
+        tag_records.merge_tags(both, source, target, "housekeeping")
     with pytest.raises(Invalid):
-        services.merge_tags(moderator, target, target, "housekeeping")
-    services.merge_tags(moderator, source, target, "housekeeping")
+        tag_records.merge_tags(moderator, target, target, "housekeeping")
+    tag_records.merge_tags(moderator, source, target, "housekeeping")
     with pytest.raises(NotFound):
-        services.get_tag("gdpr")
+        tag_services.get_tag("gdpr")
     assert tag_names(both, HELP) == ["Data protection"]
     assert tag_names(both, LEARN) == ["Data protection"]
     assert tag_names(only_source, HELP) == ["Data protection"]
@@ -167,9 +169,9 @@ def test_merging_tags_moves_rooms_and_mentoring_offers_to_the_target_tag(ctx):
     save_offer(mentor, OfferDetails(tags=["dpia"], description="I can help with DPIAs.", capacity=2))
     room = make_room(mentor, "Impact assessments", tags="DPIA")
     both = make_room(mentor, "Assessments and DPIAs", tags="DPIA, DPIAs")
-    source, target = services.get_tag("dpia"), services.get_or_create_tag("DPIAs")
+    source, target = tag_services.get_tag("dpia"), tag_services.get_or_create_tag("DPIAs")
 
-    services.merge_tags(moderator, source, target, "housekeeping")
+    tag_records.merge_tags(moderator, source, target, "housekeeping")
     db.session.expire_all()
 
     assert [tag.slug for tag in room.tags] == ["dpias"]

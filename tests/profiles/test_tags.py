@@ -1,6 +1,6 @@
 import pytest
 
-from civicnet.profiles.tags import split_tag_list, tag_slug
+from civicnet.tags.names import split_tag_list, tag_slug
 
 
 @pytest.mark.parametrize(

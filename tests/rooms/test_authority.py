@@ -10,7 +10,7 @@ import pytest
 import requests
 import socketio
 
-from civicnet.api.tokens import create_token
+from civicnet.accounts.access_tokens import create_token
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user
 from tests.servers import ROOT, Member, csrf_token, signed_in_session
 

@@ -155,8 +155,8 @@ def test_anonymous_bad_token_and_cross_site_connections_are_refused(chat, member
 
 def test_token_clients_connect_and_send(chat, members, app):
     with app.app_context():
+        from civicnet.accounts.access_tokens import create_token
         from civicnet.accounts.services import find_user_by_username
-        from civicnet.api.tokens import create_token
 
         _, token = create_token(find_user_by_username("bob"), "bot")
     bot = members(chat.url, token=token).connect()
@@ -299,7 +299,8 @@ def test_reading_notifications_clears_the_count_in_other_tabs(chat, members):
     bob = members(chat.url, "bob").connect()
     ada.call("send_message", {"room": "open-data", "body": "@bob look", "client_id": "look"})
     assert bob.wait_for("notification")["unread"] == 1
-    bob.session.get(chat.url + "/notifications")
+    token = csrf_token(bob.session, chat.url + "/notifications")
+    bob.session.post(chat.url + "/notifications/read", data={"csrf_token": token})
     assert bob.wait_for("notifications_read") == {"unread": 0}
 
 

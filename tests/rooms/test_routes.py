@@ -151,7 +151,11 @@ def test_notifications_page_lists_mentions_and_marks_them_read(client, app, auth
     assert 'id="notification-count" class="civicnet-count">1<' in home
     page = client.get("/notifications").get_data(as_text=True)
     assert "Ada Lovelace" in page and "mentioned you" in page and "New" in page
+    assert 'id="notification-count" class="civicnet-count">1<' in client.get("/").get_data(as_text=True)
+    assert "Mark all as read" in page
+    client.post("/notifications/read")
     assert 'id="notification-count" class="civicnet-count"><' in client.get("/").get_data(as_text=True)
+    assert "Mark all as read" not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_unverified_members_are_told_to_confirm_before_creating_or_posting(client, app, auth, room):

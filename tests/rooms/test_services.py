@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.rooms import messages, notifications, services
-from civicnet.rooms.models import Message, MessageRevision, Notification
+from civicnet.notifications import services as notifications
+from civicnet.notifications.models import Notification
+from civicnet.rooms import messages, services
+from civicnet.rooms.models import Message, MessageRevision
 from tests.factories import make_moderator, make_room, make_user
 
 
@@ -131,9 +133,9 @@ def test_mentions_link_profiles_and_notify_only_people_who_can_read_the_room(ctx
     reply = messages.post_message(room, bob, "Replying", reply_to_id=message.id)
     assert reply.reply_to == message
     assert [n.kind for n in notifications.list_notifications(ada)] == ["reply"]
-    assert notifications.unread_notification_count(ada.id) == 1
-    notifications.mark_notifications_read(ada)
-    assert notifications.unread_notification_count(ada.id) == 0
+    assert notifications.unread_count(ada.id) == 1
+    notifications.mark_all_read(ada)
+    assert notifications.unread_count(ada.id) == 0
 
 
 def test_edits_keep_history_and_deletes_hide_messages(ctx):

@@ -22,7 +22,7 @@ EACH = 15
 @pytest.fixture
 def crowd(app):
     """A public room with SENDERS members, each with a token (tokens connect without signing in)."""
-    from civicnet.api.tokens import create_token
+    from civicnet.accounts.access_tokens import create_token
 
     with app.app_context():
         people = [make_user(username=f"sender{n}") for n in range(SENDERS)]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from civicnet.accounts import access_tokens as tokens
 from civicnet.accounts.services import find_user_by_username
-from civicnet.api import tokens
 from civicnet.rooms.messages import post_message
 from civicnet.search import indexer, services
 from civicnet.search.payloads import hit_url

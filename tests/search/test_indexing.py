@@ -13,6 +13,7 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
 from civicnet.extensions import db
 from civicnet.moderation import filters
+from civicnet.moderation import records as tag_records
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.profiles import services as profiles
 from civicnet.profiles.models import MEMBERS, PUBLIC
@@ -21,6 +22,7 @@ from civicnet.rooms import services as rooms
 from civicnet.search import build, changes, indexer, services
 from civicnet.search.index import ANALYZER, index_dir, open_index, writer_lock
 from civicnet.search.models import MESSAGE, PERSON, ROOM, SearchChange
+from civicnet.tags import services as tag_services
 from tests.factories import make_moderator, make_room, make_user, make_verified
 
 ANONYMOUS = AnonymousUserMixin()
@@ -277,8 +279,8 @@ def test_renaming_a_tag_reindexes_the_people_and_rooms_that_hold_it(town, index_
     author, moderator, square, _ = town
     learner = make_user(username="learner", learn_tags="transport")
     index_now()
-    tag = profiles.get_tag("transport")
-    profiles.rename_tag(moderator, tag, "Public transport", "housekeeping")
+    tag = tag_services.get_tag("transport")
+    tag_records.rename_tag(moderator, tag, "Public transport", "housekeeping")
     index_now()
     holders = {key(PERSON, author), key(PERSON, learner), key(ROOM, square)}
     assert indexed(term("tags", "public-transport")) == holders
@@ -296,7 +298,7 @@ def test_merging_tags_reindexes_everyone_and_every_room_that_held_either(town, i
     bus_fan = make_user(username="busfan", learn_tags="Buses")
     bus_room = make_room(bus_fan, name="Bus stop", tags="Buses")
     index_now()
-    profiles.merge_tags(moderator, profiles.get_tag("buses"), profiles.get_tag("transport"), "housekeeping")
+    tag_records.merge_tags(moderator, tag_services.get_tag("buses"), tag_services.get_tag("transport"), "housekeeping")
     index_now()
     expected = {key(PERSON, author), key(PERSON, both), key(PERSON, bus_fan), key(ROOM, square), key(ROOM, bus_room)}
     assert indexed(term("tags", "transport")) == expected
@@ -452,9 +454,11 @@ def test_a_rebuild_gives_the_same_index_and_answers_as_live_indexing(town, index
     profiles.update_profile(
         people[3], people[3], profiles.ProfileChanges(display_name="Renamed", bio="potholes", learn_tags="Buses")
     )
-    profiles.rename_tag(moderator, profiles.get_tag("transport"), "Transport planning", "housekeeping")
+    tag_records.rename_tag(moderator, tag_services.get_tag("transport"), "Transport planning", "housekeeping")
     index_now()
-    profiles.merge_tags(moderator, profiles.get_tag("buses"), profiles.get_tag("transport-planning"), "housekeeping")
+    tag_records.merge_tags(
+        moderator, tag_services.get_tag("buses"), tag_services.get_tag("transport-planning"), "housekeeping"
+    )
     rooms.update_room(author, square, rooms.RoomDetails(name="Town square", description="Closed now"))
     accounts.suspend_user(None, people[4], "Spam")
     accounts.suspend_user(None, people[5], "Spam", until=utcnow() + timedelta(days=2))

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from civicnet.accounts import access_tokens as tokens
 from civicnet.accounts.services import find_user_by_username
-from civicnet.api import tokens
 from civicnet.rooms.messages import post_message
 from tests.factories import make_room, make_user
 from tests.search.test_cli import pending

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from civicnet.accounts import services as accounts
 from civicnet.accounts.services import find_user_by_username
+from civicnet.audit import AuditEntry
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.mentoring.offers import can_offer
-from civicnet.moderation.audit import AuditEntry
 from civicnet.profiles import services as profiles
 from civicnet.rooms.payloads import author_payload
 from civicnet.verification import services

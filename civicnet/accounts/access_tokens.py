@@ -1,22 +1,39 @@
-"""Creating, listing, revoking and checking personal access tokens."""
+"""Personal access tokens for the API and sockets: stored only as hashes, revoked at once everywhere."""
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet.accounts.models import User
 from civicnet.accounts.services import is_suspended
-from civicnet.api.models import ApiToken
 from civicnet.connections import authority_changed
-from civicnet.db_types import utcnow
+from civicnet.db_types import UTCDateTime, utcnow
 from civicnet.errors import Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.transactions import commit
 
 TOKEN_PREFIX = "cvn_"
 MAX_TOKENS = 20
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    # SHA-256 of the token: a stolen database gives no usable tokens.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so people can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped["User"] = relationship()
 
 
 def _digest(token: str) -> str:

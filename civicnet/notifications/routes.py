@@ -1,0 +1,42 @@
+"""/notifications: the member's notifications, opening one, and marking them all read."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from civicnet.forms import FlaskForm
+from civicnet.notifications import bp, services
+from civicnet.notifications.kinds import render
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    """The signed-in member's unread notification count, for the header."""
+    return services.unread_count(current_user.id) if current_user.is_authenticated else 0
+
+
+@bp.route("/notifications")
+@login_required
+def index():
+    items = services.listed(current_user)
+    unread = services.unread_ids(current_user)
+    return render_template("notifications/index.html", items=items, unread=unread, form=FlaskForm())
+
+
+@bp.route("/notifications/<int:notification_id>")
+@login_required
+def open_one(notification_id: int):
+    """Follow a notification's link, marking it read on the way."""
+    notification = services.open_notification(current_user, notification_id)
+    shown = render(notification) if notification is not None else None
+    if shown is None:
+        abort(404)
+    return redirect(shown.url)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_all_read():
+    if FlaskForm().validate_on_submit():
+        marked = services.mark_all_read(current_user)
+        flash("All your notifications are marked as read" if marked else "You had no unread notifications")
+    return redirect(url_for("notifications.index"))
