@@ -8,11 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from civicnet.db_types import UTCDateTime, utcnow
 from civicnet.extensions import db
 
+# Item types moderation acts on by name (each is registered by its capability in civicnet.reportables).
 MESSAGE = "message"
-PROFILE = "profile"
 ROOM = "room"
-REQUEST = "request"  # a mentoring request, reported by its mentor or mentee
-ITEM_TYPES = (MESSAGE, PROFILE, ROOM, REQUEST)
 
 OPEN = "open"
 RESOLVED = "resolved"

@@ -10,9 +10,6 @@ from civicnet.accounts.models import ADMIN, MODERATOR, User
 from civicnet.extensions import db, socketio
 from civicnet.moderation.items import Item, load_item
 from civicnet.moderation.models import OPEN, Appeal, ModerationAction, Report
-from civicnet.rooms.models import Message
-
-CONTEXT = 3  # messages shown either side of a reported one
 
 
 @dataclass
@@ -70,14 +67,6 @@ def queue(limit: int = 50) -> list[QueueEntry]:
 
 def open_appeals() -> list[Appeal]:
     return list(db.session.scalars(select(Appeal).where(Appeal.decided_at.is_(None)).order_by(Appeal.id)))
-
-
-def context_messages(message: Message) -> list[Message]:
-    """The reported message with the messages around it, oldest first."""
-    around = select(Message).where(Message.room_id == message.room_id, Message.deleted_at.is_(None))
-    before = db.session.scalars(around.where(Message.id < message.id).order_by(Message.id.desc()).limit(CONTEXT))
-    after = db.session.scalars(around.where(Message.id > message.id).order_by(Message.id).limit(CONTEXT))
-    return [*reversed(list(before)), message, *after]
 
 
 def history(user_id: int | None) -> list[ModerationAction]:

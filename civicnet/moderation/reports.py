@@ -6,17 +6,13 @@ from sqlalchemy.exc import IntegrityError
 
 from civicnet import audit, signals
 from civicnet.accounts.permissions import is_signed_in
-from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.moderation import queue
 from civicnet.moderation.items import Item, load_item
-from civicnet.moderation.models import MESSAGE, OPEN, PROFILE, REQUEST, ModerationAction, Report
+from civicnet.moderation.models import MESSAGE, OPEN, ModerationAction, Report
 from civicnet.moderation.rules import AUTO_HIDE, NO_BREACH, REPORT_REASONS, WORD_FILTER
-from civicnet.profiles.services import can_view_profile
 from civicnet.rooms import moderation_events
-from civicnet.rooms.models import HIDDEN
-from civicnet.rooms.permissions import can_read
 from civicnet.transactions import on_commit
 
 MAX_NOTE = 1000
@@ -24,15 +20,7 @@ MAX_NOTE = 1000
 
 def check_visible(actor, item: Item) -> None:
     """NotFound unless the member may see the item (the report form must not show what they cannot read)."""
-    if item.type == MESSAGE:
-        visible = can_read(actor, item.obj.room) and (not item.obj.is_held or item.obj.author_id == actor.id)
-    elif item.type == PROFILE:
-        visible = can_view_profile(actor, item.obj)
-    elif item.type == REQUEST:
-        visible = item.obj.involves(actor)
-    else:
-        visible = can_read(actor, item.obj)
-    if not visible:
+    if not item.visible_to(actor):
         raise NotFound(f"There is no {item.type} with that id")
 
 
@@ -42,7 +30,7 @@ def report(actor, item_type, item_id, reason, note="") -> Report:
         raise Forbidden("Sign in to report something")
     item = load_item(item_type, item_id)
     check_visible(actor, item)
-    if item.subject is not None and item.subject.id == actor.id and item.type != REQUEST:
+    if item.subject is not None and item.subject.id == actor.id and not item.kind.author_may_report:
         raise Invalid("item_id", "You cannot report your own content")
     if reason not in REPORT_REASONS:
         raise Invalid("reason", "Choose why you are reporting it")
@@ -81,7 +69,7 @@ def _maybe_hide(item: Item) -> bool:
     if reporters < current_app.config["MODERATION_AUTO_HIDE_REPORTS"]:
         return False
     message = item.obj
-    message.moderation, message.moderated_at = HIDDEN, utcnow()
+    message.hide()
     action = ModerationAction(
         kind=AUTO_HIDE, subject_id=message.author_id, item_type=MESSAGE, item_id=message.id, reason=NO_BREACH
     )

@@ -1,0 +1,54 @@
+"""Messages and rooms as moderation sees them (registered in civicnet.reportables)."""
+
+from flask import url_for
+from sqlalchemy import select
+
+from civicnet import reportables
+from civicnet.extensions import db
+from civicnet.rooms.models import Message, Room
+from civicnet.rooms.permissions import can_read
+
+CONTEXT = 3  # messages shown either side of a reported one
+
+
+def _message(message_id: int) -> Message | None:
+    message = db.session.get(Message, message_id)
+    return None if message is None or message.is_deleted else message
+
+
+def context_messages(message: Message) -> list[Message]:
+    """The reported message with the messages around it, oldest first."""
+    around = select(Message).where(Message.room_id == message.room_id, Message.deleted_at.is_(None))
+    before = db.session.scalars(around.where(Message.id < message.id).order_by(Message.id.desc()).limit(CONTEXT))
+    after = db.session.scalars(around.where(Message.id > message.id).order_by(Message.id).limit(CONTEXT))
+    return [*reversed(list(before)), message, *after]
+
+
+def _may_see_message(member, message: Message) -> bool:
+    # A held message is only its author's until a moderator approves it.
+    return can_read(member, message.room) and (not message.is_held or message.author_id == member.id)
+
+
+reportables.register(
+    reportables.ItemType(
+        name="message",
+        load=_message,
+        author=lambda message: message.author,
+        label=lambda message: f"Message in {message.room.name}",
+        text=lambda message: message.body,
+        url=lambda message: url_for("rooms.show", slug=message.room.slug, _anchor=f"message-{message.id}"),
+        visible_to=_may_see_message,
+        context=context_messages,
+    )
+)
+reportables.register(
+    reportables.ItemType(
+        name="room",
+        load=lambda room_id: db.session.get(Room, room_id),
+        author=lambda room: room.created_by,
+        label=lambda room: f"Room {room.name}",
+        text=lambda room: room.description,
+        url=lambda room: url_for("rooms.show", slug=room.slug),
+        visible_to=can_read,
+    )
+)
