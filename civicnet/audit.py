@@ -6,7 +6,7 @@ triggers (see the migration) refuse UPDATE and DELETE from anywhere else."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, event
+from sqlalchemy import Index, String, Text, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from civicnet.db_types import UTCDateTime, utcnow
@@ -66,3 +66,14 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def newest_page(per_page: int = 50):
+    """One page of the whole log, newest first (admins read it)."""
+    return db.paginate(select(AuditEntry).order_by(AuditEntry.id.desc()), per_page=per_page, error_out=False)
+
+
+def entries_about(user_id: int) -> list[AuditEntry]:
+    """Every entry whose subject is this member, newest first (they read their own)."""
+    query = select(AuditEntry).where(AuditEntry.subject_id == user_id).order_by(AuditEntry.id.desc())
+    return list(db.session.scalars(query))

@@ -157,7 +157,7 @@ def _hide(action, item, subject, request) -> After:
     message = item.obj
     if message.moderation == HIDDEN and not queue.open_reports(item.type, item.id):
         raise Conflict("This message is already hidden")
-    message.moderation, message.moderated_at = HIDDEN, utcnow()
+    message.hide()
     return [lambda: moderation_events.message_hidden(message)]
 
 
@@ -165,7 +165,7 @@ def _restore(action, item, subject, request) -> After:
     message = item.obj
     if message.moderation is None:
         raise Conflict("This message is not hidden")
-    message.moderation, message.moderated_at = None, utcnow()
+    message.restore()
     return [lambda: moderation_events.message_restored(message)]
 
 
@@ -275,7 +275,7 @@ def _restore_unless_hidden_elsewhere(action: ModerationAction, actor) -> After:
     )
     if standing:
         return []
-    message.moderation, message.moderated_at = None, utcnow()
+    message.restore()
     audit.record(
         actor,
         RESTORE,

@@ -2,11 +2,10 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from civicnet import audit
 from civicnet.accounts.permissions import is_admin, is_moderator
 from civicnet.accounts.services import is_suspended, set_role
-from civicnet.audit import AuditEntry
 from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.extensions import db
 from civicnet.forms import apply_service_error
@@ -24,17 +23,16 @@ from civicnet.moderation.forms import (
     WordForm,
 )
 from civicnet.moderation.items import find_member, load_item
-from civicnet.moderation.models import MESSAGE
-from civicnet.moderation.rules import ACTION_LABELS, DECISION_TEXT, REASON_LABELS, REASONS, RULES
+from civicnet.moderation.rules import (
+    ACTION_LABELS,
+    DECISION_TEXT,
+    MEMBER_ACTIONS,
+    REASON_LABELS,
+    REASONS,
+    RULES,
+    item_actions,
+)
 from civicnet.tags import services as tag_services
-
-ITEM_ACTIONS = {
-    MESSAGE: ("hide_message", "restore_message", "dismiss"),
-    "profile": ("dismiss",),
-    "room": ("edit_room", "dismiss"),
-    "request": ("dismiss",),
-}
-MEMBER_ACTIONS = ("warn", "mute", "suspend", "lift_mute", "lift_suspension")
 
 
 def _moderators_only() -> None:
@@ -106,7 +104,7 @@ def _action_forms(kinds, item=None, username=None, seen=0, failed: ActionForm | 
 def render_item(item, failed: ActionForm | None = None, status: int = 200):
     seen = queue.latest_action_id(item.type, item.id, None)
     subject = item.subject
-    context = queue.context_messages(item.obj) if item.type == MESSAGE else []
+    context = item.context()
     member_kinds = MEMBER_ACTIONS if subject is not None else ()
     return render_template(
         "moderation/item.html",
@@ -115,7 +113,7 @@ def render_item(item, failed: ActionForm | None = None, status: int = 200):
         context=context,
         reports=queue.open_reports(item.type, item.id),
         history=queue.history(subject.id if subject else None),
-        item_forms=_action_forms(ITEM_ACTIONS[item.type], item, seen=seen, failed=failed),
+        item_forms=_action_forms(item_actions(item.type), item, seen=seen, failed=failed),
         subject_suspended=subject is not None and is_suspended(subject),
         member_forms=_action_forms(member_kinds, item, seen=seen, failed=failed),
         failed=failed,
@@ -327,16 +325,14 @@ def delete_word(word_id: int):
 def audit_log():
     if not is_admin(current_user):
         abort(403)
-    page = db.paginate(select(AuditEntry).order_by(AuditEntry.id.desc()), per_page=50, error_out=False)
+    page = audit.newest_page()
     return render_template("moderation/audit.html", page=page, entries=page.items)
 
 
 @bp.route("/account/moderation")
 @login_required
 def my_entries():
-    entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.subject_id == current_user.id).order_by(AuditEntry.id.desc())
-    ).all()
+    entries = audit.entries_about(current_user.id)
     return render_template("moderation/mine.html", entries=entries)
 
 

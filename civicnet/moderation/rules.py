@@ -78,3 +78,15 @@ APPEAL_DAYS = 14
 UPHELD = "upheld"
 REVERSED = "reversed"
 OUTCOMES = {UPHELD: "Upheld: the decision stands", REVERSED: "Reversed: the decision is undone"}
+
+# What a moderator may do from an item's page: actions on the item itself (a kind of content added
+# later gets "dismiss" until it has actions of its own), then actions on its author.
+ITEM_ACTIONS = {
+    "message": (HIDE, RESTORE, DISMISS),
+    "room": (EDIT_ROOM, DISMISS),
+}
+MEMBER_ACTIONS = (WARN, MUTE, SUSPEND, LIFT_MUTE, LIFT_SUSPENSION)
+
+
+def item_actions(item_type: str) -> tuple[str, ...]:
+    return ITEM_ACTIONS.get(item_type, (DISMISS,))

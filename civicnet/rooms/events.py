@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError
 
-from civicnet import authority_feed, connections, memo, ratelimit, realtime, signals
+from civicnet import authority_feed, connections, memo, ratelimit, realtime
 from civicnet.accounts import sessions
 from civicnet.accounts.access_tokens import token_for
 from civicnet.accounts.models import User
@@ -183,10 +183,7 @@ def on_typing(user: User, data=None):
     """Tell the others in a room that this member is typing."""
     room = _room(user, event_fields(data, room=str)["room"])
     _limit(user, "typing")
-    if not can_post(user, room):
-        return error_ack("forbidden", "You cannot post in this room")
-    if notice := signals.answer(signals.mute_notice, user, room=room):
-        return error_ack("muted", notice)
+    messages.check_may_type(user, room)
     realtime.emit_to_room(room, "user_typing", member_payload(user, room), skip_sid=request.sid)
     return ok()
 

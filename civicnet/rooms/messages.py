@@ -74,6 +74,29 @@ def _speaking_for(actor: User, choice) -> str | None:
     return actor.verified_organisation
 
 
+def form_speaking_for(actor: User, choice) -> str | None:
+    """The web form's choice: a form rendered before a verification ended still posts, personally."""
+    return choice if actor.is_verified_public_servant else None
+
+
+def reply_target(room: Room, message_id) -> Message | None:
+    """The message a reply form points at, if it is in this room."""
+    parent = db.session.get(Message, message_id) if is_id(message_id) else None
+    return parent if parent is not None and parent.room_id == room.id else None
+
+
+class Muted(Forbidden):
+    code = "muted"
+
+
+def check_may_type(actor: User, room: Room) -> None:
+    """Typing indicators follow the posting rules: nobody sees someone type who could not post."""
+    if not can_post(actor, room):
+        raise Forbidden("You cannot post in this room")
+    if notice := signals.answer(signals.mute_notice, actor, room=room):
+        raise Muted(notice)
+
+
 def post_message(
     room: Room,
     actor: User,

@@ -106,6 +106,20 @@ class Message(db.Model):
     def is_held(self) -> bool:
         return self.moderation == HELD
 
+    # A message's moderation state changes only here, in the caller's transaction; the caller
+    # announces the change after the commit (civicnet.rooms.moderation_events).
+    def hide(self) -> None:
+        """Hidden by a moderator, or pending review after enough reports."""
+        self.moderation, self.moderated_at = HIDDEN, utcnow()
+
+    def hold(self) -> None:
+        """Held by the word filter: only its author sees it until a moderator approves it."""
+        self.moderation, self.moderated_at = HELD, utcnow()
+
+    def restore(self) -> None:
+        """Visible to the room again."""
+        self.moderation, self.moderated_at = None, utcnow()
+
 
 class MessageRevision(db.Model):
     """A message body as it was before an edit."""

@@ -39,7 +39,7 @@ def _shown(notification) -> Shown | None:
     return Shown(
         lead=f"{author.display_name} {verb}",
         link_text=room.name,
-        url=external_url("rooms.show", slug=room.slug, _anchor=f"message-{message.id}"),
+        url=external_url("rooms.show", slug=room.slug) + f"#message-{message.id}",
         excerpt=plain_excerpt(message.body) if visible else "",
         fields={
             "room": room.slug,

@@ -9,12 +9,9 @@ from civicnet import signals
 from civicnet.accounts.services import get_user_or_404
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, ServiceError
-from civicnet.extensions import db
 from civicnet.forms import apply_service_error
-from civicnet.ids import is_id
 from civicnet.rooms import bp, messages, services
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
-from civicnet.rooms.models import Message
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
 
 
@@ -60,13 +57,12 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
     if form is None:
         form = MessageForm(client_id=secrets.token_urlsafe(12))
         form.reply_to.data = request.args.get("reply_to", type=int)
-    reply_to = db.session.get(Message, form.reply_to.data) if is_id(form.reply_to.data) else None
     return render_template(
         "rooms/show.html",
         room=room,
         page=page,
         form=form,
-        reply_to=reply_to if reply_to and reply_to.room_id == room.id else None,
+        reply_to=messages.reply_target(room, form.reply_to.data),
         can_post=can_post(current_user, room),
         can_manage=can_manage(current_user, room),
         is_member=is_member(current_user, room),
@@ -99,7 +95,7 @@ def post(slug: str):
                 form.body.data,
                 form.client_id.data or None,
                 form.reply_to.data,
-                form.speaking_for.data if current_user.is_verified_public_servant else None,
+                messages.form_speaking_for(current_user, form.speaking_for.data),
             )
         except ServiceError as error:  # an archived room or a mute, too: said on the form, with its status
             apply_service_error(form, error)
