@@ -21,7 +21,7 @@ run: install assets .env db
 	@echo ""
 	$(BIN)/python app.py
 
-test: install-dev assets
+test: install-dev assets lint
 	@echo "== Tests on SQLite (with browser tests) =="
 	$(BIN)/pytest
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(TEST_PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
@@ -69,6 +69,7 @@ db: install .env
 lint: install-dev
 	$(BIN)/ruff check civicnet app.py tests bench
 	$(BIN)/ruff format --check civicnet app.py tests bench
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format civicnet app.py tests bench

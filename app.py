@@ -23,26 +23,26 @@ log = logging.getLogger("civicnet.app")
 @app.shell_context_processor
 def shell_context() -> dict:
     from civicnet.accounts.models import User
-    from civicnet.profiles.models import Profile, Tag, UserTag
+    from civicnet.profiles.models import Profile
+    from civicnet.tags.models import Tag, UserTag
 
     return {"db": db, "User": User, "Profile": Profile, "Tag": Tag, "UserTag": UserTag}
 
 
-INDEXER_NICENESS = 10
+class ChildCommand:
+    """A `flask` command run as a child of this server (the search indexer, the jobs worker): started
+    with it, restarted if it dies, stopped with it.
 
-
-class IndexerChild:
-    """`flask search indexer` as a child of this server: started with it, restarted if it dies, stopped with it.
-
-    A child process rather than a thread, so that indexing takes none of the server's CPU time; a child
+    A child process rather than a thread, so that its work takes none of the server's CPU time; a child
     rather than a second command in the Makefile, so that `python app.py` alone (and every test server)
     runs exactly what `make run` runs, and the child can watch its parent and never outlive it."""
 
     RESTART_SECONDS = 1.0
 
-    def __init__(self) -> None:
-        self.command = [sys.executable, "-m", "flask", "--app", str(Path(__file__).resolve()), "search"]
-        self.command += ["indexer", "--parent-pid", str(os.getpid())]
+    def __init__(self, name: str, *args: str, niceness: int = 0) -> None:
+        self.name, self.niceness = name, niceness
+        self.command = [sys.executable, "-m", "flask", "--app", str(Path(__file__).resolve()), *args]
+        self.command += ["--parent-pid", str(os.getpid())]
         self.process: subprocess.Popen | None = None
         self.stopping = False
 
@@ -52,16 +52,15 @@ class IndexerChild:
 
     def _spawn(self) -> None:
         self.process = subprocess.Popen(self.command)
-        # Indexing can wait; members' messages cannot: on a small machine the indexer otherwise takes
-        # CPU from the server at the moments it is busiest (measured: ack p99 224 ms against 123 ms).
-        os.setpriority(os.PRIO_PROCESS, self.process.pid, INDEXER_NICENESS)
+        if self.niceness:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, self.niceness)
 
     def _watch(self) -> None:
         while not self.stopping:
             code = self.process.wait()
             if self.stopping or code == 0:  # 0: it was asked to stop (Ctrl+C reaches it too)
                 return
-            log.warning("the search indexer stopped (exit code %s): starting it again", code)
+            log.warning("the %s stopped (exit code %s): starting it again", self.name, code)
             socketio.sleep(self.RESTART_SECONDS)
             if not self.stopping:
                 self._spawn()
@@ -76,18 +75,30 @@ class IndexerChild:
                 self.process.kill()
 
 
+def children() -> list[ChildCommand]:
+    """What runs beside the server, as the configuration says."""
+    started = []
+    if app.config["SEARCH_INDEXER"]:
+        # Indexing can wait; members' messages cannot: on a small machine the indexer otherwise takes
+        # CPU from the server at the moments it is busiest (measured: ack p99 224 ms against 123 ms).
+        started.append(ChildCommand("search indexer", "search", "indexer", niceness=10))
+    if app.config["JOBS_WORKER"] and not app.config["JOBS_IMMEDIATE"]:
+        started.append(ChildCommand("jobs worker", "jobs", "worker", niceness=5))
+    return started
+
+
 if __name__ == "__main__":
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
-    # Stop on SIGTERM as on Ctrl+C, so the indexer is stopped before this process exits.
+    # Stop on SIGTERM as on Ctrl+C, so the children are stopped before this process exits.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    indexer = IndexerChild() if app.config["SEARCH_INDEXER"] else None
-    if indexer:
-        indexer.start()  # it rebuilds a missing index at once, before anyone searches
+    running = children()
+    for child in running:
+        child.start()  # the indexer rebuilds a missing index at once, before anyone searches
     print(f"civicnet is running ({socketio.async_mode}): open http://{host}:{port}/ (Ctrl+C to stop).", flush=True)
     try:
         socketio.run(app, host=host, port=port)
     except KeyboardInterrupt:
         pass
     finally:
-        if indexer:
-            indexer.stop()
+        for child in running:
+            child.stop()

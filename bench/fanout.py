@@ -133,6 +133,7 @@ def civicnet_env(database: Path, index: Path, root: Path) -> dict[str, str]:
         # Empty rather than absent, so a developer's .env cannot switch these on for the bench.
         "REDIS_URL": "",
         "MAIL_SERVER": "",
+        "JOBS_IMMEDIATE": "1",  # nothing the bench does sends email; no worker process beside the server
         "PROXY_HOPS": "0",
         "HOST": "127.0.0.1",
         "CIVICNET_ROOT": str(root),

@@ -1,8 +1,10 @@
 """Command-line tools for operators: `flask users ...`, `flask search ...` and `flask seed-demo`."""
 
 import contextlib
+import os
 import signal
 import threading
+import time
 from datetime import UTC, datetime
 
 import click
@@ -10,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from civicnet import jobs
 from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
@@ -181,6 +184,47 @@ def search_indexer(parent_pid: int | None) -> None:
     click.echo("civicnet search indexer: stopped", err=True)
 
 
+jobs_cli = AppGroup("jobs", help="Run and inspect background jobs (email, housekeeping).")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Jobs run at once.")
+@click.option("--parent-pid", type=int, default=None, help="Stop when the process with this id, our parent, stops.")
+def jobs_worker(workers: int, parent_pid: int | None) -> None:
+    """Run queued and periodic jobs until stopped (one per machine; `python app.py` starts one)."""
+    if parent_pid is not None:
+        threading.Thread(target=_stop_with_parent, args=(parent_pid,), daemon=True).start()
+    click.echo(f"civicnet jobs worker: {workers} at once", err=True)
+    jobs.worker(workers)
+
+
+def _stop_with_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)  # the consumer finishes what it runs, then exits
+
+
+@jobs_cli.command("failed")
+def jobs_failed() -> None:
+    """List the jobs that failed on their last attempt (the dead-letter list)."""
+    failed = jobs.failed_jobs()
+    if not failed:
+        click.echo("No failed jobs.")
+    for entry in failed:
+        click.echo(f"{entry.id}\t{entry.failed_at:%Y-%m-%d %H:%M}\t{entry.job}\t{entry.arguments}\t{entry.error}")
+
+
+@jobs_cli.command("retry")
+@click.argument("failed_id", type=int)
+def jobs_retry(failed_id: int) -> None:
+    """Queue a failed job again, once what made it fail is fixed."""
+    entry = db.session.get(jobs.FailedJob, failed_id)
+    if entry is None or entry.requeued_at is not None:
+        raise click.ClickException(f"There is no failed job {failed_id} waiting to be retried")
+    jobs.requeue(entry)
+    click.echo(f"Queued {entry.job} again.")
+
+
 def _stop_once(signum, frame) -> None:
     # Ctrl+C reaches both the server and its indexer, and the server then sends SIGTERM: a second
     # interruption while the first unwinds would only print a traceback.
@@ -195,3 +239,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(sweep)
     app.cli.add_command(search_cli)
+    app.cli.add_command(jobs_cli)

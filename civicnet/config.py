@@ -67,6 +67,18 @@ class Config:
     # any other way (gunicorn) never index: run that command as a service of its own.
     SEARCH_INDEXER = env_bool("SEARCH_INDEXER", True)
 
+    # Background jobs (civicnet.jobs): queued in this SQLite file, or in Redis when REDIS_URL is set.
+    # `python app.py` starts a worker beside the server unless JOBS_WORKER is off (then run
+    # `flask jobs worker` yourself, one per machine).
+    JOBS_DATABASE = os.environ.get("JOBS_DATABASE") or str(INSTANCE_DIR / "jobs.sqlite3")
+    JOBS_WORKER = env_bool("JOBS_WORKER", True)
+    JOBS_IMMEDIATE = env_bool("JOBS_IMMEDIATE", False)  # run each job at once, in the caller (tests)
+    JOBS_RETRY_DELAY = int(os.environ.get("JOBS_RETRY_DELAY", "60"))  # seconds before the first retry
+    EMAIL_ATTEMPTS = int(os.environ.get("EMAIL_ATTEMPTS", "6"))  # then it joins the failed jobs
+    # An email still unsent this long after it was queued lost its job (a worker killed mid-send):
+    # a periodic job queues it again.
+    EMAIL_STRANDED_SECONDS = int(os.environ.get("EMAIL_STRANDED_SECONDS", "900"))
+
     # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
     HTTPS = env_bool("HTTPS")
     SESSION_COOKIE_HTTPONLY = True
@@ -155,6 +167,8 @@ class TestConfig(Config):
     SOCKETIO_ASYNC_MODE = "threading"
     SERVER_NAME = None
     SEARCH_INDEXER = False
+    JOBS_IMMEDIATE = True
+    JOBS_WORKER = False
     # The Socket.IO test client runs in this process, which applies its own changes at once.
     AUTHORITY_POLL_INTERVAL = 0
     # Test members are seconds old: nobody counts as new unless a test says so.

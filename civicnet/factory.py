@@ -3,7 +3,6 @@
 import re
 import sqlite3
 
-import redis
 from flask import Flask, abort, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
@@ -16,14 +15,17 @@ import civicnet.audit
 import civicnet.mentoring.events
 import civicnet.mentoring.models
 import civicnet.mentoring.notices
+import civicnet.mentoring.reportable
 import civicnet.moderation.events
 import civicnet.moderation.models
 import civicnet.moderation.statements
+import civicnet.profiles.reportable
 import civicnet.rooms.events
 import civicnet.rooms.notifications
+import civicnet.rooms.reportable
 import civicnet.search.changes
 import civicnet.verification.models  # noqa: F401  (models, signal receivers and Socket.IO handlers)
-from civicnet import cli, errors, socket_guard, templating
+from civicnet import cli, errors, jobs, socket_guard, templating
 from civicnet.accounts import routes as accounts_routes
 from civicnet.api import routes as api_routes
 from civicnet.application import Civicnet
@@ -148,11 +150,16 @@ def configure_extensions(app: Flask) -> None:
         **socket_guard.server_options(app),
     )
     socket_guard.install(app)
+    jobs.init_app(app)
 
 
 def check_redis(url: str) -> None:
     """Refuse to start on a configured but unusable Redis: the Socket.IO library would otherwise
     fall back, without a word, to delivering messages only to this process's own clients."""
+    try:
+        import redis  # optional: only a deployment with REDIS_URL needs it (named in .importlinter)
+    except ImportError:
+        raise RuntimeError("REDIS_URL is set but the 'redis' package is not installed (pip install redis)") from None
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3).ping()
     except redis.exceptions.RedisError as error:

@@ -6,6 +6,7 @@ UPDATE (active_mentees < capacity) that the database applies to one transaction 
 
 from datetime import timedelta
 
+from huey import crontab
 from sqlalchemy import func, select, update
 
 from civicnet import signals
@@ -17,6 +18,7 @@ from civicnet.emails import send_email
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
+from civicnet.jobs import periodic
 from civicnet.mentoring.models import (
     ACCEPTED,
     CANCELLED,
@@ -310,3 +312,9 @@ def _email(user_id: int, request_id: int, event: str) -> None:
     user, found = db.session.get(User, user_id), db.session.get(MentoringRequest, request_id)
     link = external_url("mentoring.request_page", request_id=request_id)
     send_email(user.email, SUBJECTS[event], "mentoring/email/notice", user=user, request=found, event=event, link=link)
+
+
+@periodic(crontab(hour=3, minute=20))
+def daily_sweep() -> None:
+    """The daily sweep, run by the jobs worker (`flask sweep` runs it by hand)."""
+    sweep()

@@ -7,6 +7,7 @@ away from the address they verified. While it lasts, the display name and organi
 import re
 from datetime import timedelta
 
+from huey import crontab
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,7 @@ from civicnet.emails import send_email
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
+from civicnet.jobs import periodic
 from civicnet.urls import external_url
 from civicnet.verification.models import (
     APPROVED,
@@ -265,3 +267,9 @@ def sweep(now=None) -> tuple[int, int]:
             reminded += 1
     db.session.commit()
     return reminded, ended
+
+
+@periodic(crontab(hour=3, minute=10))
+def daily_sweep() -> None:
+    """The daily sweep, run by the jobs worker (`flask sweep` runs it by hand)."""
+    sweep()

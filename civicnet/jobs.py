@@ -1,0 +1,132 @@
+"""Background jobs on Huey: work that may wait, fail and be retried (email today; exports, digests and
+reminders next), and the periodic housekeeping that needs no cron.
+
+Jobs are queued in SQLite in instance/ by default, or in Redis when REDIS_URL is set, and run by
+`flask jobs worker` (started beside the server by `python app.py`). In tests they run at once, in
+the caller's thread (Huey's immediate mode). A job that fails on its last attempt leaves a FailedJob
+row, the dead-letter list an operator reads with `flask jobs failed` and requeues with
+`flask jobs retry`."""
+
+import json
+import logging
+from datetime import datetime
+from functools import wraps
+
+from flask import Flask, current_app, has_app_context
+from huey import SqliteHuey
+from huey.signals import SIGNAL_ERROR
+from huey.storage import RedisStorage, SqliteStorage
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from civicnet.config import INSTANCE_DIR
+from civicnet.db_types import UTCDateTime, utcnow
+from civicnet.extensions import db
+
+log = logging.getLogger(__name__)
+
+NAME = "civicnet"
+# One queue for the process; init_app points it at the configured storage before any job is queued.
+huey = SqliteHuey(NAME, filename=str(INSTANCE_DIR / "jobs.sqlite3"))
+_apps: list[Flask] = []
+
+
+class FailedJob(db.Model):
+    """A job that used up its attempts: what it was, with what, and the last error."""
+
+    __tablename__ = "failed_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(100))
+    arguments: Mapped[str] = mapped_column(Text)  # JSON: [args, kwargs]
+    error: Mapped[str] = mapped_column(Text)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requeued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def init_app(app: Flask) -> None:
+    """Point the queue at this app's storage: memory (run at once) in tests, Redis, or SQLite."""
+    _apps[:] = [app]
+    if app.config["JOBS_IMMEDIATE"]:
+        huey.immediate = True
+        return
+    huey.immediate = False
+    if app.config["REDIS_URL"]:
+        huey.storage = RedisStorage(NAME, url=app.config["REDIS_URL"])
+    else:
+        huey.storage = SqliteStorage(NAME, filename=app.config["JOBS_DATABASE"])
+
+
+def job(**options):
+    """Declare a job: a function run by the worker inside an app context, with Huey's options
+    (retries, retry_delay, retry_backoff). Jobs must be idempotent: a retry may follow a partial run."""
+
+    def decorator(function):
+        @wraps(function)
+        def run(*args, **kwargs):
+            if has_app_context():  # immediate mode, inside the caller's request or command
+                return function(*args, **kwargs)
+            with _apps[0].app_context():
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    db.session.remove()
+
+        return huey.task(**options)(run)  # named by the function's module and name
+
+    return decorator
+
+
+def periodic(schedule, **options):
+    """Declare a periodic job (a huey.crontab schedule), run by the worker with the consumer's clock."""
+
+    def decorator(function):
+        @wraps(function)
+        def run():
+            with _apps[0].app_context():
+                try:
+                    return function()
+                finally:
+                    db.session.remove()
+
+        return huey.periodic_task(schedule, **options)(run)
+
+    return decorator
+
+
+@huey.signal(SIGNAL_ERROR)
+def _record_failure(signal, task, exc=None) -> None:
+    """The last attempt failed: keep it where an operator will see it."""
+    if task.retries:
+        return  # it will be tried again
+    name = huey._registry.task_to_string(type(task))
+    log.error("job %s failed for good: %r", name, exc)
+    app = current_app._get_current_object() if has_app_context() else (_apps[0] if _apps else None)
+    if app is None:
+        return
+    with app.app_context():
+        try:
+            arguments = json.dumps([list(task.args), task.kwargs], default=str)
+            db.session.add(FailedJob(job=name, arguments=arguments, error=repr(exc)[:2000]))
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
+def failed_jobs(limit: int = 100) -> list[FailedJob]:
+    query = select(FailedJob).where(FailedJob.requeued_at.is_(None)).order_by(FailedJob.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def requeue(failed: FailedJob) -> None:
+    """Queue a failed job again with its arguments (an operator fixed what made it fail)."""
+    registered = huey._registry.string_to_task(failed.job)
+    args, kwargs = json.loads(failed.arguments)
+    huey.enqueue(registered(tuple(args), kwargs))
+    failed.requeued_at = utcnow()
+    db.session.commit()
+
+
+def worker(workers: int = 2) -> None:
+    """Run the consumer in this process until it is stopped (SIGINT or SIGTERM)."""
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
