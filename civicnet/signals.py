@@ -17,8 +17,11 @@ member_suspension_lifted = _signals.signal("member-suspension-lifted", doc="A su
 member_erased = _signals.signal("member-erased", doc="A member's account is being erased.")
 
 # Rooms and messages (sender: the room or the message)
-membership_changed = _signals.signal("membership-changed", doc="Someone joined, left or was removed; user_id=...")
-message_posted = _signals.signal("message-posted", doc="A message was stored, in the writer's transaction.")
+# (all after the commit)
+membership_changed = _signals.signal(
+    "membership-changed", doc="Someone joined, left, was added or removed; user_id=..., change=..."
+)
+message_posted = _signals.signal("message-posted", doc="A visible message was stored and broadcast.")
 message_hidden = _signals.signal("message-hidden", doc="A message was hidden or held by moderation.")
 message_restored = _signals.signal("message-restored", doc="A hidden or held message is visible again.")
 

@@ -139,6 +139,8 @@ def join_room(actor: User, room: Room) -> Membership:
         except IntegrityError:  # joined twice at once: the other request did it
             db.session.rollback()
             membership = db.session.get(Membership, (room.id, actor.id))
+        else:
+            signals.membership_changed.send(room, user_id=actor.id, change="joined")
     return membership
 
 
@@ -151,6 +153,7 @@ def leave_room(actor: User, room: Room) -> None:
         db.session.delete(membership)
         authority_changed("left_room", user_id=actor.id)
         commit()
+        signals.membership_changed.send(room, user_id=actor.id, change="left")
 
 
 def add_member(actor: User, room: Room, username: str) -> User:
@@ -164,6 +167,7 @@ def add_member(actor: User, room: Room, username: str) -> User:
         raise Invalid("username", f"{user.display_name} is already a member")
     db.session.add(Membership(room_id=room.id, user_id=user.id, last_read_id=0))
     db.session.commit()
+    signals.membership_changed.send(room, user_id=user.id, change="added")
     return user
 
 
@@ -177,6 +181,7 @@ def remove_member(actor: User, room: Room, user: User) -> None:
     db.session.delete(membership)
     authority_changed("removed_from_room", user_id=user.id)
     commit()
+    signals.membership_changed.send(room, user_id=user.id, change="removed")
 
 
 def members(room: Room) -> list[User]:

@@ -118,6 +118,7 @@ def _announce_post(message: Message, room: Room, actor: User, draft: Draft) -> N
         realtime.emit_to_user(actor, "message_posted", payload)
     else:
         realtime.emit_to_room(room, "message_posted", payload)
+        signals.message_posted.send(message)
 
 
 def store_edit(actor: User, message: Message, body: str, html: str, matched) -> Message:
