@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 TEST_PG_URL ?= postgresql+psycopg://127.0.0.1:5432/test
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: run test install install-dev assets db lint format clean
 
@@ -22,16 +21,7 @@ run: install assets .env db
 	$(BIN)/python app.py
 
 test: install-dev assets lint
-	@echo "== Tests on SQLite (with browser tests) =="
-	$(BIN)/pytest
-	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(TEST_PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "== Database tests on PostgreSQL =="; \
-		TEST_DATABASE_URL=$(TEST_PG_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "not browser"; \
-	elif [ -n "$$CI" ]; then \
-		echo "CI needs PostgreSQL at $(TEST_PG_URL)"; exit 1; \
-	else \
-		echo "PostgreSQL is not reachable at $(TEST_PG_URL): its run was left out (CI runs it)."; \
-	fi
+	TEST_PG_URL=$(TEST_PG_URL) scripts/test-all
 
 install: $(BIN)/.runtime-installed
 install-dev: $(BIN)/.dev-installed

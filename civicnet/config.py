@@ -60,6 +60,9 @@ class Config:
     # Connections kept per process; the default depends on the database (see engine_options).
     DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 0) or None
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The Redis Pub/Sub channel the server processes share events on. Pub/Sub ignores Redis's
+    # database numbers, so two deployments (or two test runs) on one Redis need channels of their own.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL") or "flask-socketio"
     # Where members reach civicnet; used for links in emails.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index")

@@ -141,7 +141,8 @@ def configure_extensions(app: Flask) -> None:
     queue = {"message_queue": None, "client_manager": None}
     if app.config["REDIS_URL"]:
         check_redis(app.config["REDIS_URL"])
-        queue = {"message_queue": app.config["REDIS_URL"], "client_manager": RedisQueue(app.config["REDIS_URL"])}
+        manager = RedisQueue(app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"])
+        queue = {"message_queue": app.config["REDIS_URL"], "client_manager": manager}
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],

@@ -129,4 +129,6 @@ def requeue(failed: FailedJob) -> None:
 
 def worker(workers: int = 2) -> None:
     """Run the consumer in this process until it is stopped (SIGINT or SIGTERM)."""
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    # An idle worker looks at the queue at most two seconds apart (Huey's default backs off to ten), so
+    # an email leaves within a couple of seconds of being queued.
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=2.0).run()

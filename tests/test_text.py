@@ -8,6 +8,8 @@ import pytest
 from civicnet import text
 from civicnet.security import sanitize_html
 
+pytestmark = pytest.mark.no_database
+
 ALPHABET = "abcXYZé9 0,;:'?!=%.-*_#>`~[]()<&\"@/\\\n\tñ漢"
 TAKEN = [
     "Hello there",
