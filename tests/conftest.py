@@ -200,9 +200,9 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(make_app) -> Iterator[LiveServer]:
-    """civicnet served on 127.0.0.1 from a thread, with CSRF on as in production, and the search
-    indexer's loop (what `flask search indexer` runs) in another thread."""
+def live_server(make_app, request) -> Iterator[LiveServer]:
+    """civicnet served on 127.0.0.1 from a thread, with CSRF on as in production; for tests marked
+    `live_indexer`, the search indexer's loop (what `flask search indexer` runs) in another thread."""
     from civicnet.search import indexer
 
     app = make_app(WTF_CSRF_ENABLED=True)
@@ -213,12 +213,14 @@ def live_server(make_app) -> Iterator[LiveServer]:
     thread.start()
     stopping = threading.Event()
     indexing = threading.Thread(target=indexer.run, args=(app, stopping), daemon=True)
-    indexing.start()
+    if request.node.get_closest_marker("live_indexer"):
+        indexing.start()
     yield LiveServer(url=url, app=app)
     server.shutdown()
     thread.join(timeout=5)
     stopping.set()
-    indexing.join(timeout=10)  # let a batch in progress finish before the test empties the database
+    if indexing.is_alive():
+        indexing.join(timeout=10)  # let a batch in progress finish before the test empties the database
 
 
 @pytest.fixture
@@ -250,10 +252,11 @@ def server_logs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(migrated, server_logs):
-    """One civicnet server process (gevent, as in production) shared by a test module."""
+    """One civicnet server process (gevent, as in production) shared by a test module. Without the
+    search indexer beside it: the modules that test search start servers with one (start_server)."""
     from tests.servers import ServerProcess
 
-    process = ServerProcess(migrated, server_logs).start()
+    process = ServerProcess(migrated, server_logs, indexer=False).start()
     yield process
     process.stop()
 

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from civicnet.accounts import access_tokens as tokens
 from civicnet.mentoring import offers, requests
 from civicnet.mentoring.offers import OfferDetails
@@ -53,6 +55,7 @@ def _site(app) -> str:
         return tokens.create_token(ada, "schemathesis")[1]
 
 
+@pytest.mark.live_indexer  # the API's search answers from a built index, as deployed
 def test_the_api_answers_as_its_openapi_document_says(live_server, tmp_path):
     token = _site(live_server.app)
     config = tmp_path / "schemathesis.toml"

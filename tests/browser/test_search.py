@@ -21,7 +21,7 @@ from civicnet.search.models import SearchChange
 from tests.browser.conftest import open_and_check_with_axe, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user, make_verified
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.live_indexer]
 
 axe = Axe()
 
