@@ -11,23 +11,24 @@ import json
 import logging
 from datetime import datetime
 from functools import wraps
+from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from huey import SqliteHuey
+from huey import MemoryHuey
 from huey.signals import SIGNAL_ERROR
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civicnet.config import INSTANCE_DIR
 from civicnet.db_types import UTCDateTime, utcnow
 from civicnet.extensions import db
 
 log = logging.getLogger(__name__)
 
 NAME = "civicnet"
-# One queue for the process; init_app points it at the configured storage before any job is queued.
-huey = SqliteHuey(NAME, filename=str(INSTANCE_DIR / "jobs.sqlite3"))
+# One queue for the process, in memory until init_app points it at the configured storage (so that
+# importing civicnet touches no file).
+huey = MemoryHuey(NAME)
 _apps: list[Flask] = []
 
 
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
     if app.config["REDIS_URL"]:
         huey.storage = RedisStorage(NAME, url=app.config["REDIS_URL"])
     else:
+        Path(app.config["JOBS_DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
         huey.storage = SqliteStorage(NAME, filename=app.config["JOBS_DATABASE"])
 
 
