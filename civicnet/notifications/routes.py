@@ -1,5 +1,7 @@
 """/notifications: the member's notifications, opening one, and marking them all read."""
 
+from urllib.parse import urlsplit
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -30,7 +32,9 @@ def open_one(notification_id: int):
     shown = render(notification) if notification is not None else None
     if shown is None:
         abort(404)
-    return redirect(shown.url)
+    # The path only: the member stays on the address they use (BASE_URL is for emails).
+    target = urlsplit(shown.url)
+    return redirect(target.path + (f"#{target.fragment}" if target.fragment else ""))
 
 
 @bp.route("/notifications/read", methods=["POST"])
