@@ -9,6 +9,7 @@ from flask import current_app, request
 from civicnet import connections
 from civicnet.errors import Invalid, ServiceError
 from civicnet.extensions import db, socketio
+from civicnet.transactions import on_commit, wrote_uncommitted
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +22,23 @@ def user_channel(user) -> str:
     return f"user:{user.id}"
 
 
+def send(event: str, payload: dict, to: str, skip_sid: str | None = None) -> None:
+    """Every server-to-client event goes through here: sent at once, or, inside a transaction that has
+    written and not yet committed, once it commits (and never if it rolls back)."""
+    if wrote_uncommitted():
+        on_commit(lambda: socketio.emit(event, payload, to=to, skip_sid=skip_sid))
+    else:
+        socketio.emit(event, payload, to=to, skip_sid=skip_sid)
+
+
 def emit_to_room(room, event: str, payload: dict, skip_sid: str | None = None) -> None:
-    """Send a fact to everyone following a room (called after the commit)."""
-    socketio.emit(event, payload, to=room_channel(room), skip_sid=skip_sid)
+    """Send a fact to everyone following a room."""
+    send(event, payload, room_channel(room), skip_sid=skip_sid)
 
 
 def emit_to_user(user, event: str, payload: dict) -> None:
     """Send a fact to every connection of one member."""
-    socketio.emit(event, payload, to=user_channel(user))
+    send(event, payload, user_channel(user))
 
 
 def ok(**fields) -> dict:
@@ -41,7 +51,7 @@ def error_ack(code: str, message: str) -> dict:
 
 def emit_to_sid(sid: str, event: str, payload: dict) -> None:
     """Send a fact to one connection."""
-    socketio.emit(event, payload, to=sid)
+    send(event, payload, sid)
 
 
 def authenticated_socket(handler=None, *, attach: bool = True):

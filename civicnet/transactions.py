@@ -17,11 +17,17 @@ log = logging.getLogger(__name__)
 
 PENDING = "civicnet.on_commit"
 RUN_INLINE = "civicnet.run_inline"
+WROTE = "civicnet.wrote"  # set by a flush, cleared when the transaction ends
 
 
 def on_commit(callback) -> None:
     """Run callback after the current transaction commits; never if it rolls back."""
     db.session.info.setdefault(PENDING, []).append(callback)
+
+
+def wrote_uncommitted() -> bool:
+    """Whether the current transaction has written something it has not committed yet."""
+    return bool(db.session().info.get(WROTE))
 
 
 def commit() -> None:
@@ -43,10 +49,16 @@ def _run(callbacks) -> None:
             log.exception("An after-commit callback failed")
 
 
+@event.listens_for(Session, "after_flush")
+def _wrote(session: Session, flush_context) -> None:
+    session.info[WROTE] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the work is not committed yet
         return
+    session.info.pop(WROTE, None)
     callbacks = session.info.pop(PENDING, [])
     if not callbacks:
         return
@@ -67,3 +79,4 @@ def _committed(session: Session) -> None:
 def _rolled_back(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint
         session.info.pop(PENDING, None)
+        session.info.pop(WROTE, None)

@@ -5,9 +5,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from civicnet import signals
+from civicnet import realtime, signals
 from civicnet.accounts.models import ADMIN, MODERATOR, User
-from civicnet.extensions import db, socketio
+from civicnet.extensions import db
 from civicnet.moderation.items import Item, load_item
 from civicnet.moderation.models import OPEN, Appeal, ModerationAction, Report
 
@@ -34,7 +34,7 @@ def announce_pending() -> None:
     moderators and admins are looked up now, so a role change applies at once, in every process."""
     payload = {"count": pending_count()}
     for user_id in db.session.scalars(select(User.id).where(User.role.in_((MODERATOR, ADMIN)))):
-        socketio.emit("moderation_pending", payload, to=f"user:{user_id}")
+        realtime.send("moderation_pending", payload, f"user:{user_id}")
 
 
 @signals.is_reported.connect

@@ -2,8 +2,9 @@
 
 from sqlalchemy import func, inspect, select, update
 
+from civicnet import realtime
 from civicnet.db_types import iso, utcnow
-from civicnet.extensions import db, socketio
+from civicnet.extensions import db
 from civicnet.notifications.kinds import Shown, render
 from civicnet.notifications.models import Notification
 from civicnet.transactions import on_commit
@@ -22,7 +23,7 @@ def deliver(notification_id: int) -> None:
     notification = db.session.get(Notification, notification_id)
     sent = payload(notification) if notification is not None else None
     if sent is not None:
-        socketio.emit("notification", sent, to=f"user:{notification.user_id}")
+        realtime.send("notification", sent, f"user:{notification.user_id}")
 
 
 def payload(notification: Notification) -> dict | None:
@@ -79,7 +80,7 @@ def open_notification(user, notification_id: int) -> Notification | None:
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()
-        socketio.emit("notifications_read", {"unread": unread_count(user.id)}, to=f"user:{user.id}")
+        realtime.send("notifications_read", {"unread": unread_count(user.id)}, f"user:{user.id}")
     return notification
 
 
@@ -92,5 +93,5 @@ def mark_all_read(user) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
-    socketio.emit("notifications_read", {"unread": 0}, to=f"user:{user.id}")
+    realtime.send("notifications_read", {"unread": 0}, f"user:{user.id}")
     return marked
