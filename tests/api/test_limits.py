@@ -30,11 +30,12 @@ def _site(app) -> dict:
 def assert_limited(response) -> None:
     assert response.status_code == 429, (response.status_code, response.get_data(as_text=True)[:200])
     assert response.json["error"]["code"] == "rate_limited" and "Wait a moment" in response.json["error"]["message"]
-    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    # Every limit below has a 30-second window, opened moments ago (not the 60 s fallback).
+    assert 25 <= int(response.headers["Retry-After"]) <= 30
 
 
 def test_reads_past_the_member_allowance_get_429_with_retry_after_and_writes_go_on(make_app):
-    app = make_app(API_READ_LIMIT_PER_MEMBER="3 per minute", API_READ_LIMIT_PER_IP="100 per minute")
+    app = make_app(API_READ_LIMIT_PER_MEMBER="3 per 30 seconds", API_READ_LIMIT_PER_IP="100 per minute")
     client, token = app.test_client(), _site(app)
     # One allowance for every read endpoint.
     for url in ("/api/v1/me", "/api/v1/rooms", "/api/v1/rooms/open-data/messages"):
@@ -47,7 +48,7 @@ def test_reads_past_the_member_allowance_get_429_with_retry_after_and_writes_go_
 
 
 def test_the_address_allowance_covers_every_member_behind_it(make_app):
-    app = make_app(API_READ_LIMIT_PER_MEMBER="100 per minute", API_READ_LIMIT_PER_IP="4 per minute")
+    app = make_app(API_READ_LIMIT_PER_MEMBER="100 per minute", API_READ_LIMIT_PER_IP="4 per 30 seconds")
     client, token = app.test_client(), _site(app)
     for headers in (token["ada"], token["ada"], token["bob"], token["bob"]):
         assert client.get("/api/v1/me", headers=headers).status_code == 200
@@ -57,7 +58,7 @@ def test_the_address_allowance_covers_every_member_behind_it(make_app):
 
 
 def test_posts_past_the_write_allowance_are_refused_and_not_stored(make_app):
-    app = make_app(API_WRITE_LIMIT_PER_MEMBER="2 per minute", API_WRITE_LIMIT_PER_IP="100 per minute")
+    app = make_app(API_WRITE_LIMIT_PER_MEMBER="2 per 30 seconds", API_WRITE_LIMIT_PER_IP="100 per minute")
     client, token = app.test_client(), _site(app)
     url = "/api/v1/rooms/open-data/messages"
     for n in (1, 2):
