@@ -86,8 +86,7 @@ def _send(email: Email) -> None:
 def queue_stranded_emails() -> None:
     """Queue again the emails whose job was lost, not those still being retried or given up on."""
     cutoff = utcnow() - timedelta(seconds=current_app.config["EMAIL_STRANDED_SECONDS"])
-    stranded = select(Email.id).where(
-        Email.sent_at.is_(None), Email.created_at < cutoff, Email.attempts == 0, Email.last_error.is_(None)
-    )
+    # Never attempted: an attempt commits its count whether it fails or succeeds.
+    stranded = select(Email.id).where(Email.sent_at.is_(None), Email.created_at < cutoff, Email.attempts == 0)
     for email_id in db.session.scalars(stranded):
         _queue(email_id)

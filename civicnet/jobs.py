@@ -68,11 +68,7 @@ def job(**options):
         def run(*args, **kwargs):
             if has_app_context():  # immediate mode, inside the caller's request or command
                 return function(*args, **kwargs)
-            with _apps[0].app_context():
-                try:
-                    return function(*args, **kwargs)
-                finally:
-                    db.session.remove()
+            return _in_app(function, *args, **kwargs)
 
         return huey.task(**options)(run)  # named by the function's module and name
 
@@ -85,11 +81,7 @@ def periodic(schedule, **options):
     def decorator(function):
         @wraps(function)
         def run():
-            with _apps[0].app_context():
-                try:
-                    return function()
-                finally:
-                    db.session.remove()
+            return _in_app(function)
 
         return huey.periodic_task(schedule, **options)(run)
 
@@ -103,14 +95,21 @@ def _record_failure(signal, task, exc=None) -> None:
         return  # it will be tried again
     name = huey._registry.task_to_string(type(task))
     log.error("job %s failed for good: %r", name, exc)
-    app = current_app._get_current_object() if has_app_context() else (_apps[0] if _apps else None)
-    if app is None:
-        return
+    arguments = json.dumps([list(task.args), task.kwargs], default=str)
+    _in_app(_store_failure, name, arguments, repr(exc)[:2000])
+
+
+def _store_failure(name: str, arguments: str, error: str) -> None:
+    db.session.add(FailedJob(job=name, arguments=arguments, error=error))
+    db.session.commit()
+
+
+def _in_app(function, *args, **kwargs):
+    """Run function in an app context and session of its own (a worker thread has neither)."""
+    app = current_app._get_current_object() if has_app_context() else _apps[0]
     with app.app_context():
         try:
-            arguments = json.dumps([list(task.args), task.kwargs], default=str)
-            db.session.add(FailedJob(job=name, arguments=arguments, error=repr(exc)[:2000]))
-            db.session.commit()
+            return function(*args, **kwargs)
         finally:
             db.session.remove()
 

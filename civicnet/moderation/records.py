@@ -11,7 +11,7 @@ from civicnet.moderation.models import ModerationAction
 from civicnet.moderation.rules import EDIT_TAG, TAG_REASONS
 from civicnet.tags.models import Tag
 from civicnet.tags.names import MAX_TAG_LENGTH, clean_tag_name, tag_slug
-from civicnet.tags.services import tag_uses
+from civicnet.tags.services import move_tag_uses
 
 MAX_NOTE = 2000
 
@@ -54,13 +54,6 @@ def rename_tag(actor: User, tag: Tag, new_name: str, reason: str, note: str = ""
     return tag
 
 
-def _move_tag_uses(table, owner: str, source: Tag, target: Tag, *where) -> None:
-    """Point every use of source at target, dropping uses whose owner already has target."""
-    owners_of_target = select(table.c[owner]).where(table.c.tag_id == target.id, *where)
-    db.session.execute(table.delete().where(table.c.tag_id == source.id, table.c[owner].in_(owners_of_target), *where))
-    db.session.execute(table.update().where(table.c.tag_id == source.id, *where).values(tag_id=target.id))
-
-
 def merge_tags(actor: User, source: Tag, target: Tag, reason: str, note: str = "") -> Tag:
     """Move every use of source to target, without duplicates, then delete source; moderators only, with a reason."""
     if not is_moderator(actor):
@@ -70,8 +63,7 @@ def merge_tags(actor: User, source: Tag, target: Tag, reason: str, note: str = "
         raise Invalid("target", "Choose a different tag to merge into")
     record_tag_edit(actor, target.id, reason, note, {"merged_from": source.name})
     # Members' lists, rooms and mentoring offers keep the merged tag, rather than losing it with the source.
-    for use in tag_uses():
-        _move_tag_uses(use.table, use.owner, source, target, *use.where)
+    move_tag_uses(source, target)
     # Sent inside the transaction: bulk changes no flush listener sees, so search marks whoever now
     # holds the target for re-indexing, and its mark commits with the merge.
     signals.tags_merged.send(target)

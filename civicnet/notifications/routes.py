@@ -21,7 +21,7 @@ def unread_notifications() -> int:
 def index():
     items = services.listed(current_user)
     unread = services.unread_ids(current_user)
-    return render_template("notifications/index.html", items=items, unread=unread, form=FlaskForm())
+    return render_template("notifications/index.html", items=items, unread=unread)
 
 
 @bp.route("/notifications/<int:notification_id>")

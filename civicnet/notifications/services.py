@@ -58,10 +58,6 @@ def listed(user, limit: int = 50) -> list[tuple[Notification, Shown]]:
     return [(notification, shown) for notification, shown in found if shown is not None]
 
 
-def list_notifications(user, limit: int = 50) -> list[Notification]:
-    return [notification for notification, _ in listed(user, limit)]
-
-
 def unread_count(user_id: int) -> int:
     query = select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
     return db.session.scalar(query) or 0

@@ -29,8 +29,14 @@ def register_tag_use(table, owner: str) -> None:
     _USES.append(TagUse(table, owner))
 
 
-def tag_uses() -> list[TagUse]:
-    return list(_USES)
+def move_tag_uses(source: Tag, target: Tag) -> None:
+    """Point every use of source, in every registered table, at target, dropping the uses whose owner
+    already holds target (in the caller's transaction: a moderator's merge)."""
+    for use in _USES:
+        table, owner = use.table, use.table.c[use.owner]
+        owners_of_target = select(owner).where(table.c.tag_id == target.id, *use.where)
+        db.session.execute(table.delete().where(table.c.tag_id == source.id, owner.in_(owners_of_target), *use.where))
+        db.session.execute(table.update().where(table.c.tag_id == source.id, *use.where).values(tag_id=target.id))
 
 
 def check_tag_names(field: str, text: str) -> list[str]:

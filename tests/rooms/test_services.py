@@ -132,7 +132,7 @@ def test_mentions_link_profiles_and_notify_only_people_who_can_read_the_room(ctx
     assert notified == {bob.id}
     reply = messages.post_message(room, bob, "Replying", reply_to_id=message.id)
     assert reply.reply_to == message
-    assert [n.kind for n in notifications.list_notifications(ada)] == ["reply"]
+    assert [n.kind for n, _ in notifications.listed(ada)] == ["reply"]
     assert notifications.unread_count(ada.id) == 1
     notifications.mark_all_read(ada)
     assert notifications.unread_count(ada.id) == 0
