@@ -15,6 +15,11 @@ class Shown:
     excerpt: str = ""  # plain text, never Markdown or HTML
     fields: dict = field(default_factory=dict)  # kind-specific keys of the live event's payload
 
+    @property
+    def quote(self) -> str:
+        """The excerpt for the page, unless it only says again what the link says."""
+        return "" if self.excerpt.casefold() == self.link_text.casefold() else self.excerpt
+
 
 Renderer = Callable[[object], Shown | None]
 _RENDERERS: dict[str, Renderer] = {}

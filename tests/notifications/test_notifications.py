@@ -7,7 +7,7 @@ from civicnet.notifications import kinds, services
 from civicnet.notifications.models import Notification
 from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
-from tests.factories import make_room, make_user
+from tests.factories import make_moderator, make_room, make_user
 
 
 def notices_of(user) -> list[tuple[str, int]]:
@@ -82,3 +82,19 @@ def test_nobody_opens_another_members_notification(client, app, auth):
     auth.sign_in("eve")
     assert client.get(f"/notifications/{notification_id}").status_code == 404
     assert client.get("/notifications/99999999999999999999").status_code == 404
+
+
+def test_the_page_says_each_thing_once(client, app, auth):
+    """A statement of reasons reads "...: you were muted" with a link; its excerpt says the same words,
+    so the page shows them once. A mention's excerpt quotes the message, so it stays."""
+    from civicnet.moderation.actions import ActionRequest, take_action
+
+    with app.app_context():
+        ada = make_user(username="ada")
+        make_user(username="bob")
+        messages.post_message(make_room(ada, "Open data"), ada, "@bob have a look at this")
+        take_action(make_moderator(), ActionRequest(kind="mute", reason="respect", username="bob", period="24"))
+    auth.sign_in("bob")
+    page = client.get("/notifications").get_data(as_text=True).lower()
+    assert page.count("you were muted") == 1
+    assert "have a look at this" in page
