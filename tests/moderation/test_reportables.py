@@ -41,3 +41,21 @@ def test_the_author_may_not_report_their_own_offer_and_unknown_types_are_refused
         reports.report(make_user(), "poster", 1, "spam")
     with pytest.raises(NotFound):
         reports.report(make_user(), "offer", offer.id + 1000, "spam")
+
+
+def test_a_member_reports_an_offer_from_its_page_and_a_moderator_reads_it_in_the_queue(client, app, auth):
+    with app.app_context():
+        mentor = make_verified(username="mia", help_tags="Open data")
+        offer_id = save_offer(mentor, OfferDetails(tags=["open-data"], description="Adverts here")).id
+        make_user(username="cit")
+        make_moderator(username="mod")
+    auth.sign_in("cit")
+    assert "Report this offer" in client.get(f"/mentoring/offers/{offer_id}").get_data(as_text=True)
+    assert client.get(f"/report/offer/{offer_id}").status_code == 200
+    sent = client.post(f"/report/offer/{offer_id}", data={"reason": "spam", "note": "An advert"})
+    assert sent.status_code == 302 and sent.headers["Location"] == f"/mentoring/offers/{offer_id}"
+    auth.sign_out()
+    auth.sign_in("mod")
+    assert "Mentoring offer from" in client.get("/moderation").get_data(as_text=True)
+    item = client.get(f"/moderation/items/offer/{offer_id}")
+    assert item.status_code == 200 and "Adverts here" in item.get_data(as_text=True)
