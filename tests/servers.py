@@ -164,14 +164,16 @@ class Member:
                 self.client._send_packet(self.client.packet_class(socketio.packet.DISCONNECT, namespace=namespace))
             self.client.eio.disconnect(abort=True)
 
-    def call(self, event: str, data=None, timeout: float = 5) -> dict:
+    # Bounds, not waits: an answer or event that comes returns at once. They are wide because CI runs
+    # three test runs side by side on two cores, where a server can be slow for a few seconds.
+    def call(self, event: str, data=None, timeout: float = 15) -> dict:
         return self.client.call(event, data, timeout=timeout)
 
     def received(self, event: str) -> list[dict]:
         with self._arrived:
             return [data for name, data in self.events if name == event]
 
-    def wait_for(self, event: str, predicate=lambda data: True, timeout: float = 5) -> dict:
+    def wait_for(self, event: str, predicate=lambda data: True, timeout: float = 15) -> dict:
         deadline = time.monotonic() + timeout
         with self._arrived:
             while True:
