@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), the app,
 clients, captured mail, and a live server with headless Chromium for browser tests."""
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from civicnet.config import TestConfig
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, mail
 from civicnet.factory import create_app
+from tests.database import TEMPLATES, RolledBack
 from tests.factories import DEFAULT_PASSWORD
 
 IN_CI = bool(os.environ.get("CI"))
@@ -84,20 +86,34 @@ def _empty_audit_log(connection) -> None:
         connection.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
 
 
+# A test that serves civicnet to another thread or process must really commit: its tables are emptied
+# afterwards. Every other test runs inside one transaction that is rolled back.
+SERVING_FIXTURES = {"server", "start_server", "start_worker", "live_server", "page"}
+
+
 @pytest.fixture
-def make_app(migrated: str, tmp_path):
-    """Make an app on the test database, with config overrides; every table is emptied afterwards."""
+def make_app(migrated: str, tmp_path, request):
+    """Make an app on the test database, with config overrides. Its changes are rolled back at the end,
+    or, for a test that serves it to other threads or processes, every table is emptied."""
+    serving = bool(request.node.get_closest_marker("commits") or SERVING_FIXTURES & set(request.fixturenames))
     apps: list[Flask] = []
+    rolled_back: list[RolledBack] = []
 
     def factory(**overrides) -> Flask:
         overrides.setdefault("SEARCH_INDEX_DIR", str(tmp_path / "search-index"))
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
+        app.jinja_env.bytecode_cache = TEMPLATES
+        if not serving and not rolled_back:
+            rolled_back.append(RolledBack(app))
         apps.append(app)
         return app
 
     yield factory
+    for transaction in rolled_back:
+        transaction.end()
     for app in apps:
-        _empty_tables(app)
+        if serving:
+            _empty_tables(app)
         with app.app_context():
             db.engine.dispose()
 
@@ -129,6 +145,13 @@ def outbox(app: Flask) -> Iterator[list[Message]]:
     """Every email civicnet sends during the test."""
     with mail.record_messages() as messages:
         yield messages
+
+
+@pytest.fixture
+def logged_errors(caplog):
+    """What the app logged at ERROR or worse so far in the test (a handler's exception, with its
+    traceback): the in-process counterpart of a real server's log."""
+    return lambda: [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 class AuthActions:
@@ -280,13 +303,18 @@ def start_server(migrated, server_logs):
 
 @pytest.fixture
 def members():
-    """Socket.IO clients made during a test, disconnected afterwards."""
+    """Socket.IO members made during a test, disconnected afterwards: of a real server (given it or its
+    URL) or of an app in this process (given the app; Flask-SocketIO's test client)."""
     from tests.servers import Member
+    from tests.sockets import LocalMember
 
     made = []
 
-    def make(base_url: str, username: str | None = None, **kwargs) -> Member:
-        member = Member(base_url, username, **kwargs)
+    def make(where, username: str | None = None, **kwargs):
+        if isinstance(where, Flask):
+            member = LocalMember(where, username, **kwargs)
+        else:
+            member = Member(getattr(where, "url", where), username, **kwargs)
         made.append(member)
         return member
 

@@ -157,6 +157,16 @@ class Member:
         )
         return self
 
+    @property
+    def connected(self) -> bool:
+        return self.client.connected
+
+    def wait_until_disconnected(self, timeout: float = 5) -> None:
+        deadline = time.monotonic() + timeout
+        while self.client.connected:
+            assert time.monotonic() < deadline, f"{self.username or 'client'} is still connected"
+            self.client.sleep(0.02)
+
     def disconnect(self) -> None:
         """Leave as a browser tab does: say goodbye and go, without waiting for the socket to drain."""
         if self.client.connected:

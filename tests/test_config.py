@@ -69,6 +69,7 @@ def handle(app, barrier: threading.Barrier, answers: list) -> None:
         db.session.remove()
 
 
+@pytest.mark.commits  # its threads each use their own connection
 def test_many_handlers_at_once_reuse_their_connections(make_app):
     """Handlers in flight as many as the pool holds, three times over: connections are opened (with the
     SQLite PRAGMAs, or the PostgreSQL handshake) for the first round only, and every handler is answered."""

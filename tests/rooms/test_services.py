@@ -184,6 +184,7 @@ def test_suspended_members_lose_access_to_rooms(ctx):
     assert load_user(bob.get_id()) is None
 
 
+@pytest.mark.commits  # its threads each use their own connection
 def test_a_reader_catching_up_with_after_id_never_skips_a_message_while_others_post(make_app):
     """Writers race into one room while a reader polls with after_id = the last id it saw.
     If ids did not follow commit order (the room row lock), the reader would skip messages."""

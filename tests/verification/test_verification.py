@@ -574,18 +574,18 @@ def test_the_profile_form_says_the_name_and_organisation_are_locked(client, auth
 
 
 @pytest.fixture
-def chat(app, server, outbox):
+def chat(app, outbox):
     """Ada, verified at Camden through the whole flow, and Bob, a citizen, both in Open data."""
     with app.app_context():
         ada = make_user(username="ada", display_name="Ada Lovelace")
         bob = make_user(username="bob", display_name="Bob Citizen")
         verified(ada, make_moderator(username="moe"), outbox)
         make_room(bob, "Open data", members=[ada])
-    return server
+    return app
 
 
-def joined(members, server, username: str):
-    member = members(server.url, username).connect()
+def joined(members, app, username: str):
+    member = members(app, username).connect()
     assert member.call("join_room", {"room": "open-data"})["ok"]
     return member
 
