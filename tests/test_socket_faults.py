@@ -193,7 +193,7 @@ def test_a_binary_attachment_is_read_and_refused_as_invalid(server, room):
 
 @pytest.fixture
 def quick_pings(start_server):
-    return start_server(SOCKETIO_PING_INTERVAL="1", SOCKETIO_PING_TIMEOUT="1", indexer=False)
+    return start_server(SOCKETIO_PING_INTERVAL="1", SOCKETIO_PING_TIMEOUT="1")
 
 
 def _closed_at(raws: list[RawSocket], within: float) -> dict[RawSocket, float]:
@@ -240,7 +240,7 @@ def test_clients_that_stop_answering_pings_are_dropped_within_the_ping_timeout(q
 
 
 def test_a_client_that_stops_reading_is_disconnected_not_buffered(start_server, room, members):
-    server = start_server(SOCKETIO_MAX_QUEUED_PACKETS="50", indexer=False)
+    server = start_server(SOCKETIO_MAX_QUEUED_PACKETS="50")
     sender = members(server.url, "bob").connect()
     assert sender.call("join_room", {"room": room})["ok"]
     reader = RawSocket(server, "ada", receive_buffer=4096)

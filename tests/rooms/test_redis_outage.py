@@ -60,8 +60,8 @@ def test_a_redis_outage_loses_no_message_and_delivery_between_processes_resumes(
     with app.app_context():
         ada = make_user(username="ada")
         room = make_room(ada, "Open data", members=[make_user(username="bob"), make_user(username="cyd")]).slug
-    first = start_server(REDIS_URL=own_redis.url, indexer=False)
-    second = start_server(REDIS_URL=own_redis.url, indexer=False)
+    first = start_server(REDIS_URL=own_redis.url)
+    second = start_server(REDIS_URL=own_redis.url)
     ada_client, bob_client = members(first.url, "ada").connect(), members(second.url, "bob").connect()
     for client in (ada_client, bob_client):
         assert client.call("join_room", {"room": room})["ok"]

@@ -78,7 +78,7 @@ def stored(app) -> dict[str, int]:
 
 
 def test_concurrent_senders_are_each_stored_once_and_acked_with_the_first_message(app, start_server, crowd, members):
-    server = start_server(indexer=False)
+    server = start_server()
     clients = connect_all(server.url, crowd, members)
     acks: dict = {}
     for thread in burst(clients, EACH, acks):
@@ -99,7 +99,7 @@ def test_concurrent_senders_are_each_stored_once_and_acked_with_the_first_messag
 
 
 def test_a_kill_during_a_burst_loses_nothing_that_was_acked(app, start_server, crowd, members):
-    victim = start_server(indexer=False)  # so nothing consumes the search outbox meanwhile
+    victim = start_server()  # without an indexer, so nothing consumes the search outbox meanwhile
     clients = connect_all(victim.url, crowd, members)
     acks: dict = {}
     threads = burst(clients, 200, acks, stop_on_error=True)
@@ -124,7 +124,7 @@ def test_a_kill_during_a_burst_loses_nothing_that_was_acked(app, start_server, c
 def test_two_processes_writing_into_one_room_never_make_a_reader_skip_a_message(app, start_server, crowd, members):
     """Ids within a room follow commit order across processes (the room row lock on PostgreSQL; one
     writer at a time on SQLite), so a reader catching up by after_id sees every message."""
-    servers = [start_server(indexer=False), start_server(indexer=False)]
+    servers = [start_server(), start_server()]
     half = len(crowd) // 2
     clients = connect_all(servers[0].url, crowd[:half], members) + connect_all(servers[1].url, crowd[half:], members)
     reader, acks, seen = clients[0], {}, []

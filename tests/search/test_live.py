@@ -182,7 +182,7 @@ def send_burst(clients, count: int, word: str) -> tuple[list[int], float]:
 
 
 def test_a_burst_of_messages_is_searchable_within_seconds(people, start_server, members, record_property):
-    server = start_server()
+    server = start_server(indexer=True)
     senders = [joined(members, server, "ada"), joined(members, server, "bob")]
     ids, slowest_ack = send_burst(senders, 200, "quokka")
     sent = time.monotonic()
@@ -201,7 +201,7 @@ def test_a_burst_of_messages_is_searchable_within_seconds(people, start_server, 
 
 
 def test_posting_does_not_wait_for_the_indexer(app, people, start_server, members):
-    server = start_server()
+    server = start_server(indexer=True)
     ada = joined(members, server, "ada")
     wait_for(lambda: message_total(server, people, "anything") is not None, 10, "search available")
     with indexer_lock(server.env["SEARCH_INDEX_DIR"]):
@@ -222,7 +222,7 @@ def test_a_deleted_index_is_rebuilt_while_the_server_keeps_serving(app, people, 
         room = make_room(find_user_by_username("ada"), "Heron watch")
         for number in range(5):
             post_message(room, find_user_by_username("ada"), f"Heron seen at the lake, number {number}")
-    server = start_server()
+    server = start_server(indexer=True)
     bob = signed_in_session(server.url, "bob")
     wait_for(lambda: message_total(server, people, "heron") == 5, 10, "the first index")
     before_page = bob.get(server.url + "/search?q=heron")
@@ -269,7 +269,7 @@ def test_two_servers_and_one_indexer_share_one_index(
     app, people, start_server, start_indexer, members, redis_url, tmp_path, record_property
 ):
     shared = {"SEARCH_INDEX_DIR": str(tmp_path / "shared-index"), "REDIS_URL": redis_url}
-    first, second = start_server(indexer=False, **shared), start_server(indexer=False, **shared)
+    first, second = start_server(**shared), start_server(**shared)
     indexer = start_indexer(first)
     for server in (first, second):
         wait_for(lambda s=server: message_total(s, people, "anything") is not None, 10, f"search on {server.url}")
@@ -294,7 +294,7 @@ def test_two_servers_and_one_indexer_share_one_index(
 
 
 def test_an_edited_message_is_found_once_by_the_running_server(people, start_server, members):
-    server = start_server()
+    server = start_server(indexer=True)
     ada = joined(members, server, "ada")
     ack = ada.call("send_message", {"room": "field-notes", "body": "Badger at dusk", "client_id": "badger"})
     assert ack["ok"], ack
@@ -306,7 +306,7 @@ def test_an_edited_message_is_found_once_by_the_running_server(people, start_ser
 
 
 def test_a_server_without_the_indexer_only_writes_the_outbox(app, people, start_server, start_indexer, members):
-    server = start_server(indexer=False)
+    server = start_server()
     assert children(server.process.pid) == []
     ada = joined(members, server, "ada")
     ack = ada.call("send_message", {"room": "field-notes", "body": "Stoat in ermine", "client_id": "stoat"})
@@ -323,7 +323,7 @@ def test_a_server_without_the_indexer_only_writes_the_outbox(app, people, start_
 
 
 def test_the_indexer_beside_the_server_is_restarted_if_it_dies_and_stops_with_the_server(people, start_server, members):
-    server = start_server()
+    server = start_server(indexer=True)
     first = indexer_child(server)
     os.kill(first, signal.SIGKILL)
     second, _ = wait_for(
@@ -342,7 +342,7 @@ def test_the_indexer_beside_the_server_is_restarted_if_it_dies_and_stops_with_th
 
 
 def test_the_indexer_beside_a_killed_server_stops_by_itself(people, start_server):
-    server = start_server()
+    server = start_server(indexer=True)
     child = indexer_child(server)
     server.process.kill()  # no chance to stop its child: the child notices its parent has gone
     server.process.wait()
