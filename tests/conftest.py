@@ -320,9 +320,10 @@ def start_server(migrated, server_logs):
 
 
 @pytest.fixture
-def members():
+def members(make_app):
     """Socket.IO members made during a test, disconnected afterwards: of a real server (given it or its
-    URL) or of an app in this process (given the app; Flask-SocketIO's test client)."""
+    URL) or of an app in this process (given the app; Flask-SocketIO's test client). It depends on
+    make_app so that its members leave before the test's transaction is rolled back."""
     from tests.servers import Member
     from tests.sockets import LocalMember
 
