@@ -14,6 +14,7 @@ import requests
 import socketio
 
 from tests.factories import DEFAULT_PASSWORD
+from tests.sockets import Disconnecting
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEXER_READY = "civicnet search indexer: indexing into"
@@ -128,7 +129,7 @@ def csrf_token(session: requests.Session, url: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url).text).group(1)
 
 
-class Member:
+class Member(Disconnecting):
     """A Socket.IO client that records every event it receives."""
 
     def __init__(
@@ -160,12 +161,6 @@ class Member:
     @property
     def connected(self) -> bool:
         return self.client.connected
-
-    def wait_until_disconnected(self, timeout: float = 5) -> None:
-        deadline = time.monotonic() + timeout
-        while self.client.connected:
-            assert time.monotonic() < deadline, f"{self.username or 'client'} is still connected"
-            self.client.sleep(0.02)
 
     def disconnect(self) -> None:
         """Leave as a browser tab does: say goodbye and go, without waiting for the socket to drain."""

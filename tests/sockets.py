@@ -15,7 +15,13 @@ from civicnet.extensions import socketio as server
 from tests.factories import DEFAULT_PASSWORD
 
 
-class LocalMember:
+class Disconnecting:
+    """What both kinds of member share: a bounded wait for the server to close the connection."""
+
+    connected: bool
+
+
+class LocalMember(Disconnecting):
     def __init__(self, app: Flask, username: str | None = None, token: str | None = None, headers: dict | None = None):
         self.app = app
         self.username = username
@@ -50,6 +56,7 @@ class LocalMember:
             self.events.extend((packet["name"], (packet["args"] or [None])[0]) for packet in arrived)
 
     def call(self, event: str, data=None, timeout: float = 15) -> dict:
+        """The ack, at once: the handler runs in this thread (timeout is there for Member's API)."""
         if not self.connected:
             raise socketio.exceptions.BadNamespaceError("/ is not a connected namespace.")
         ack = self.socket.emit(event, data, callback=True)

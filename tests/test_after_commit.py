@@ -22,14 +22,19 @@ def connected(app, client, auth):
     return live
 
 
+def told_inside_a_write(live, name: str) -> None:
+    """Ada's name changed and flushed, and an event sent about it: nothing arrives before the commit."""
+    ada = find_user_by_username("ada")
+    ada.display_name = name
+    db.session.flush()
+    realtime.emit_to_user(ada, "test_fact", {"name": name})
+    assert events(live) == []
+
+
 def test_an_event_about_a_rolled_back_change_is_never_sent(app, client, auth):
     live = connected(app, client, auth)
     with app.app_context():
-        ada = find_user_by_username("ada")
-        ada.display_name = "Not kept"
-        db.session.flush()
-        realtime.emit_to_user(ada, "test_fact", {"name": ada.display_name})
-        assert events(live) == []  # not before the commit
+        told_inside_a_write(live, "Not kept")
         db.session.rollback()
         assert events(live) == []  # nor after a rollback
 
@@ -37,11 +42,7 @@ def test_an_event_about_a_rolled_back_change_is_never_sent(app, client, auth):
 def test_an_event_written_inside_a_transaction_is_sent_when_it_commits(app, client, auth):
     live = connected(app, client, auth)
     with app.app_context():
-        ada = find_user_by_username("ada")
-        ada.display_name = "Kept"
-        db.session.flush()
-        realtime.emit_to_user(ada, "test_fact", {"name": "Kept"})
-        assert events(live) == []
+        told_inside_a_write(live, "Kept")
         commit()
         assert events(live) == ["test_fact"]
 

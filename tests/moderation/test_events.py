@@ -13,7 +13,8 @@ from civicnet.moderation.models import Appeal, ModerationAction, Mute
 from civicnet.rooms import messages
 from civicnet.rooms.models import Message
 from civicnet.rooms.services import get_readable_room
-from tests.factories import DEFAULT_PASSWORD, make_moderator, make_room, make_user
+from tests.factories import make_moderator, make_room, make_user
+from tests.sockets import LocalMember
 
 ROOM = "open-data"
 OTHER_ROOM = "transport"
@@ -83,11 +84,6 @@ def action_count(app, **where) -> int:
     with app.app_context():
         query = select(func.count(ModerationAction.id)).filter_by(**where)
         return db.session.scalar(query)
-
-
-def wait_until_disconnected(member, seconds: float = 5) -> bool:
-    member.wait_until_disconnected(seconds)
-    return True
 
 
 def statement_to(outbox, address: str) -> bool:
@@ -279,7 +275,8 @@ def test_suspending_a_member_closes_their_connections_and_refuses_new_ones(app, 
     mod = members(town, "mod").connect()
 
     mod.call("moderate", {"kind": "suspend", "reason": "law", "username": "ada", "period": "72"})
-    assert wait_until_disconnected(first_tab) and wait_until_disconnected(second_tab)
+    first_tab.wait_until_disconnected()
+    second_tab.wait_until_disconnected()
     assert bob.wait_for("member_left")["user"]["username"] == "ada"
     assert bob.connected and mod.connected
     with app.app_context():
@@ -486,9 +483,7 @@ def test_out_of_range_ids_are_refused_without_a_server_exception(town, members, 
 def add_word(town, phrase: str, action: str) -> None:
     """A moderator adds a phrase through the moderation page: the app applies it at once (another
     process would within its authority poll)."""
-    session = town.test_client()
-    session.post("/sign-in", data={"identifier": "mod", "password": DEFAULT_PASSWORD})
-    answer = session.post("/moderation/words", data={"phrase": phrase, "action": action})
+    answer = LocalMember(town, "mod").session.post("/moderation/words", data={"phrase": phrase, "action": action})
     assert answer.status_code == 302, answer.get_data(as_text=True)
 
 
