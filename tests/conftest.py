@@ -34,14 +34,10 @@ def database_url(tmp_path_factory) -> str:
     if not url:
         # A file, not :memory:, so the live server's threads share it.
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'civicnet-test.db'}"
-    # Test runs side by side on one PostgreSQL database each take a schema of their own.
-    schema = os.environ.get("TEST_DATABASE_SCHEMA", "public")
-    if schema != "public":
-        url = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     return url
 
@@ -99,7 +95,7 @@ SERVING_FIXTURES = {"server", "start_server", "start_worker", "live_server", "pa
 def make_app(migrated: str, tmp_path, request):
     """Make an app on the test database, with config overrides. Its changes are rolled back at the end,
     or, for a test that serves it to other threads or processes, every table is emptied."""
-    serving = bool(request.node.get_closest_marker("commits") or SERVING_FIXTURES & set(request.fixturenames))
+    serving = request.node.get_closest_marker("serving") is not None  # set at collection, below
     apps: list[Flask] = []
     rolled_back: list[RolledBack] = []
 
@@ -265,8 +261,8 @@ def page(browser):
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items):
-    """Mark the tests that serve the app to another thread or process (`serving`), so that a test run
-    can be split in two halves that wait on different things: see scripts/test-all."""
+    """Mark the tests that serve the app to another thread or process (`serving`): make_app commits
+    for real in them (and `-m serving` selects them)."""
     for item in items:
         if item.get_closest_marker("commits") or SERVING_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.serving)
