@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import gevent
+
 from civicnet.extensions import db, socketio
 from civicnet.factory import create_app
 
@@ -89,8 +91,12 @@ def children() -> list[ChildCommand]:
 
 if __name__ == "__main__":
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
-    # Stop on SIGTERM as on Ctrl+C, so the children are stopped before this process exits.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGTERM and Ctrl+C stop the server gracefully (requests in flight get a second to finish), then
+    # its children. Through gevent, in a greenlet of their own: Python's own handler raised
+    # KeyboardInterrupt in whichever greenlet was running, and a Socket.IO handler busy with the
+    # database swallowed it, so the server went on until it was killed.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        gevent.signal_handler(signum, socketio.stop)
     running = children()
     for child in running:
         child.start()  # the indexer rebuilds a missing index at once, before anyone searches

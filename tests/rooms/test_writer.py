@@ -13,7 +13,7 @@ from civicnet.extensions import db
 from civicnet.rooms.models import Message
 from civicnet.search.models import SearchChange
 from tests.factories import make_room, make_user
-from tests.servers import Member
+from tests.servers import Member, stop_process
 
 SENDERS = 12
 EACH = 15
@@ -119,6 +119,25 @@ def test_a_kill_during_a_burst_loses_nothing_that_was_acked(app, start_server, c
         # The search outbox row was committed with each message, so the index will catch up too.
         queued = set(db.session.scalars(select(SearchChange.object_id).where(SearchChange.kind == "message")))
         assert ids <= queued
+
+
+def test_sigterm_during_a_burst_stops_the_server_at_once_and_loses_nothing_that_was_acked(
+    app, start_server, crowd, members
+):
+    """A stop asked for while handlers are busy is not swallowed by one of them (Python's own signal
+    handler raised KeyboardInterrupt inside whichever greenlet ran, and the server ran on until killed)."""
+    server = start_server()
+    clients = connect_all(server.url, crowd, members)
+    acks: dict = {}
+    burst(clients, 200, acks, stop_on_error=True)
+    deadline = time.monotonic() + 20
+    while len(acks) < 30 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stop_process(server.process, grace=5) == 0, server.log()[-3000:]
+    # No ack can come from a server that has exited; the senders' threads give up by themselves.
+    acked = {client_id for client_id, (first, _) in list(acks.items()) if first.get("ok")}
+    assert len(acked) >= 30 and acked <= set(stored(app))
+    assert "Traceback" not in server.log()
 
 
 def test_two_processes_writing_into_one_room_never_make_a_reader_skip_a_message(app, start_server, crowd, members):
