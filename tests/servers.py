@@ -14,6 +14,7 @@ import requests
 import socketio
 
 from tests.factories import DEFAULT_PASSWORD
+from tests.launcher import FORK_SERVER, ForkedProcess
 from tests.sockets import Disconnecting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def stop_process(process: subprocess.Popen, grace: float = 10) -> int:
+def stop_process(process: "subprocess.Popen | ForkedProcess", grace: float = 10) -> int:
     """Ask a process to stop (SIGTERM), kill it after `grace` seconds, and return its exit code."""
     if process.poll() is None:
         process.terminate()
@@ -41,9 +42,12 @@ class ServerProcess:
     """One civicnet server process, configured through the environment like a deployment.
 
     With indexer=True (as `make run`) it starts `flask search indexer` beside itself, logging to the same
-    file; with indexer=False it only writes the search outbox, like a server in production."""
+    file; with indexer=False it only writes the search outbox, like a server in production.
 
-    def __init__(self, database_url: str, log_dir: Path, indexer: bool = True, **settings: str):
+    It runs app.py as `python app.py` does, forked from tests/forkserver.py so that it need not import
+    its libraries again; with fresh=True, as a new `python app.py` process."""
+
+    def __init__(self, database_url: str, log_dir: Path, indexer: bool = True, fresh: bool = False, **settings: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"server-{self.port}.log"
@@ -72,14 +76,17 @@ class ServerProcess:
         }
         if "REDIS_URL" not in settings:
             self.env.pop("REDIS_URL", None)
-        self.indexer = indexer
-        self.process: subprocess.Popen | None = None
+        self.indexer, self.fresh = indexer, fresh
+        self.process: subprocess.Popen | ForkedProcess | None = None
 
     def start(self, timeout: float = 40) -> "ServerProcess":
         self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
-        )
+        if self.fresh:
+            self.process = subprocess.Popen(
+                [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
+            )
+        else:
+            self.process = FORK_SERVER.spawn(["app.py"], self.env, ROOT, self.log_path)
         try:
             return self._wait_until_ready(timeout)
         except BaseException:
