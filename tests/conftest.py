@@ -21,10 +21,12 @@ from civicnet.config import TestConfig
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, mail
 from civicnet.factory import create_app
-from tests.database import TEMPLATES, RolledBack
+from tests.compiled import TEMPLATES, share_url_builders
+from tests.database import RolledBack
 from tests.factories import DEFAULT_PASSWORD
 
 IN_CI = bool(os.environ.get("CI"))
+share_url_builders()
 
 
 @pytest.fixture(scope="session")

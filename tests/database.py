@@ -1,31 +1,10 @@
-"""How tests share one database: each test's work rolled back at its end, and templates compiled once."""
+"""How tests share one database: each test's work rolled back at its end, on one engine per database."""
 
 import flask_sqlalchemy.session
 import sqlalchemy as sa
 from flask import Flask
-from jinja2 import BytecodeCache
 
 from civicnet.extensions import db
-
-
-class CompiledTemplates(BytecodeCache):
-    """Every test makes its own app, and each app's Jinja environment would parse and compile every
-    template it renders again (measured: 40% of the time of a run of route tests). Jinja keys this
-    cache by template name and source checksum, so apps built the same way share it safely."""
-
-    def __init__(self):
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATES = CompiledTemplates()
-
 
 _ENGINES: dict[str, sa.Engine] = {}
 
