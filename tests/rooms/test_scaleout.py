@@ -70,7 +70,14 @@ def test_suspension_disconnects_the_member_in_every_process_and_refuses_them(mak
 
 
 def test_server_refuses_to_start_when_redis_is_configured_but_unreachable(start_server):
+    # A new `python app.py`, as a deployment starts it (other tests fork theirs from tests/forkserver.py).
     with pytest.raises(RuntimeError, match="Redis cannot be reached"):
+        start_server(REDIS_URL="redis://127.0.0.1:1/0", fresh=True)
+
+
+def test_a_forked_test_server_refuses_to_start_in_the_same_way(start_server):
+    """The fork server's children read their own environment, and report how they ended."""
+    with pytest.raises(RuntimeError, match="(?s)server exited with 1:.*Redis cannot be reached"):
         start_server(REDIS_URL="redis://127.0.0.1:1/0")
 
 
