@@ -1,7 +1,7 @@
 """Helpers shared by the browser tests: seeded members, signing in through the form, console watching."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -59,7 +59,7 @@ def sign_in(page: Page, base_url: str, identifier: str, password: str = DEFAULT_
 
 
 @pytest.fixture
-def console_problems(page: Page) -> list[str]:
+def console_problems(page: Page) -> Iterator[list[str]]:
     """Console errors, CSP violations and uncaught exceptions seen by `page` during the test."""
     problems: list[str] = []
 
@@ -67,9 +67,15 @@ def console_problems(page: Page) -> list[str]:
         if message.type == "error" or "Content Security Policy" in message.text:
             problems.append(f"console {message.type}: {message.text} ({page.url})")
 
+    def on_error(error) -> None:
+        problems.append(f"uncaught: {error} ({page.url})")
+
     page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error} ({page.url})"))
-    return problems
+    page.on("pageerror", on_error)
+    yield problems
+    # The tab goes on to the next test (tests/conftest.py, Tab).
+    page.remove_listener("console", on_console)
+    page.remove_listener("pageerror", on_error)
 
 
 def submit(button: str, *, clear: str | None = None) -> Callable[[Page], None]:

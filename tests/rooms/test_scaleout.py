@@ -77,7 +77,7 @@ def test_server_refuses_to_start_when_redis_is_configured_but_unreachable(start_
 
 def test_a_forked_test_server_refuses_to_start_in_the_same_way(start_server):
     """The fork server's children read their own environment, and report how they ended."""
-    with pytest.raises(RuntimeError, match="(?s)server exited with 1:.*Redis cannot be reached"):
+    with pytest.raises(RuntimeError, match=r"(?s)server exited with 1:.*Redis cannot be reached"):
         start_server(REDIS_URL="redis://127.0.0.1:1/0")
 
 
