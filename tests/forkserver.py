@@ -1,33 +1,41 @@
-"""Start test servers as `python app.py` does, without each one paying for its imports again.
+"""Start test servers and commands as `python app.py` and `python -m flask` do, without each paying for
+its imports again.
 
 A new interpreter spends about 1.2 s of CPU importing Flask, SQLAlchemy, Socket.IO, gevent, Whoosh, Huey
-and the rest before civicnet's own code runs, and the tests start dozens of servers. This helper process
-does once what app.py does first (gevent's monkey-patching) and imports those libraries, then forks a
-child for each server. The child takes the server's environment, working directory and log, and runs
-app.py as __main__ exactly as `python app.py` would: civicnet's own modules (whose configuration is
-read from the environment when they are imported) are imported fresh in every child.
+and the rest before civicnet's own code runs, and the tests start dozens of servers, workers and
+indexers. This helper process imports those libraries once, then forks a child for each process asked
+for. The child takes that process's environment, working directory and log, and runs app.py as
+__main__ (or a module, as `python -m` does): civicnet's own modules (whose configuration is read from
+the environment when they are imported) are imported fresh in every child.
 
-Run by tests/servers.py; it speaks JSON lines on stdin and stdout:
+`forkserver.py gevent` first does what app.py does first (gevent's monkey-patching), for servers;
+`forkserver.py plain` does not, for `flask` commands, which run unpatched.
+
+Run by tests/launcher.py; it speaks JSON lines on stdin and stdout:
   {"spawn": [argv...], "env": {...}, "cwd": "...", "log": "path"}  ->  {"pid": N}
   {"poll": N}                                                       ->  {"code": null | exit code}
-An exit code is given as subprocess does: the status, or minus the signal that ended the process."""
+argv is a script and its arguments, or "-m", a module and its arguments. An exit code is given as
+subprocess does: the status, or minus the signal that ended the process."""
 
-from gevent import monkey
+import os
+import sys
 
-monkey.patch_all()  # first, as app.py does
+if sys.argv[1:] == ["gevent"]:
+    from gevent import monkey
 
-import importlib  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import runpy  # noqa: E402
-import sys  # noqa: E402
-import traceback  # noqa: E402
+    monkey.patch_all()  # first, as app.py does
+    from gevent.os import fork_gevent as fork  # the child starts gevent afresh
 
-from gevent.os import fork_gevent  # noqa: E402
+    # This process never runs gevent's loop, so it reaps its children itself: the patched waitpid
+    # would wait for the loop to notice them.
+    waitpid = monkey.get_original("os", "waitpid")
+else:
+    fork, waitpid = os.fork, os.waitpid
 
-# This process never runs gevent's loop, so it reaps its children itself: the patched waitpid would
-# wait for the loop to notice them.
-waitpid = monkey.get_original("os", "waitpid")
+import importlib
+import json
+import runpy
+import traceback
 
 # What civicnet imports from outside itself (a module missing here is still imported by the child,
 # only more slowly).
@@ -70,7 +78,7 @@ LIBRARIES = [
 
 
 def run_child(request: dict, reply: int) -> None:
-    """In the forked child: become `python app.py` with the request's environment, and never return."""
+    """In the forked child: become the process asked for, with its environment, and never return."""
     code = 1
     try:
         # Standard input from /dev/null and output to the log, as Popen gives them; the requests'
@@ -86,10 +94,16 @@ def run_child(request: dict, reply: int) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
-        script = os.path.join(request["cwd"], request["spawn"][0])
-        sys.argv = list(request["spawn"])
-        sys.path[0] = os.path.dirname(script)
-        runpy.run_path(script, run_name="__main__")
+        argv = request["spawn"]
+        if argv[0] == "-m":
+            sys.argv = argv[1:]
+            sys.path[0] = request["cwd"]
+            runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        else:
+            script = os.path.join(request["cwd"], argv[0])
+            sys.argv = list(argv)
+            sys.path[0] = os.path.dirname(script)
+            runpy.run_path(script, run_name="__main__")
         code = 0
     except SystemExit as error:
         code = error.code if isinstance(error.code, int) else (0 if error.code is None else 1)
@@ -119,7 +133,7 @@ def serve() -> None:
         if "spawn" in request:
             sys.stdout.flush()
             sys.stderr.flush()
-            pid = fork_gevent()  # the child starts gevent afresh
+            pid = fork()
             if pid == 0:
                 run_child(request, reply.fileno())
             print(json.dumps({"pid": pid}), file=reply)

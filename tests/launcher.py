@@ -1,5 +1,6 @@
-"""The test side of tests/forkserver.py: start `python app.py` servers from a process that has already
-imported civicnet's libraries, and handle each as a subprocess.Popen (pid, poll, wait, signals)."""
+"""The test side of tests/forkserver.py: start `python app.py` servers and `python -m flask` commands from
+processes that have already imported civicnet's libraries, and handle each as a subprocess.Popen (pid,
+poll, wait, signals)."""
 
 import atexit
 import json
@@ -17,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class ForkServer:
     """One tests/forkserver.py process, started on first use and ended with the test run."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: str) -> None:
+        self.mode = mode  # "gevent" (for servers) or "plain"
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
 
@@ -25,7 +27,7 @@ class ForkServer:
         with self._lock:
             if self._process is None or self._process.poll() is not None:
                 self._process = subprocess.Popen(
-                    [sys.executable, str(ROOT / "tests" / "forkserver.py")],
+                    [sys.executable, str(ROOT / "tests" / "forkserver.py"), self.mode],
                     cwd=ROOT,
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
@@ -44,7 +46,8 @@ class ForkServer:
         return json.loads(line)
 
     def spawn(self, argv: list[str], env: dict, cwd: Path, log: Path) -> "ForkedProcess":
-        """Start argv[0] (a script under cwd) as __main__ in a forked child, writing to log."""
+        """Start argv (a script under cwd, or "-m" and a module) as __main__ in a forked child, writing
+        to log."""
         reply = self._ask({"spawn": argv, "env": env, "cwd": str(cwd), "log": str(log)})
         return ForkedProcess(self, reply["pid"], argv)
 
@@ -92,5 +95,12 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-FORK_SERVER = ForkServer()
-atexit.register(FORK_SERVER.close)
+SERVERS = ForkServer("gevent")
+COMMANDS = ForkServer("plain")
+atexit.register(SERVERS.close)
+atexit.register(COMMANDS.close)
+
+
+def flask_command(*args: str, env: dict, log: Path) -> ForkedProcess:
+    """`python -m flask --app app ARGS...` in the project folder, as a forked child writing to log."""
+    return COMMANDS.spawn(["-m", "flask", "--app", "app", *args], env, ROOT, log)

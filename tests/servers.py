@@ -14,7 +14,7 @@ import requests
 import socketio
 
 from tests.factories import DEFAULT_PASSWORD
-from tests.launcher import FORK_SERVER, ForkedProcess
+from tests.launcher import SERVERS, ForkedProcess
 from tests.sockets import Disconnecting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ class ServerProcess:
                 [sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
             )
         else:
-            self.process = FORK_SERVER.spawn(["app.py"], self.env, ROOT, self.log_path)
+            self.process = SERVERS.spawn(["app.py"], self.env, ROOT, self.log_path)
         try:
             return self._wait_until_ready(timeout)
         except BaseException:

@@ -6,7 +6,6 @@ hang in the middle of one so that the worker can be killed halfway."""
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from email import message_from_bytes
@@ -19,7 +18,8 @@ from sqlalchemy import select
 from civicnet import jobs
 from civicnet.emails import Email, queue_stranded_emails, send_email
 from civicnet.extensions import db
-from tests.servers import ROOT, free_port
+from tests.launcher import flask_command
+from tests.servers import free_port
 
 WAIT = 30  # seconds: a bound on waits that normally end in well under one
 
@@ -104,14 +104,8 @@ def queued_app(make_app, queue):
 
 class Worker:
     def __init__(self, settings: dict, log: Path) -> None:
-        self._log = log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker", "--workers", "1"],
-            cwd=ROOT,
-            env={**os.environ, **settings},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        log.write_text("")
+        self.process = flask_command("jobs", "worker", "--workers", "1", env={**os.environ, **settings}, log=log)
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -124,7 +118,6 @@ class Worker:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        self._log.close()
 
 
 @pytest.fixture
