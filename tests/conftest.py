@@ -311,9 +311,15 @@ def page(browser_tab):
 def pytest_collection_modifyitems(items):
     """Mark the tests that serve the app to another thread or process (`serving`): make_app commits
     for real in them (and `-m serving` selects them)."""
+    serving_modules = set()
     for item in items:
         if item.get_closest_marker("commits") or SERVING_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.serving)
+            serving_modules.add(item.module.__name__)
+    if os.environ.get("TEST_SERVING_FIRST"):
+        # scripts/test-all: the modules that wait on servers, workers and timeouts run first, while the
+        # other runs keep the machine busy, and the run ends on tests that use all the CPU they get.
+        items.sort(key=lambda item: item.module.__name__ not in serving_modules)
 
 
 def pytest_sessionfinish(session, exitstatus):
