@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import civicnet.access_log
 import civicnet.accounts.loader
 import civicnet.audit
 import civicnet.mentoring.events

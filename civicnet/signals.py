@@ -15,6 +15,9 @@ member_role_changed = _signals.signal("member-role-changed", doc="An admin chang
 member_suspended = _signals.signal("member-suspended", doc="A member was suspended (after the commit).")
 member_suspension_lifted = _signals.signal("member-suspension-lifted", doc="A suspension was lifted.")
 member_erased = _signals.signal("member-erased", doc="A member's account is being erased.")
+data_accessed = _signals.signal(
+    "data-accessed", doc="Someone acting in a role looked at a member's data (sender: the entry id; subject_id=...)."
+)
 
 # Rooms and messages (sender: the room or the message)
 # (all after the commit)
@@ -33,7 +36,7 @@ open_private_room = _signals.signal(
     "open-private-room", doc="Open a private room for these members; answers the room's id (rooms)."
 )
 last_posted_at = _signals.signal("last-posted-at", doc="When a member last posted anywhere (rooms).")
-is_reported = _signals.signal("is-reported", doc="Whether an item has an open report (moderation).")
+is_reported = _signals.signal("is-reported", doc="The oldest open report's id on an item, or None (moderation).")
 posting_check = _signals.signal(
     "posting-check", doc="May this member post in this room (room=...)? Receivers raise Forbidden (moderation)."
 )

@@ -59,8 +59,8 @@ def _empty_tables(app: Flask) -> None:
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
-                if table.name == "audit_log":
-                    _empty_audit_log(connection)
+                if table.name in APPEND_ONLY:
+                    _empty_append_only(connection, table.name)
                 else:
                     connection.execute(table.delete())
             # The migration seeds the official domains; every test starts with them, as a new site does.
@@ -71,21 +71,24 @@ def _empty_tables(app: Flask) -> None:
             )
 
 
-def _empty_audit_log(connection) -> None:
-    """The audit log refuses DELETE (database triggers); between tests, lift the triggers for a moment."""
+APPEND_ONLY = ("audit_log", "access_log")
+
+
+def _empty_append_only(connection, table: str) -> None:
+    """The audit and access logs refuse DELETE (database triggers); between tests, lift them for a moment."""
     if connection.dialect.name == "sqlite":
         triggers = connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{table}'"
         ).all()
         for name, _ in triggers:
             connection.exec_driver_sql(f"DROP TRIGGER {name}")
-        connection.exec_driver_sql("DELETE FROM audit_log")
+        connection.exec_driver_sql(f"DELETE FROM {table}")
         for _, sql in triggers:
             connection.exec_driver_sql(sql)
     else:
-        connection.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
-        connection.exec_driver_sql("DELETE FROM audit_log")
-        connection.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
+        connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        connection.exec_driver_sql(f"DELETE FROM {table}")
+        connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 # A test that serves civicnet to another thread or process must really commit: its tables are emptied

@@ -100,19 +100,3 @@ class MentoringRequest(db.Model):
 
     def involves(self, user) -> bool:
         return user is not None and getattr(user, "id", None) in (self.mentor_id, self.mentee_id)
-
-
-class AccessRecord(db.Model):
-    """Someone other than the people concerned looked at their data (a moderator opening a reported
-    mentoring request). Append-only, for the data access log members will read."""
-
-    __tablename__ = "access_records"
-    __table_args__ = (Index("ix_access_records_subject_id", "subject_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    viewer_id: Mapped[int | None] = mapped_column()
-    viewer_username: Mapped[str | None] = mapped_column(String(30))
-    subject_id: Mapped[int] = mapped_column()
-    what: Mapped[str] = mapped_column(String(200))
-    why: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -9,7 +9,8 @@ from datetime import timedelta
 from huey import crontab
 from sqlalchemy import func, select, update
 
-from civicnet import signals
+from civicnet import access_log, signals
+from civicnet.access_log import Look
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_moderator, is_signed_in
 from civicnet.accounts.services import is_suspended
@@ -26,7 +27,6 @@ from civicnet.mentoring.models import (
     DECLINED,
     EXPIRED,
     PENDING,
-    AccessRecord,
     MentoringRequest,
     Offer,
 )
@@ -63,24 +63,18 @@ def get_request(viewer, request_id, *, why: str | None = None) -> MentoringReque
         raise NotFound("There is no such mentoring request")
     if found.involves(viewer):
         return found
-    if is_moderator(viewer) and why and _is_reported(found):
+    report_id = _open_report(found) if is_moderator(viewer) and why else None
+    if report_id:
+        look = Look("report", ("private_messages",), case_ref=f"report #{report_id}")
         for subject_id in (found.mentor_id, found.mentee_id):
-            db.session.add(
-                AccessRecord(
-                    viewer_id=viewer.id,
-                    viewer_username=viewer.username,
-                    subject_id=subject_id,
-                    what=f"Mentoring request {found.id}",
-                    why=why,
-                )
-            )
-        db.session.commit()
+            access_log.record(viewer, subject_id, look)
+        commit()
         return found
     raise NotFound("There is no such mentoring request")
 
 
-def _is_reported(found: MentoringRequest) -> bool:
-    return bool(signals.answer(signals.is_reported, "request", item_id=found.id))
+def _open_report(found: MentoringRequest) -> int | None:
+    return signals.answer(signals.is_reported, "request", item_id=found.id)
 
 
 def requests_of(user: User) -> dict[str, list[MentoringRequest]]:

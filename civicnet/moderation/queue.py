@@ -38,10 +38,11 @@ def announce_pending() -> None:
 
 
 @signals.is_reported.connect
-def is_reported(item_type: str, item_id: int, **_) -> bool:
-    """Whether an item has an open report (a moderator may then look at a private mentoring request)."""
+def is_reported(item_type: str, item_id: int, **_) -> int | None:
+    """The oldest open report's id on an item, or None (a moderator may look at a private mentoring
+    request while it is reported, and the look is recorded as handling that report)."""
     query = select(Report.id).where(Report.item_type == item_type, Report.item_id == item_id, Report.status == OPEN)
-    return db.session.scalar(query.limit(1)) is not None
+    return db.session.scalar(query.order_by(Report.id).limit(1))
 
 
 def open_reports(item_type: str, item_id: int) -> list[Report]:

@@ -7,14 +7,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from civicnet.access_log import AccessEntry
 from civicnet.accounts.services import suspend_user
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.mentoring import offers, requests
-from civicnet.mentoring.models import AccessRecord, MentoringRequest, Offer
+from civicnet.mentoring.models import MentoringRequest, Offer
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.moderation import reports
+from civicnet.moderation.models import Report
 from civicnet.notifications.models import Notification
 from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
@@ -576,7 +578,7 @@ def test_only_the_two_people_see_a_request(people):
     assert requests.requests_of(people["pat"]) == {"as_mentor": [], "as_mentee": []}
     assert [r.id for r in requests.requests_of(mia)["as_mentor"]] == [made.id]
     assert requests.requests_of(mia)["as_mentee"] == []
-    assert db.session.scalar(select(func.count(AccessRecord.id))) == 0
+    assert db.session.scalar(select(func.count(AccessEntry.id))) == 0
 
 
 def test_a_moderator_sees_a_reported_request_and_the_view_is_recorded_for_both(people):
@@ -588,14 +590,15 @@ def test_a_moderator_sees_a_reported_request_and_the_view_is_recorded_for_both(p
     with pytest.raises(NotFound):
         requests.get_request(moe, made.id)  # only with a reason, which is recorded
     assert requests.get_request(moe, made.id, why="Reviewing a report about it") is made
-    records = db.session.scalars(select(AccessRecord).order_by(AccessRecord.id)).all()
+    records = db.session.scalars(select(AccessEntry).order_by(AccessEntry.id)).all()
     assert sorted(r.subject_id for r in records) == sorted([mia.id, ned.id])
-    assert {(r.viewer_id, r.viewer_username, r.what, r.why) for r in records} == {
-        (moe.id, "moe", f"Mentoring request {made.id}", "Reviewing a report about it")
+    (report_id,) = db.session.scalars(select(Report.id))
+    assert {(r.actor_id, r.role, r.purpose, r.case_ref, r.categories) for r in records} == {
+        (moe.id, "moderator", "report", f"report #{report_id}", "private_messages")
     }
     with pytest.raises(NotFound):
         requests.get_request(people["pat"], made.id, why="I am curious")
-    assert db.session.scalar(select(func.count(AccessRecord.id))) == 2
+    assert db.session.scalar(select(func.count(AccessEntry.id))) == 2
 
 
 def test_notifications_go_to_the_right_person_through_a_whole_mentoring(people, outbox):
