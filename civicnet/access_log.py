@@ -73,6 +73,12 @@ class AccessEntry(db.Model):
         return [c for c in self.categories.split(",") if c]
 
     @property
+    def what(self) -> str:
+        """ "Looked at: Profile, Reports about you"."""
+        labels = ", ".join(CATEGORIES.get(c, c) for c in self.category_list)
+        return f"{ACTIONS.get(self.action, self.action)}: {labels}"
+
+    @property
     def who(self) -> str:
         return ROLES.get(self.role, "Someone")
 
@@ -127,7 +133,7 @@ def role_of(actor) -> str:
 def record(actor, subject_id: int, look: Look, *, role: str | None = None, hold_until: datetime | None = None):
     """Write one entry for this visit, in the caller's transaction (a repeat within SAME_VISIT writes
     nothing), and tell the member once it commits unless the entry is held back."""
-    _check(look)
+    check(look)
     actor_id = getattr(actor, "id", None)
     role = role or role_of(actor)
     earlier = db.session.scalar(
@@ -163,7 +169,8 @@ def record(actor, subject_id: int, look: Look, *, role: str | None = None, hold_
     return entry
 
 
-def _check(look: Look) -> None:
+def check(look: Look) -> None:
+    """Raise Invalid unless the purpose, categories and action are known (and "other" says what)."""
     if look.purpose not in PURPOSES:
         raise Invalid("purpose", f"Unknown purpose {look.purpose!r}")
     if look.purpose == "other" and not look.note.strip():

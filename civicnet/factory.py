@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import civicnet.access_log
 import civicnet.accounts.loader
 import civicnet.audit
+import civicnet.datarights.notices
 import civicnet.mentoring.events
 import civicnet.mentoring.models
 import civicnet.mentoring.notices
@@ -32,6 +33,7 @@ from civicnet.api import routes as api_routes
 from civicnet.application import Civicnet
 from civicnet.config import BASE_DIR, INSTANCE_DIR, Config, engine_options
 from civicnet.cookies import CookieSessionInterface
+from civicnet.datarights import routes as datarights_routes
 from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
 from civicnet.ids import IdConverter
 from civicnet.mentoring import routes as mentoring_routes
@@ -180,6 +182,7 @@ def configure_blueprints(app: Flask) -> None:
         mentoring_routes,
         search_routes,
         notifications_routes,
+        datarights_routes,
         api_routes,
     ):
         app.register_blueprint(views.bp)

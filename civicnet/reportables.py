@@ -11,6 +11,10 @@ def _nothing_around(obj) -> list:
     return []
 
 
+def _public(obj) -> tuple[str, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class ItemType:
     name: str  # the item_type stored on reports and actions: "message", "profile"...
@@ -21,6 +25,9 @@ class ItemType:
     url: Callable[[object], str]  # where a moderator sees it in place (a path)
     visible_to: Callable[[object, object], bool]  # (member, item): may they see it, and so report it?
     context: Callable[[object], list] = _nothing_around  # what a moderator reads around it
+    # The access log's categories of non-public data its moderation page shows about its author, beside
+    # the reports themselves: ("private_messages",) for a message in a private room.
+    data: Callable[[object], tuple[str, ...]] = _public
     # A mentoring request's mentee wrote it, yet the mentor and mentee both report its conduct.
     author_may_report: bool = False
 

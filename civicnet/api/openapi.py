@@ -3,7 +3,8 @@
 tests/api/test_schema.py fuzzes the running API against this document: what it allows must be
 accepted, what it forbids refused, and every answer must be one it lists."""
 
-from civicnet.api.schemas import SCHEMAS, TEXT, ref, text
+from civicnet.access_log import CATEGORIES
+from civicnet.api.schemas import MAX_PAGE_NUMBER, SCHEMAS, TEXT, ref, text
 from civicnet.ids import MAX_ID
 from civicnet.mentoring.requests import MAX_TEXT
 from civicnet.rooms.messages import MAX_BODY, MAX_CLIENT_ID, MAX_PAGE
@@ -86,6 +87,22 @@ OPENAPI = {
             "get": {
                 "summary": "The member this token belongs to",
                 "responses": {"200": _json(ref("Me"), "The member"), **ERRORS},
+            }
+        },
+        "/me/access-log": {
+            "get": {
+                "summary": "Every look at this member's data by someone acting in a role, newest first",
+                "parameters": [
+                    {
+                        "name": "category",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["", *CATEGORIES]},
+                        "description": "Only looks at this kind of data (empty: every kind)",
+                    },
+                    _query_int("page", "The page, from 1 (50 entries a page)", minimum=1, maximum=MAX_PAGE_NUMBER),
+                ],
+                "responses": {"200": _json(ref("AccessLog"), "The member's entries"), **ERRORS},
             }
         },
         "/rooms": {

@@ -4,12 +4,15 @@ from functools import wraps
 
 from flask import g, jsonify, request
 
+from civicnet import access_log
+from civicnet.access_log import CATEGORIES
 from civicnet.accounts.access_tokens import user_for_token
 from civicnet.api import bp, inputs
 from civicnet.api.limits import read_limits, write_limits
 from civicnet.api.openapi import OPENAPI
+from civicnet.api.schemas import MAX_PAGE_NUMBER
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, error_response
-from civicnet.extensions import csrf
+from civicnet.extensions import csrf, db
 from civicnet.mentoring import offers as mentoring_offers_service
 from civicnet.mentoring import requests as mentoring
 from civicnet.mentoring.payloads import offer_payload, request_payload
@@ -26,6 +29,23 @@ from civicnet.tags.models import HELP, LEARN
 # A posted message the rules refuse for a reason its shape cannot show: the status says which.
 POST_REFUSALS = {"reply_to": NotFound, "speaking_for": Forbidden, "client_id": Conflict}
 SEARCH_TYPES = ("all", *search_services.TYPES)
+ACCESS_PER_PAGE = 50
+
+
+def access_payload(entry) -> dict:
+    """An access-log entry as its member sees it: a role, never a name."""
+    return {
+        "id": entry.id,
+        "at": iso(entry.created_at),
+        "who": entry.role,
+        "purpose": entry.purpose,
+        "purpose_text": entry.purpose_text,
+        "case_ref": entry.case_ref,
+        "note": entry.note,
+        "categories": entry.category_list,
+        "action": entry.action,
+    }
+
 
 # Token clients send no cookies, so there is no session to forge a request from.
 csrf.exempt(bp)
@@ -64,6 +84,25 @@ def openapi():
 @read_limits
 def me():
     return jsonify({**author_payload(g.api_user), "email": g.api_user.email})
+
+
+@bp.get("/me/access-log")
+@token_required
+@read_limits
+def my_access_log():
+    """Every look at this member's data by someone acting in a role, as /account/data/access shows it."""
+    category = inputs.choice_arg("category", ("", *CATEGORIES), "", "category must be one of: " + ", ".join(CATEGORIES))
+    number = inputs.int_arg("page", minimum=1, maximum=MAX_PAGE_NUMBER) or 1
+    query = access_log.entries_for(g.api_user.id, category or None)
+    page = db.paginate(query, page=number, per_page=ACCESS_PER_PAGE, error_out=False, max_per_page=ACCESS_PER_PAGE)
+    hidden, until = access_log.hidden_now(g.api_user.id)
+    return jsonify(
+        entries=[access_payload(entry) for entry in page.items],
+        page=number,
+        pages=page.pages,
+        hidden=hidden,
+        hidden_until=iso(until),
+    )
 
 
 @bp.get("/rooms")

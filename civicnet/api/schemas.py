@@ -18,6 +18,8 @@ def text(max_length: int, *, min_length: int = 0, needs_text: bool = False) -> d
     return {**schema, "minLength": max(min_length, 1 if needs_text else 0)}
 
 
+MAX_PAGE_NUMBER = 10_000  # the highest ?page= a paged answer accepts
+
 SCHEMAS = {
     "Offer": {
         "type": "object",
@@ -72,6 +74,37 @@ SCHEMAS = {
         },
     },
     "Me": {"allOf": [ref("Author"), {"type": "object", "properties": {"email": {"type": "string"}}}]},
+    "AccessEntry": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "at": {"type": "string", "format": "date-time"},
+            "who": {
+                "type": "string",
+                "enum": ["moderator", "admin", "operator", "self"],
+                "description": "A role, never a name",
+            },
+            "purpose": {"type": "string"},
+            "purpose_text": {"type": "string"},
+            "case_ref": {"type": "string"},
+            "note": {"type": "string"},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "action": {"type": "string", "enum": ["view", "export", "edit", "delete"]},
+        },
+    },
+    "AccessLog": {
+        "type": "object",
+        "properties": {
+            "entries": {"type": "array", "items": ref("AccessEntry")},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "hidden": {
+                "type": "integer",
+                "description": "Entries held back now (a security investigation or legal request)",
+            },
+            "hidden_until": {"type": ["string", "null"], "description": "When the last held-back entry appears"},
+        },
+    },
     "Message": {
         "type": "object",
         "properties": {

@@ -16,6 +16,7 @@ reportables.register(
         text=lambda found: found.message,
         url=lambda found: url_for("mentoring.request_page", request_id=found.id),
         visible_to=lambda member, found: found.involves(member),
+        data=lambda found: ("private_messages",),
         author_may_report=True,  # either side reports how the mentoring went, the mentee included
     )
 )

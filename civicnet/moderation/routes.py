@@ -3,7 +3,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from civicnet import audit
+from civicnet import audit, reportables
+from civicnet.access_log import Look
+from civicnet.access_purpose import look_at
 from civicnet.accounts.permissions import is_admin, is_moderator
 from civicnet.accounts.services import is_suspended, set_role
 from civicnet.errors import Invalid, NotFound, ServiceError
@@ -125,9 +127,16 @@ def render_item(item, failed: ActionForm | None = None, status: int = 200):
 def item_page(item_type: str, item_id: int):
     _moderators_only()
     if item_type == "request":
-        # A private exchange: the moderator sees it only while it is reported, and the view is recorded.
-        get_request(current_user, item_id, why="Reviewing a report about it")
-    return render_item(load_item(item_type, item_id))
+        # A private exchange: the moderator sees it only while it is reported, and the look is recorded
+        # for both people in it.
+        get_request(current_user, item_id, why="report")
+        return render_item(load_item(item_type, item_id))
+    item = load_item(item_type, item_id)
+    if item.subject is not None:
+        reports_open = queue.open_reports(item.type, item.id)
+        implied = Look("report", (), case_ref=f"report #{reports_open[0].id}") if reports_open else None
+        look_at(current_user, item.subject, ("reports", *reportables.get(item.type).data(item.obj)), implied)
+    return render_item(item)
 
 
 def render_member(user, failed: ActionForm | None = None, role_form: RoleForm | None = None, status: int = 200):
@@ -150,7 +159,9 @@ def render_member(user, failed: ActionForm | None = None, role_form: RoleForm | 
 @login_required
 def member_page(username: str):
     _moderators_only()
-    return render_member(find_member(username))
+    member = find_member(username)
+    look_at(current_user, member, ("account", "profile", "reports"))
+    return render_member(member)
 
 
 def _int(value) -> int | None:
@@ -223,6 +234,8 @@ def change_role(username: str):
 def appeal_page(appeal_id: int):
     _moderators_only()
     found = appeals.get_appeal(appeal_id)
+    if found.action.subject is not None:
+        look_at(current_user, found.action.subject, ("reports",), Look("appeal", (), case_ref=f"appeal #{found.id}"))
     form = DecideAppealForm()
     if form.validate_on_submit():
         try:

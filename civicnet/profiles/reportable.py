@@ -16,5 +16,6 @@ reportables.register(
         text=lambda user: user.profile.bio if user.profile else "",
         url=lambda user: url_for("profiles.show", username=user.username),
         visible_to=can_view_profile,
+        data=lambda user: ("profile",),
     )
 )

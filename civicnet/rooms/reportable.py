@@ -39,6 +39,7 @@ reportables.register(
         url=lambda message: url_for("rooms.show", slug=message.room.slug, _anchor=f"message-{message.id}"),
         visible_to=_may_see_message,
         context=context_messages,
+        data=lambda message: ("private_messages",) if message.room.is_private else (),
     )
 )
 reportables.register(

@@ -3,6 +3,8 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from civicnet.access_log import Look
+from civicnet.access_purpose import look_at
 from civicnet.accounts.permissions import is_admin, is_moderator
 from civicnet.errors import ServiceError
 from civicnet.forms import apply_service_error
@@ -63,6 +65,8 @@ def decide(verification_id: int):
     if not is_moderator(current_user):
         abort(403)
     verification = services.get(verification_id)
+    implied = Look("verification", (), case_ref=f"verification #{verification.id}")
+    look_at(current_user, verification.user, ("verification", "email"), implied)
     form = DecideForm()
     if form.validate_on_submit():
         try:

@@ -81,6 +81,9 @@ CASES = [
     Case("people-signed-in", "/people", "citizen"),
     Case("tag-signed-in", TAG, "citizen"),
     Case("forbidden", f"{TAG}/edit", "citizen", status=403),
+    Case("your-data", "/account/data", "citizen"),
+    Case("data-access", "/account/data/access", "citizen"),
+    Case("data-access-filtered", "/account/data/access?category=email", "citizen"),
     # Signed in before confirming an email address
     Case("check-email-unconfirmed", "/register/check-email", "unverified"),
     Case("home-unconfirmed", "/", "unverified"),

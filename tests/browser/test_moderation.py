@@ -361,6 +361,14 @@ CASES = [
     Case("member-suspended", f"/moderation/members/{SPAMMER[0]}", MODERATOR_1[0], "Suspended until"),
     Case("member", AUTHORS_PAGE, MODERATOR_1[0], "Keep it civil"),
     Case("member-errors", AUTHORS_PAGE, MODERATOR_1[0], "Keep it civil", SUSPEND_WITHOUT_REASON),
+    Case("purpose", f"/access/purpose?member={AUTHOR[0]}", MODERATOR_1[0], "Your look is recorded"),
+    Case(
+        "purpose-errors",
+        f"/access/purpose?member={AUTHOR[0]}",
+        MODERATOR_1[0],
+        "Your look is recorded",
+        shows_errors("Continue", "purpose", "Choose why you need to see it"),
+    ),
     Case("appeal", APPEAL, MODERATOR_2[0], "I was quoting someone else"),
     Case(
         "appeal-errors",

@@ -1,0 +1,29 @@
+"""Telling a member that someone acting in a role looked at their data."""
+
+from civicnet import signals
+from civicnet.access_log import AccessEntry
+from civicnet.extensions import db
+from civicnet.notifications import kinds
+from civicnet.notifications.kinds import Shown
+from civicnet.notifications.services import notify
+from civicnet.transactions import commit
+from civicnet.urls import external_url
+
+KIND = "data_accessed"
+
+
+@signals.data_accessed.connect
+def _tell(entry_id: int, subject_id: int, **_) -> None:
+    entry = db.session.get(AccessEntry, entry_id)
+    if entry is not None and entry.role != "self":  # the member's own export needs no notice
+        notify(subject_id, KIND, entry_id)
+        commit()
+
+
+@kinds.register(KIND)
+def _shown(notification) -> Shown | None:
+    entry = db.session.get(AccessEntry, notification.subject_id)
+    if entry is None:
+        return None
+    text = f"{entry.who} looked at your data: {entry.purpose_text.lower()}"
+    return Shown(lead="", link_text=text, url=external_url("datarights.access"), excerpt=text)

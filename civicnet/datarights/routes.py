@@ -1,0 +1,67 @@
+"""Pages: what civicnet holds about me, who looked at it, and the purpose form staff fill in first."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from civicnet import access_log, access_purpose
+from civicnet.access_log import CATEGORIES
+from civicnet.accounts.permissions import is_moderator
+from civicnet.accounts.services import find_user_by_username
+from civicnet.datarights import bp
+from civicnet.datarights.forms import PurposeForm
+from civicnet.datarights.holdings import HOLDINGS
+from civicnet.errors import ServiceError
+from civicnet.extensions import db
+from civicnet.forms import apply_service_error
+from civicnet.urls import safe_next_url
+
+PER_PAGE = 25
+
+
+@bp.route("/account/data")
+@login_required
+def overview():
+    return render_template("datarights/overview.html", holdings=HOLDINGS)
+
+
+@bp.route("/account/data/access")
+@login_required
+def access():
+    category = request.args.get("category") or None
+    if category is not None and category not in CATEGORIES:
+        category = None
+    page = db.paginate(
+        access_log.entries_for(current_user.id, category), per_page=PER_PAGE, error_out=False, max_per_page=PER_PAGE
+    )
+    hidden, until = access_log.hidden_now(current_user.id)
+    return render_template(
+        "datarights/access.html",
+        page=page,
+        entries=page.items,
+        category=category,
+        categories=CATEGORIES,
+        hidden=hidden,
+        until=until,
+    )
+
+
+@bp.route("/access/purpose", methods=["GET", "POST"])
+@login_required
+def purpose():
+    if not is_moderator(current_user):
+        abort(403)
+    member = find_user_by_username(str(request.args.get("member", ""))[:30])
+    if member is None:
+        abort(404)
+    back = safe_next_url(request.args.get("next")) or url_for("moderation.member_page", username=member.username)
+    form = PurposeForm()
+    if form.validate_on_submit():
+        look = access_log.Look(form.purpose.data, ("account",), form.case_ref.data or "", form.note.data or "")
+        try:
+            access_log.check(look)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            access_purpose.remember(member.id, look.purpose, look.case_ref, look.note)
+            return redirect(back)
+    return render_template("datarights/purpose.html", form=form, member=member), 400 if form.errors else 200

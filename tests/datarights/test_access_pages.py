@@ -1,0 +1,147 @@
+"""The access tracker end to end over HTTP: each screen that shows a member's non-public data to someone
+acting in a role writes exactly one entry a visit, with its purpose and categories (implied by the
+route, or asked for first); peers' reads write none; the member reads the entry without learning who
+reported them, gets a notification on their own connections only, and the API answers the same."""
+
+import pytest
+from sqlalchemy import select
+
+from civicnet.access_log import AccessEntry
+from civicnet.accounts.access_tokens import create_token
+from civicnet.accounts.services import find_user_by_username
+from civicnet.extensions import db, socketio
+from civicnet.moderation import reports
+from civicnet.rooms.messages import post_message
+from civicnet.verification import services as verification
+from tests.factories import DEFAULT_PASSWORD, make_moderator, make_room, make_user
+from tests.test_event_recipients import who_got
+
+
+@pytest.fixture
+def town(app):
+    with app.app_context():
+        ada = make_user(username="ada", display_name="Ada Lovelace")
+        bob = make_user(username="bob", display_name="Bob Reporter")
+        make_user(username="cyd", display_name="Cyd Peer")
+        make_moderator(username="moe", display_name="Moe Moderator")
+        room = make_room(ada, "Budget worries", kind="private", members=[bob])
+        message = post_message(room, ada, "The budget is wrong")
+        return {"message_id": message.id, "ada_id": ada.id}
+
+
+def client_of(app, username: str):
+    client = app.test_client()
+    response = client.post("/sign-in", data={"identifier": username, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def entries(app) -> list[tuple]:
+    with app.app_context():
+        rows = db.session.scalars(select(AccessEntry).order_by(AccessEntry.id))
+        return [(row.subject_id, row.role, row.purpose, row.case_ref, row.categories) for row in rows]
+
+
+def reported_by_bob(app, message_id: int) -> int:
+    with app.app_context():
+        report = reports.report(find_user_by_username("bob"), "message", message_id, "spam")
+        db.session.commit()
+        return report.id
+
+
+def test_the_item_page_of_an_open_report_records_handling_that_report_once(app, town):
+    report_id = reported_by_bob(app, town["message_id"])
+    moe = client_of(app, "moe")
+    assert moe.get(f"/moderation/items/message/{town['message_id']}").status_code == 200
+    moe.get(f"/moderation/items/message/{town['message_id']}")  # a reload is the same visit
+    assert entries(app) == [(town["ada_id"], "moderator", "report", f"report #{report_id}", "reports,private_messages")]
+
+
+def test_a_member_page_asks_for_the_purpose_first_and_records_it(app, town):
+    moe = client_of(app, "moe")
+    asked = moe.get("/moderation/members/ada")
+    assert asked.status_code == 302 and "/access/purpose?member=ada" in asked.location
+    assert entries(app) == []
+    form = moe.get(asked.location)
+    assert form.status_code == 200 and "Why do you need to see Ada Lovelace’s data?" in form.text
+    refused = moe.post(asked.location, data={"purpose": "other", "note": ""})
+    assert refused.status_code == 400 and "Say what the purpose is" in refused.text
+    chosen = moe.post(asked.location, data={"purpose": "support", "case_ref": "ticket 88"})
+    assert chosen.status_code == 302 and chosen.location.endswith("/moderation/members/ada")
+    assert moe.get("/moderation/members/ada").status_code == 200
+    moe.get("/moderation/members/ada")
+    assert entries(app) == [(town["ada_id"], "moderator", "support", "ticket 88", "account,profile,reports")]
+
+
+def test_the_purpose_form_is_for_staff_only_and_checks_its_input(app, town):
+    assert client_of(app, "cyd").get("/access/purpose?member=ada").status_code == 403
+    moe = client_of(app, "moe")
+    assert moe.get("/access/purpose?member=nobody").status_code == 404
+    bad = moe.post("/access/purpose?member=ada", data={"purpose": "curiosity"})
+    assert bad.status_code == 400 and entries(app) == []
+    # An outside address in next is not followed.
+    away = moe.post("/access/purpose?member=ada&next=https://evil.example/x", data={"purpose": "security"})
+    assert away.status_code == 302 and away.location.endswith("/moderation/members/ada")
+
+
+def test_a_verification_request_records_checking_it(app, town):
+    with app.app_context():
+        started = verification.start(find_user_by_username("ada"), "ada@camden.gov.uk", "Camden Council", "Analyst")
+        db.session.commit()
+        verification_id = started.id
+    moe = client_of(app, "moe")
+    assert moe.get(f"/moderation/verifications/{verification_id}").status_code == 200
+    assert entries(app) == [
+        (town["ada_id"], "moderator", "verification", f"verification #{verification_id}", "verification,email")
+    ]
+
+
+def test_peers_reading_profiles_and_rooms_write_nothing(app, town):
+    cyd = client_of(app, "cyd")
+    assert cyd.get("/people/ada").status_code == 200
+    assert cyd.get("/moderation/members/ada").status_code == 403
+    client_of(app, "ada").get("/rooms/budget-worries")
+    assert entries(app) == []
+
+
+def test_the_member_reads_the_entry_without_the_reporters_name_and_only_they_are_told(app, town):
+    report_id = reported_by_bob(app, town["message_id"])
+    ada_http, bob_http, moe = client_of(app, "ada"), client_of(app, "bob"), client_of(app, "moe")
+    sockets = {
+        name: socketio.test_client(app, flask_test_client=http)
+        for name, http in (("ada", ada_http), ("bob", bob_http), ("moe", moe))
+    }
+    for socket in sockets.values():
+        socket.get_received()
+    moe.get(f"/moderation/items/message/{town['message_id']}")
+    received = {name: [p["name"] for p in socket.get_received()] for name, socket in sockets.items()}
+    assert who_got(received, "notification") == {"ada"}
+    page = ada_http.get("/account/data/access")
+    assert page.status_code == 200
+    assert "A moderator" in page.text and f"Handling a report (report #{report_id})" in page.text
+    assert "Messages in private rooms" in page.text
+    assert "bob" not in page.text.lower() and "Moe" not in page.text
+    notifications = ada_http.get("/notifications").text
+    assert "A moderator looked at your data: handling a report" in notifications
+    assert "Nobody has looked at this kind of data" in ada_http.get("/account/data/access?category=email").text
+    assert ada_http.get("/account/data/access?category=%25").status_code == 200  # unknown: every kind
+    assert ada_http.get("/account/data").status_code == 200
+
+
+def test_the_api_lists_the_same_entries(app, town):
+    report_id = reported_by_bob(app, town["message_id"])
+    client_of(app, "moe").get(f"/moderation/items/message/{town['message_id']}")
+    with app.app_context():
+        token = create_token(find_user_by_username("ada"), "script")[1]
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = api.get("/api/v1/me/access-log", headers=headers)
+    assert answer.status_code == 200
+    (entry,) = answer.json["entries"]
+    assert entry["who"] == "moderator" and entry["case_ref"] == f"report #{report_id}"
+    assert entry["categories"] == ["reports", "private_messages"] and answer.json["hidden"] == 0
+    assert api.get("/api/v1/me/access-log?category=email", headers=headers).json["entries"] == []
+    bad = api.get("/api/v1/me/access-log?category=diary", headers=headers)
+    assert bad.status_code == 400 and bad.json["error"]["code"]
+    assert api.get("/api/v1/me/access-log?page=0", headers=headers).status_code == 400
+    assert api.get("/api/v1/me/access-log").status_code == 401
