@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String, Text, and_, event, exists, func, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from civicnet import signals
 from civicnet.db_types import UTCDateTime, utcnow
@@ -101,6 +101,8 @@ class AccessHold(db.Model):
     disclosed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the member was told
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    entry: Mapped[AccessEntry] = relationship()
+
 
 class AccessLogIsAppendOnly(RuntimeError):
     pass
@@ -181,14 +183,19 @@ def check(look: Look) -> None:
         raise Invalid("action", f"Unknown action {look.action!r}")
 
 
+def check_hold(admin, purpose: str, until: datetime, since: datetime | None = None) -> None:
+    """Raise unless an administrator may keep a look for this purpose from the member until then."""
+    if role_of(admin) != "admin":
+        raise Forbidden("Only an administrator can ask for a look to be kept from the member")
+    if purpose not in HOLDABLE:
+        raise Invalid("hold_days", "Only a security investigation or a legal request can be kept from the member")
+    if not utcnow() < until <= (since or utcnow()) + MAX_HOLD:
+        raise Invalid("hold_days", "Choose a date in the next 90 days")
+
+
 def request_hold(admin, entry: AccessEntry, until: datetime) -> AccessHold:
     """Ask to keep an entry from its member until `until` (a second admin must approve)."""
-    if role_of(admin) != "admin":
-        raise Forbidden("Only an administrator can ask for an entry to be held back")
-    if entry.purpose not in HOLDABLE:
-        raise Invalid("until", "Only a security investigation or a legal request can be held back")
-    if not utcnow() < until <= entry.created_at + MAX_HOLD:
-        raise Invalid("until", "Choose a date in the next 90 days")
+    check_hold(admin, entry.purpose, until, entry.created_at)
     hold = AccessHold(entry_id=entry.id, until=until, requested_by_id=admin.id)
     db.session.add(hold)
     return hold

@@ -12,7 +12,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from civicnet import jobs
+from civicnet import access_log, jobs
+from civicnet.access_log import PURPOSES, Look
 from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
@@ -21,6 +22,7 @@ from civicnet.errors import ServiceError
 from civicnet.extensions import db
 from civicnet.mentoring import requests as mentoring
 from civicnet.search import indexer
+from civicnet.transactions import commit
 from civicnet.verification import services as verification
 
 users_cli = AppGroup("users", help="Manage member accounts.")
@@ -76,6 +78,23 @@ def list_users() -> None:
         click.echo(f"{user.username:<30} {user.role:<15} {user.email}{verified}{state}")
 
 
+@users_cli.command("show")
+@click.argument("username")
+@click.option("--purpose", type=click.Choice(list(PURPOSES)), required=True, help="Why you look (the member reads it).")
+@click.option("--case", "case_ref", default="", help="A case reference, never a person's name.")
+@click.option("--note", default="", help="Needed with --purpose other; the member reads it.")
+def show_user(username: str, purpose: str, case_ref: str, note: str) -> None:
+    """One member's account, recorded in their access log as a look by an operator."""
+    user = _user_or_fail(username)
+    try:
+        access_log.record(None, user.id, Look(purpose, ("account", "email"), case_ref, note))
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    commit()
+    click.echo(f"{user.username} <{user.email}>, {user.role}, joined {user.created_at:%Y-%m-%d}")
+    click.echo(f"Email confirmed: {bool(user.email_verified_at)}; suspended: {accounts.is_suspended(user)}")
+
+
 @users_cli.command("suspend")
 @click.argument("username")
 @click.option("--reason", required=True)
@@ -126,11 +145,15 @@ def seed_demo() -> None:
 
 @click.command("sweep")
 def sweep() -> None:
-    """Daily housekeeping: verification reminders and expiries, mentoring expiry warnings and expiries."""
+    """Daily housekeeping: verification reminders and expiries, mentoring expiry warnings and expiries,
+    looks at members' data whose hold has ended."""
     reminded, ended = verification.sweep()
     warned, expired = mentoring.sweep()
+    disclosed = access_log.disclose_due()
+    commit()
     click.echo(
-        f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired."
+        f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired. "
+        f"Looks at members' data shown after a hold: {disclosed}."
     )
 
 

@@ -100,7 +100,7 @@ def test_a_security_entry_is_held_back_only_with_a_second_admin_until_its_date(c
     with pytest.raises(Invalid, match="90 days"):
         access_log.record(ann, ada.id, Look("security", ("sign_ins",)), hold_until=utcnow() + timedelta(days=91))
     db.session.rollback()
-    with pytest.raises(Invalid, match="security"):
+    with pytest.raises(Invalid, match="security investigation"):
         access_log.record(ann, ada.id, REPORT, hold_until=until)
     db.session.rollback()
     with pytest.raises(Forbidden):

@@ -47,6 +47,14 @@ def find_user_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
+def usernames(ids) -> dict[int, str]:
+    """Usernames by id, for the few screens that name people to staff (an erased member's id is absent)."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+
+
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 

@@ -1,7 +1,18 @@
 """The purpose form staff fill in before a screen shows a member's data."""
 
 from civicnet.access_log import PURPOSES
-from civicnet.forms import FlaskForm, GovRadioInput, InputRequired, RadioField, choices, note_field, submit, text_field
+from civicnet.forms import (
+    FlaskForm,
+    GovRadioInput,
+    GovSelect,
+    InputRequired,
+    RadioField,
+    SelectField,
+    choices,
+    note_field,
+    submit,
+    text_field,
+)
 
 
 class PurposeForm(FlaskForm):
@@ -17,4 +28,15 @@ class PurposeForm(FlaskForm):
         description="For example a report, ticket or request number. Never a person's name: the member reads it.",
     )
     note = note_field("Note (needed for “Other”; the member reads it)", 500)
+    hold_days = SelectField(
+        "Keep this look from the member for a while? (administrators, security investigations and legal requests)",
+        choices=choices([("0", "No: they see it now"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]),
+        default="0",
+        description="A second administrator must approve it within a day, or the member sees it.",
+        widget=GovSelect(),
+    )
     submit = submit("Continue")
+
+
+class ApproveHoldForm(FlaskForm):
+    submit = submit("Approve")

@@ -1,8 +1,11 @@
 """Telling a member that someone acting in a role looked at their data."""
 
-from civicnet import signals
+from huey import crontab
+
+from civicnet import access_log, signals
 from civicnet.access_log import AccessEntry
 from civicnet.extensions import db
+from civicnet.jobs import periodic
 from civicnet.notifications import kinds
 from civicnet.notifications.kinds import Shown
 from civicnet.notifications.services import notify
@@ -18,6 +21,13 @@ def _tell(entry_id: int, subject_id: int, **_) -> None:
     if entry is not None and entry.role != "self":  # the member's own export needs no notice
         notify(subject_id, KIND, entry_id)
         commit()
+
+
+@periodic(crontab(minute="*/10"))
+def disclose_held_looks() -> None:
+    """Looks kept from members appear, with their notification, once their date has passed."""
+    access_log.disclose_due()
+    commit()
 
 
 @kinds.register(KIND)

@@ -369,6 +369,8 @@ CASES = [
         "Your look is recorded",
         shows_errors("Continue", "purpose", "Choose why you need to see it"),
     ),
+    Case("purpose-admin", f"/access/purpose?member={AUTHOR[0]}", ADMIN[0], "Keep this look from the member"),
+    Case("access-holds", "/admin/access-holds", ADMIN[0], "None is waiting"),
     Case("appeal", APPEAL, MODERATOR_2[0], "I was quoting someone else"),
     Case(
         "appeal-errors",

@@ -3,12 +3,16 @@ acting in a role writes exactly one entry a visit, with its purpose and categori
 route, or asked for first); peers' reads write none; the member reads the entry without learning who
 reported them, gets a notification on their own connections only, and the API answers the same."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from civicnet import access_log
 from civicnet.access_log import AccessEntry
 from civicnet.accounts.access_tokens import create_token
 from civicnet.accounts.services import find_user_by_username
+from civicnet.db_types import utcnow
 from civicnet.extensions import db, socketio
 from civicnet.moderation import reports
 from civicnet.rooms.messages import post_message
@@ -145,3 +149,46 @@ def test_the_api_lists_the_same_entries(app, town):
     assert bad.status_code == 400 and bad.json["error"]["code"]
     assert api.get("/api/v1/me/access-log?page=0", headers=headers).status_code == 400
     assert api.get("/api/v1/me/access-log").status_code == 401
+
+
+def test_an_admins_security_look_is_kept_from_the_member_once_a_second_admin_approves(app, town, monkeypatch):
+    with app.app_context():
+        make_user(username="ann", role="admin")
+        make_user(username="abe", role="admin")
+    ann = client_of(app, "ann")
+    form = "/access/purpose?member=ada&next=/moderation/members/ada"
+    refused = ann.post(form, data={"purpose": "support", "hold_days": "30"})
+    assert refused.status_code == 400 and "Only a security investigation or a legal request" in refused.text
+    kept = ann.post(form, data={"purpose": "security", "case_ref": "incident 9", "hold_days": "30"})
+    assert kept.status_code == 302
+    assert ann.get("/moderation/members/ada").status_code == 200
+    ada = client_of(app, "ada")
+    page = ada.get("/account/data/access").text
+    assert "1 entry is held back" in page and "incident 9" not in page
+    assert "looked at your data" not in ada.get("/notifications").text
+    holds = ann.get("/admin/access-holds").text
+    assert "incident 9" in holds and "Another administrator must approve" in holds
+    assert client_of(app, "moe").get("/admin/access-holds").status_code == 403
+    abe = client_of(app, "abe")
+    listed = abe.get("/admin/access-holds")
+    hold_id = int(listed.text.split('name="hold_id" value="')[1].split('"')[0])
+    assert abe.post("/admin/access-holds", data={"hold_id": hold_id}).status_code == 302
+    assert "None is waiting" in abe.get("/admin/access-holds").text
+    assert "1 entry is held back" in ada.get("/account/data/access").text
+    moved = utcnow() + timedelta(days=31)
+    monkeypatch.setattr(access_log, "utcnow", lambda: moved)
+    with app.app_context():
+        assert app.test_cli_runner().invoke(args=["sweep"]).output.endswith("shown after a hold: 1.\n")
+    page = ada.get("/account/data/access").text
+    assert "incident 9" in page and "held back" not in page
+    assert "An administrator looked at your data: a security investigation" in ada.get("/notifications").text
+
+
+def test_an_operators_lookup_at_the_command_line_is_recorded(app, town):
+    runner = app.test_cli_runner()
+    shown = runner.invoke(args=["users", "show", "ada", "--purpose", "rights", "--case", "SAR 12"])
+    assert shown.exit_code == 0 and "ada <" in shown.output
+    refused = runner.invoke(args=["users", "show", "ada", "--purpose", "other"])
+    assert refused.exit_code != 0 and "Say what the purpose is" in refused.output
+    assert entries(app) == [(town["ada_id"], "operator", "rights", "SAR 12", "account,email")]
+    assert "An operator" in client_of(app, "ada").get("/account/data/access").text
