@@ -74,6 +74,8 @@ class Config:
     # `python app.py` starts a worker beside the server unless JOBS_WORKER is off (then run
     # `flask jobs worker` yourself, one per machine).
     JOBS_DATABASE = os.environ.get("JOBS_DATABASE") or str(INSTANCE_DIR / "jobs.sqlite3")
+    # Members' data exports (zip files), kept until their download link runs out.
+    EXPORT_DIR = os.environ.get("EXPORT_DIR") or str(INSTANCE_DIR / "exports")
     JOBS_WORKER = env_bool("JOBS_WORKER", True)
     JOBS_IMMEDIATE = env_bool("JOBS_IMMEDIATE", False)  # run each job at once, in the caller (tests)
     JOBS_RETRY_DELAY = int(os.environ.get("JOBS_RETRY_DELAY", "60"))  # seconds before the first retry

@@ -12,21 +12,29 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import civicnet.access_log
 import civicnet.accounts.loader
+import civicnet.accounts.personal_data
 import civicnet.audit
+import civicnet.datarights.export_routes
 import civicnet.datarights.notices
 import civicnet.mentoring.events
 import civicnet.mentoring.models
 import civicnet.mentoring.notices
+import civicnet.mentoring.personal_data
 import civicnet.mentoring.reportable
 import civicnet.moderation.events
 import civicnet.moderation.models
+import civicnet.moderation.personal_data
 import civicnet.moderation.statements
+import civicnet.notifications.personal_data
+import civicnet.profiles.personal_data
 import civicnet.profiles.reportable
 import civicnet.rooms.events
 import civicnet.rooms.notifications
+import civicnet.rooms.personal_data
 import civicnet.rooms.reportable
 import civicnet.search.changes
-import civicnet.verification.models  # noqa: F401  (models, signal receivers and Socket.IO handlers)
+import civicnet.verification.models
+import civicnet.verification.personal_data  # noqa: F401  (models, signal receivers, handlers, registries)
 from civicnet import cli, errors, jobs, socket_guard, templating
 from civicnet.accounts import routes as accounts_routes
 from civicnet.api import routes as api_routes

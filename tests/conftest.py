@@ -106,6 +106,7 @@ def make_app(migrated: str, tmp_path, request):
 
     def factory(**overrides) -> Flask:
         overrides.setdefault("SEARCH_INDEX_DIR", str(tmp_path / "search-index"))
+        overrides.setdefault("EXPORT_DIR", str(tmp_path / "exports"))
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
         app.jinja_env.bytecode_cache = TEMPLATES
         if not serving and not rolled_back:

@@ -105,6 +105,36 @@ OPENAPI = {
                 "responses": {"200": _json(ref("AccessLog"), "The member's entries"), **ERRORS},
             }
         },
+        "/me/export": {
+            "post": {
+                "summary": "Start an export of all this member's data (one a day)",
+                "responses": {
+                    "202": _json(ref("Export"), "Started: poll GET /me/export"),
+                    "409": _json(ref("Error"), "An export was already asked for in the last 24 hours"),
+                    **ERRORS,
+                },
+            },
+            "get": {
+                "summary": "The latest export and how far it has got",
+                "responses": {"200": _json(ref("Export"), "The latest export"), **ERRORS},
+            },
+        },
+        "/me/export/archive": {
+            "get": {
+                "summary": "Download the latest export (a zip), within 7 days of it being ready",
+                "responses": {
+                    "200": {
+                        "description": "The archive",
+                        "content": {
+                            "application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}
+                        },
+                    },
+                    "403": _json(ref("Error"), "The download has run out: ask for a new export"),
+                    "409": _json(ref("Error"), "The export is not ready yet"),
+                    **ERRORS,
+                },
+            }
+        },
         "/rooms": {
             "get": {
                 "summary": "Rooms this member can read",

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import g, jsonify, request
+from flask import g, jsonify, request, send_file, url_for
 
 from civicnet import access_log
 from civicnet.access_log import CATEGORIES
@@ -11,6 +11,7 @@ from civicnet.api import bp, inputs
 from civicnet.api.limits import read_limits, write_limits
 from civicnet.api.openapi import OPENAPI
 from civicnet.api.schemas import MAX_PAGE_NUMBER
+from civicnet.datarights import exports
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, error_response
 from civicnet.extensions import csrf, db
 from civicnet.mentoring import offers as mentoring_offers_service
@@ -103,6 +104,46 @@ def my_access_log():
         hidden=hidden,
         hidden_until=iso(until),
     )
+
+
+@bp.post("/me/export")
+@token_required
+@write_limits
+def start_my_export():
+    """Start an export of this member's data (once a day); poll GET /me/export."""
+    return jsonify(export_payload(exports.queue_export(g.api_user))), 202
+
+
+@bp.get("/me/export")
+@token_required
+@read_limits
+def my_export():
+    latest = exports.latest_export(g.api_user)
+    if latest is None:
+        raise NotFound("You have not asked for an export")
+    return jsonify(export_payload(latest))
+
+
+@bp.get("/me/export/archive")
+@token_required
+@read_limits
+def my_export_archive():
+    latest = exports.latest_export(g.api_user)
+    if latest is None:
+        raise NotFound("You have not asked for an export")
+    path = exports.archive_for_download(g.api_user, latest.id)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name="civicnet-export.zip")
+
+
+def export_payload(export) -> dict:
+    return {
+        "id": export.id,
+        "status": export.status,
+        "progress": export.progress,
+        "created_at": iso(export.created_at),
+        "expires_at": iso(export.expires_at),
+        "archive": url_for("api.my_export_archive") if export.status == "ready" else None,
+    }
 
 
 @bp.get("/rooms")

@@ -92,6 +92,17 @@ SCHEMAS = {
             "action": {"type": "string", "enum": ["view", "export", "edit", "delete"]},
         },
     },
+    "Export": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["queued", "building", "ready", "failed"]},
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100, "description": "Percent done"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "expires_at": {"type": ["string", "null"], "description": "When the download runs out"},
+            "archive": {"type": ["string", "null"], "description": "Where to download it, once ready"},
+        },
+    },
     "AccessLog": {
         "type": "object",
         "properties": {

@@ -10,6 +10,7 @@ from civicnet.forms import (
     SelectField,
     choices,
     note_field,
+    password_field,
     submit,
     text_field,
 )
@@ -40,3 +41,8 @@ class PurposeForm(FlaskForm):
 
 class ApproveHoldForm(FlaskForm):
     submit = submit("Approve")
+
+
+class ExportForm(FlaskForm):
+    password = password_field("Your password", "Enter your password")
+    submit = submit("Export your data")

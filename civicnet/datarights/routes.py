@@ -1,4 +1,4 @@
-"""Pages: what civicnet holds about me, who looked at it, and the purpose form staff fill in first."""
+"""Pages: who looked at my data, the purpose form staff fill in first, and the holds admins approve."""
 
 from datetime import timedelta
 
@@ -11,7 +11,6 @@ from civicnet.accounts.permissions import is_admin, is_moderator
 from civicnet.accounts.services import find_user_by_username, usernames
 from civicnet.datarights import bp
 from civicnet.datarights.forms import ApproveHoldForm, PurposeForm
-from civicnet.datarights.holdings import HOLDINGS
 from civicnet.db_types import utcnow
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
@@ -20,12 +19,6 @@ from civicnet.transactions import commit
 from civicnet.urls import safe_next_url
 
 PER_PAGE = 25
-
-
-@bp.route("/account/data")
-@login_required
-def overview():
-    return render_template("datarights/overview.html", holdings=HOLDINGS)
 
 
 @bp.route("/account/data/access")

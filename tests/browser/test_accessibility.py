@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from civicnet.accounts import tokens
 from civicnet.accounts.services import find_user_by_username
 from tests.browser.conftest import EXISTING_TAG_SLUG, sign_in, submit
+from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,12 @@ def request_reset(page: Page) -> None:
     page.get_by_label("Email address").fill("ada@example.org")
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
+def export_now(page: Page) -> None:
+    page.get_by_label("Your password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Export your data").click()
+    expect(page.get_by_role("heading", name="Your export is ready")).to_be_visible()
 
 
 def open_suggestions(page: Page) -> None:
@@ -82,6 +89,8 @@ CASES = [
     Case("tag-signed-in", TAG, "citizen"),
     Case("forbidden", f"{TAG}/edit", "citizen", status=403),
     Case("your-data", "/account/data", "citizen"),
+    Case("your-data-errors", "/account/data", "citizen", submit("Export your data")),
+    Case("export-ready", "/account/data", "citizen", export_now),
     Case("data-access", "/account/data/access", "citizen"),
     Case("data-access-filtered", "/account/data/access?category=email", "citizen"),
     # Signed in before confirming an email address

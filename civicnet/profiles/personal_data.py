@@ -1,0 +1,42 @@
+"""A member's profile and skill tags in their export."""
+
+from civicnet.personal_data import Table, register
+from civicnet.tags.models import HELP, LEARN, TAG_KINDS
+from civicnet.tags.services import user_tags
+
+PROFILE_FIELDS = {
+    "display_name": "Your name as others see it",
+    "pronouns": "Your pronouns",
+    "organisation": "Your organisation",
+    "job_title": "Your job title",
+    "region": "Your region",
+    "bio": "Your bio, in Markdown as you wrote it",
+    "visibility": "Who can see your profile: public or members",
+}
+
+
+def profile_row(user) -> dict:
+    profile = user.profile
+    return {
+        "display_name": user.display_name,
+        "pronouns": profile.pronouns if profile else None,
+        "organisation": profile.organisation if profile else None,
+        "job_title": profile.job_title if profile else None,
+        "region": profile.region if profile else None,
+        "bio": profile.bio_markdown if profile else "",
+        "visibility": profile.visibility if profile else None,
+    }
+
+
+@register("profile", "Your profile and skill tags", order=20)
+def profile(user) -> list[Table]:
+    tags = [{"kind": TAG_KINDS[kind], "tag": tag.name} for kind in (HELP, LEARN) for tag in user_tags(user, kind)]
+    return [
+        Table("profile", "Your profile as you last saved it.", PROFILE_FIELDS, [profile_row(user)]),
+        Table(
+            "skill_tags",
+            "Your skill tags, in the order you gave them.",
+            {"kind": "I can help with, or I want to learn about", "tag": "The tag"},
+            tags,
+        ),
+    ]

@@ -1,0 +1,84 @@
+"""A member's rooms and messages in their export: the rooms they are in, everything they wrote (with
+earlier versions of edited messages and the text of ones they deleted), and both sides of their
+mentoring rooms' conversations, which they could already read."""
+
+from sqlalchemy import select
+
+from civicnet.extensions import db
+from civicnet.personal_data import Table, register
+from civicnet.rooms.models import Membership, Message, MessageRevision, Room
+
+MESSAGE_FIELDS = {
+    "id": "The message's number",
+    "room": "The room's address",
+    "author": "Who wrote it (username)",
+    "body": "What was written, in Markdown",
+    "reply_to": "The number of the message it replies to",
+    "created_at": "When it was posted",
+    "edited_at": "When it was last edited",
+    "deleted_at": "When it was deleted",
+    "moderation": "hidden or held, if a moderator or the word filter did that",
+}
+
+
+def message_row(message: Message) -> dict:
+    return {
+        "id": message.id,
+        "room": message.room.slug,
+        "author": message.author.username,
+        "body": message.body,
+        "reply_to": message.reply_to_id,
+        "created_at": message.created_at,
+        "edited_at": message.edited_at,
+        "deleted_at": message.deleted_at,
+        "moderation": message.moderation,
+    }
+
+
+@register("rooms", "Rooms and messages", order=30)
+def rooms(user) -> list[Table]:
+    joined = db.session.execute(
+        select(Room, Membership.joined_at).join(Membership).where(Membership.user_id == user.id).order_by(Room.id)
+    ).all()
+    mine = db.session.scalars(select(Message).where(Message.author_id == user.id).order_by(Message.id)).all()
+    revisions = db.session.scalars(
+        select(MessageRevision)
+        .join(Message, Message.id == MessageRevision.message_id)
+        .where(Message.author_id == user.id)
+        .order_by(MessageRevision.id)
+    )
+    mentoring = [room.id for room, _ in joined if room.is_mentoring]
+    both_sides = select(Message).where(
+        Message.room_id.in_(mentoring), Message.deleted_at.is_(None), Message.moderation.is_(None)
+    )
+    return [
+        Table(
+            "rooms",
+            "The rooms you are in.",
+            {
+                "room": "The room's address",
+                "name": "Its name",
+                "kind": "public or private",
+                "joined_at": "When you joined",
+            },
+            [{"room": r.slug, "name": r.name, "kind": r.kind, "joined_at": at} for r, at in joined],
+        ),
+        Table(
+            "messages",
+            "Every message you wrote, deleted ones included.",
+            MESSAGE_FIELDS,
+            [message_row(m) for m in mine],
+        ),
+        Table(
+            "message_edits",
+            "The earlier versions of messages you edited.",
+            {"message_id": "The message's number", "body": "What it said before", "replaced_at": "When you changed it"},
+            [{"message_id": r.message_id, "body": r.body, "replaced_at": r.replaced_at} for r in revisions],
+        ),
+        Table(
+            "mentoring_room_messages",
+            "The conversations in your mentoring rooms, both sides, as you could read them.",
+            MESSAGE_FIELDS,
+            [message_row(m) for m in db.session.scalars(both_sides.order_by(Message.id))],
+        ),
+    ]
