@@ -2,10 +2,12 @@
 
 import contextlib
 import os
+import shutil
 import signal
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -13,10 +15,11 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from civicnet import access_log, jobs
-from civicnet.access_log import PURPOSES, Look
+from civicnet.access_log import CATEGORIES, PURPOSES, Look
 from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
+from civicnet.datarights.exports import build_file
 from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
@@ -93,6 +96,28 @@ def show_user(username: str, purpose: str, case_ref: str, note: str) -> None:
     commit()
     click.echo(f"{user.username} <{user.email}>, {user.role}, joined {user.created_at:%Y-%m-%d}")
     click.echo(f"Email confirmed: {bool(user.email_verified_at)}; suspended: {accounts.is_suspended(user)}")
+
+
+data_cli = AppGroup("data", help="Members' data rights: exports for requests received outside civicnet.")
+
+
+@data_cli.command("export")
+@click.argument("username")
+@click.option("--purpose", type=click.Choice(list(PURPOSES)), default="rights", show_default=True)
+@click.option("--case", "case_ref", default="", help="The request's reference, never a person's name.")
+@click.option("--to", "target", type=click.Path(dir_okay=False, writable=True), help="Where to write the zip.")
+def data_export(username: str, purpose: str, case_ref: str, target: str | None) -> None:
+    """Build a member's export now and write it to a file (recorded in their access log)."""
+    user = _user_or_fail(username)
+    try:
+        access_log.record(None, user.id, Look(purpose, tuple(CATEGORIES), case_ref, action="export"))
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    commit()
+    path = build_file(user)
+    if target:
+        path = Path(shutil.copyfile(path, target))
+    click.echo(f"Export of {user.username}: {path}")
 
 
 @users_cli.command("suspend")
@@ -263,3 +288,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(sweep)
     app.cli.add_command(search_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(data_cli)

@@ -74,6 +74,22 @@ class Config:
     # `python app.py` starts a worker beside the server unless JOBS_WORKER is off (then run
     # `flask jobs worker` yourself, one per machine).
     JOBS_DATABASE = os.environ.get("JOBS_DATABASE") or str(INSTANCE_DIR / "jobs.sqlite3")
+    # The privacy notice (/privacy): the operator completes who they are. The defaults are written for
+    # a UK council running civicnet as part of its public task; a charity would say legitimate interests.
+    PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "The organisation that runs this civicnet")
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")  # where to write: an email or postal address
+    PRIVACY_DPO = os.environ.get("PRIVACY_DPO", "")  # the data protection officer, if there is one
+    PRIVACY_LAWFUL_BASIS = os.environ.get(
+        "PRIVACY_LAWFUL_BASIS",
+        "Public task (UK GDPR Article 6(1)(e)): helping residents and public servants learn about technology "
+        "is part of our public function. For verification of public servants, and for moderation, the same.",
+    )
+    PRIVACY_RECIPIENTS = os.environ.get(
+        "PRIVACY_RECIPIENTS", "Our hosting provider and our email provider, who process data only on our instructions."
+    )
+    PRIVACY_SUPERVISOR = os.environ.get(
+        "PRIVACY_SUPERVISOR", "the Information Commissioner's Office (ICO): ico.org.uk/make-a-complaint, 0303 123 1113"
+    )
     # Members' data exports (zip files), kept until their download link runs out.
     EXPORT_DIR = os.environ.get("EXPORT_DIR") or str(INSTANCE_DIR / "exports")
     JOBS_WORKER = env_bool("JOBS_WORKER", True)

@@ -73,26 +73,37 @@ def build_export(export_id: int) -> None:
     user = export.user
     export.status, export.progress = BUILDING, 0
     db.session.commit()
-    sections = personal_data.sections()
-    collected = []
-    for done, section in enumerate(sections, start=1):
-        collected.append((section, section.collect(user)))
-        export.progress = round(90 * done / len(sections))
-        db.session.commit()
-    folder = Path(current_app.config["EXPORT_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"civicnet-{user.username}-{secrets.token_hex(16)}.zip"
     try:
-        write_archive(folder / name, collected, site="civicnet", username=user.username, when=utcnow())
+        path = build_file(user, lambda percent: _progress(export, percent))
     except OSError:
         export.status = FAILED
         db.session.commit()
         raise
+    name = path.name
     export.file_name, export.status, export.progress = name, READY, 100
     export.finished_at = utcnow()
     export.expires_at = export.finished_at + KEEP_FOR
     notify(user.id, READY_KIND, export.id)
     commit()
+
+
+def _progress(export: DataExport, percent: int) -> None:
+    export.progress = percent
+    db.session.commit()
+
+
+def build_file(user, progress=lambda percent: None) -> Path:
+    """Collect every section (reporting the percentage done) and write the member's zip in EXPORT_DIR."""
+    sections = personal_data.sections()
+    collected = []
+    for done, section in enumerate(sections, start=1):
+        collected.append((section, section.collect(user)))
+        progress(round(90 * done / len(sections)))
+    folder = Path(current_app.config["EXPORT_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"civicnet-{user.username}-{secrets.token_hex(16)}.zip"
+    write_archive(path, collected, site="civicnet", username=user.username, when=utcnow())
+    return path
 
 
 def archive_for_download(user, export_id) -> Path:

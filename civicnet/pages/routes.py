@@ -1,7 +1,8 @@
 """Static pages."""
 
-from flask import render_template
+from flask import current_app, render_template
 
+from civicnet.datarights.holdings import HOLDINGS
 from civicnet.pages import bp
 from civicnet.tags.services import popular_tags
 
@@ -23,4 +24,8 @@ def accessibility():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("pages/privacy.html")
+    return render_template(
+        "pages/privacy.html",
+        holdings=HOLDINGS,
+        notice={k[8:].lower(): v for k, v in current_app.config.items() if k.startswith("PRIVACY_")},
+    )

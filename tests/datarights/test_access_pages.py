@@ -192,3 +192,12 @@ def test_an_operators_lookup_at_the_command_line_is_recorded(app, town):
     assert refused.exit_code != 0 and "Say what the purpose is" in refused.output
     assert entries(app) == [(town["ada_id"], "operator", "rights", "SAR 12", "account,email")]
     assert "An operator" in client_of(app, "ada").get("/account/data/access").text
+
+
+def test_the_privacy_notice_says_what_the_operator_configured_and_the_rights(make_app):
+    app = make_app(PRIVACY_CONTROLLER="Camden Council", PRIVACY_CONTACT="dpo@camden.gov.uk")
+    page = app.test_client().get("/privacy").text
+    assert "Camden Council is the controller" in page and "dpo@camden.gov.uk" in page
+    assert "Public task (UK GDPR Article 6(1)(e))" in page and "Information Commissioner" in page
+    assert "Reports and moderation" in page and "5 years, so that decisions can be checked." in page
+    assert 'href="/account/data"' in page and 'href="/account/data/access"' in page

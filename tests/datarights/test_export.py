@@ -177,3 +177,15 @@ def test_a_token_client_starts_polls_and_downloads_the_export(busy):
     again = api.post("/api/v1/me/export", headers=headers)
     assert again.status_code == 409 and "once a day" in again.json["error"]["message"]
     assert api.post("/api/v1/me/export").status_code == 401
+
+
+def test_an_operator_exports_a_member_at_the_command_line_and_it_is_recorded(busy, tmp_path):
+    target = tmp_path / "ada.zip"
+    done = busy.test_cli_runner().invoke(args=["data", "export", "ada", "--case", "SAR 2026-3", "--to", str(target)])
+    assert done.exit_code == 0, done.output
+    data = json.loads(zipfile.ZipFile(target).read("data.json"))["sections"]
+    assert data["account"]["account"][0]["username"] == "ada"
+    with busy.app_context():
+        (entry,) = db.session.scalars(select(AccessEntry).where(AccessEntry.action == "export"))
+        assert (entry.role, entry.purpose, entry.case_ref) == ("operator", "rights", "SAR 2026-3")
+    assert busy.test_cli_runner().invoke(args=["data", "export", "nobody"]).exit_code != 0
