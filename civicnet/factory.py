@@ -16,6 +16,7 @@ import civicnet.accounts.personal_data
 import civicnet.audit
 import civicnet.datarights.export_routes
 import civicnet.datarights.notices
+import civicnet.datarights.request_routes
 import civicnet.mentoring.events
 import civicnet.mentoring.models
 import civicnet.mentoring.notices

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import Flask, url_for
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 
 def error_list(*forms: FlaskForm) -> list[dict]:
@@ -13,7 +14,9 @@ def error_list(*forms: FlaskForm) -> list[dict]:
         items += [{"text": message} for message in form.form_errors]
         for field in form:
             if field.errors:
-                items.append({"text": field.errors[0], "href": f"#{field.id}"})
+                # A date's link goes to its first box, the day (GOV.UK's date input pattern).
+                target = f"{field.id}-day" if isinstance(field.widget, GovDateInput) else field.id
+                items.append({"text": field.errors[0], "href": f"#{target}"})
     return items
 
 

@@ -1,6 +1,10 @@
-"""The purpose form staff fill in before a screen shows a member's data."""
+"""The data rights forms: the purpose staff give before looking, the export, the rights request queue."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField
 
 from civicnet.access_log import PURPOSES
+from civicnet.datarights.requests import CHANNELS, KINDS, OUTCOMES
 from civicnet.forms import (
     FlaskForm,
     GovRadioInput,
@@ -46,3 +50,67 @@ class ApproveHoldForm(FlaskForm):
 class ExportForm(FlaskForm):
     password = password_field("Your password", "Enter your password")
     submit = submit("Export your data")
+
+
+class GovDateField(DateField):
+    """A GOV.UK date input (day, month, year) that says what a real date looks like."""
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a real date, for example 27 3 2026") from None
+
+    def process(self, formdata, data=None, **kwargs) -> None:
+        super().process(formdata, data, **kwargs)
+        # The widget shows what was sent back in its three boxes: anything but three values (a field
+        # left out of the post) shows empty boxes rather than failing to render.
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = None
+
+
+class RightsRequestForm(FlaskForm):
+    received_at = GovDateField("When did it arrive?", validators=[InputRequired(message="Enter the date it arrived")])
+    channel = RadioField(
+        "How did it come?",
+        choices=choices(CHANNELS.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose how the request came")],
+    )
+    kind = RadioField(
+        "What do they ask for?",
+        choices=choices(KINDS.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose what they asked for")],
+    )
+    requester = text_field(
+        "Who asked, and how to answer them", required="Enter who asked and how to answer them", max_length=200
+    )
+    username = text_field("Their civicnet username, if they are a member (optional)", max_length=30)
+    details = note_field("Details (optional)", 2000)
+    submit = submit("Record the request")
+
+
+class ExtendForm(FlaskForm):
+    months = RadioField(
+        "Extend by",
+        choices=choices([("1", "One month"), ("2", "Two months")]),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose how long to extend by")],
+    )
+    reason = note_field("Why (tell the requester this within the first month)", 1000, required="Say why")
+    submit = submit("Extend the deadline")
+
+
+class CloseForm(FlaskForm):
+    outcome = RadioField(
+        "Outcome",
+        choices=choices(OUTCOMES.items()),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose the outcome")],
+    )
+    note = note_field("Note (the reasons, if refused)", 2000)
+    submit = submit("Close the request")

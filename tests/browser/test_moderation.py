@@ -336,6 +336,22 @@ def shows_errors(button: str, field_id: str, message: str, *, form: str | None =
     return action
 
 
+def date_error(button: str, field_id: str, message: str) -> Callable[[Page], None]:
+    """As shows_errors, for a GOV.UK date input: the summary's link goes to its day box."""
+
+    def action(page: Page) -> None:
+        page.get_by_role("main").get_by_role("button", name=button, exact=True).click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_be_focused()
+        link = summary.get_by_role("link", name=message)
+        expect(link).to_have_attribute("href", f"#{field_id}-day")
+        expect(page.locator(f"#{field_id}-error")).to_contain_text(message)
+        link.click()
+        expect(page.locator(f"#{field_id}-day")).to_be_focused()
+
+    return action
+
+
 @dataclass
 class Case:
     id: str
@@ -371,6 +387,15 @@ CASES = [
     ),
     Case("purpose-admin", f"/access/purpose?member={AUTHOR[0]}", ADMIN[0], "Keep this look from the member"),
     Case("access-holds", "/admin/access-holds", ADMIN[0], "None is waiting"),
+    Case("rights-requests", "/admin/requests", ADMIN[0], "None is open"),
+    Case("rights-request-new", "/admin/requests/new", ADMIN[0], "When did it arrive?"),
+    Case(
+        "rights-request-new-errors",
+        "/admin/requests/new",
+        ADMIN[0],
+        "When did it arrive?",
+        date_error("Record the request", "received_at", "Enter the date it arrived"),
+    ),
     Case("appeal", APPEAL, MODERATOR_2[0], "I was quoting someone else"),
     Case(
         "appeal-errors",
