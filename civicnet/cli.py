@@ -19,11 +19,13 @@ from civicnet.access_log import CATEGORIES, PURPOSES, Look
 from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
+from civicnet.datarights import importer
 from civicnet.datarights.exports import build_file
 from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
 from civicnet.mentoring import requests as mentoring
+from civicnet.mentoring.offers import can_offer
 from civicnet.search import indexer
 from civicnet.transactions import commit
 from civicnet.verification import services as verification
@@ -118,6 +120,30 @@ def data_export(username: str, purpose: str, case_ref: str, target: str | None) 
     if target:
         path = Path(shutil.copyfile(path, target))
     click.echo(f"Export of {user.username}: {path}")
+
+
+@data_cli.command("import")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--username", required=True, help="The member here who receives it.")
+@click.option("--yes", is_flag=True, help="Import; without it, only show what would be imported.")
+def data_import(archive: str, username: str, yes: bool) -> None:
+    """Bring a profile, skill tags and mentoring offer from another civicnet's export."""
+    user = _user_or_fail(username)
+    try:
+        with open(archive, "rb") as stream:
+            preview = importer.read_archive(stream)
+        click.echo(
+            f"Profile: {preview.profile['display_name']}; can help with: {', '.join(preview.help_tags) or 'none'}"
+        )
+        click.echo(f"Wants to learn about: {', '.join(preview.learn_tags) or 'none'}")
+        click.echo(f"Mentoring offer: {preview.offer['description'] if preview.offer else 'none'}")
+        if not yes:
+            click.echo("Nothing imported: run again with --yes to import it.")
+            return
+        parts = {"profile", "tags", *(["offer"] if preview.offer and can_offer(user) else [])}
+        click.echo(f"Imported: {', '.join(importer.apply(user, preview, parts)).lower()}.")
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
 
 
 @users_cli.command("suspend")

@@ -15,6 +15,7 @@ import civicnet.accounts.loader
 import civicnet.accounts.personal_data
 import civicnet.audit
 import civicnet.datarights.export_routes
+import civicnet.datarights.import_routes
 import civicnet.datarights.notices
 import civicnet.datarights.request_routes
 import civicnet.mentoring.events

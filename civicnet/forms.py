@@ -18,14 +18,17 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 __all__ = [
     "BooleanField",
+    "CheckboxesField",
     "Email",
     "FlaskForm",
     "GovCharacterCount",
@@ -53,6 +56,13 @@ __all__ = [
     "submit",
     "text_field",
 ]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Tick boxes (rendered by the template with GOV.UK markup)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -1,11 +1,14 @@
 """The data rights forms: the purpose staff give before looking, the export, the rights request queue."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovFileInput
+from wtforms import DateField, HiddenField
 
 from civicnet.access_log import PURPOSES
+from civicnet.datarights.importer import PARTS
 from civicnet.datarights.requests import CHANNELS, KINDS, OUTCOMES
 from civicnet.forms import (
+    CheckboxesField,
     FlaskForm,
     GovRadioInput,
     GovSelect,
@@ -114,3 +117,20 @@ class CloseForm(FlaskForm):
     )
     note = note_field("Note (the reasons, if refused)", 2000)
     submit = submit("Close the request")
+
+
+class ImportForm(FlaskForm):
+    archive = FileField(
+        "Your export from another civicnet (a zip file)",
+        validators=[FileRequired(message="Choose the zip file to import")],
+        widget=GovFileInput(),
+    )
+    submit = submit("Upload and preview")
+
+
+class ConfirmImportForm(FlaskForm):
+    preview = HiddenField()
+    parts = CheckboxesField(
+        "What to import", choices=choices(PARTS.items()), validators=[InputRequired(message="Choose what to import")]
+    )
+    submit = submit("Import")

@@ -1,9 +1,7 @@
 """Mentoring forms."""
 
-from wtforms import SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
-
 from civicnet.forms import (
+    CheckboxesField,
     FlaskForm,
     GovRadioInput,
     GovTextInput,
@@ -17,13 +15,6 @@ from civicnet.forms import (
 )
 from civicnet.mentoring.offers import MAX_CAPACITY, MAX_DESCRIPTION, MAX_NOTE
 from civicnet.mentoring.requests import MAX_TEXT
-
-
-class CheckboxesField(SelectMultipleField):
-    """Tick boxes (rendered by the template with GOV.UK markup)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class OfferForm(FlaskForm):

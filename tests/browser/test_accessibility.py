@@ -3,6 +3,9 @@
 Each page is also checked for console errors and Content Security Policy violations, since every
 page loads JavaScript."""
 
+import io
+import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +34,25 @@ def export_now(page: Page) -> None:
     page.get_by_label("Your password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Export your data").click()
     expect(page.get_by_role("heading", name="Your export is ready")).to_be_visible()
+
+
+def upload_an_export(page: Page) -> None:
+    data = {
+        "sections": {
+            "profile": {
+                "profile": [{"display_name": "Ada Byron", "visibility": "public"}],
+                "skill_tags": [{"kind": "I can help with", "tag": "Open data"}],
+            }
+        }
+    }
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("data.json", json.dumps(data))
+    page.get_by_label("Your export from another civicnet (a zip file)").set_input_files(
+        files=[{"name": "export.zip", "mimeType": "application/zip", "buffer": archive.getvalue()}]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check what will be imported")
 
 
 def open_suggestions(page: Page) -> None:
@@ -91,6 +113,9 @@ CASES = [
     Case("your-data", "/account/data", "citizen"),
     Case("your-data-errors", "/account/data", "citizen", submit("Export your data")),
     Case("export-ready", "/account/data", "citizen", export_now),
+    Case("import", "/account/data/import", "citizen"),
+    Case("import-errors", "/account/data/import", "citizen", submit("Upload and preview")),
+    Case("import-preview", "/account/data/import", "citizen", upload_an_export),
     Case("data-access", "/account/data/access", "citizen"),
     Case("data-access-filtered", "/account/data/access?category=email", "citizen"),
     # Signed in before confirming an email address
