@@ -23,6 +23,7 @@ import civicnet.mentoring.models
 import civicnet.mentoring.notices
 import civicnet.mentoring.personal_data
 import civicnet.mentoring.reportable
+import civicnet.moderation.appeal_routes
 import civicnet.moderation.events
 import civicnet.moderation.models
 import civicnet.moderation.personal_data

@@ -9,15 +9,12 @@ from civicnet.access_purpose import look_at
 from civicnet.accounts.permissions import is_admin, is_moderator
 from civicnet.accounts.services import is_suspended, set_role
 from civicnet.errors import Invalid, NotFound, ServiceError
-from civicnet.extensions import db
 from civicnet.forms import apply_service_error
 from civicnet.mentoring.requests import get_request
-from civicnet.moderation import appeals, bp, filters, queue, records, reports, restrictions, statements, transparency
+from civicnet.moderation import bp, filters, queue, records, reports, restrictions, transparency
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.moderation.forms import (
     ActionForm,
-    AppealForm,
-    DecideAppealForm,
     MergeTagForm,
     RenameTagForm,
     ReportForm,
@@ -37,7 +34,7 @@ from civicnet.moderation.rules import (
 from civicnet.tags import services as tag_services
 
 
-def _moderators_only() -> None:
+def moderators_only() -> None:
     if not is_moderator(current_user):
         abort(403)
 
@@ -79,7 +76,7 @@ def report(item_type: str, item_id: int):
 @bp.route("/moderation")
 @login_required
 def queue_page():
-    _moderators_only()
+    moderators_only()
     return render_template(
         "moderation/queue.html", entries=queue.queue(), appeals=queue.open_appeals(), pending=queue.pending_count()
     )
@@ -125,7 +122,7 @@ def render_item(item, failed: ActionForm | None = None, status: int = 200):
 @bp.route("/moderation/items/<item_type>/<int:item_id>")
 @login_required
 def item_page(item_type: str, item_id: int):
-    _moderators_only()
+    moderators_only()
     if item_type == "request":
         # A private exchange: the moderator sees it only while it is reported, and the look is recorded
         # for both people in it.
@@ -158,7 +155,7 @@ def render_member(user, failed: ActionForm | None = None, role_form: RoleForm | 
 @bp.route("/moderation/members/<username>")
 @login_required
 def member_page(username: str):
-    _moderators_only()
+    moderators_only()
     member = find_member(username)
     look_at(current_user, member, ("account", "profile", "reports"))
     return render_member(member)
@@ -171,7 +168,7 @@ def _int(value) -> int | None:
 @bp.route("/moderation/actions", methods=["POST"])
 @login_required
 def act():
-    _moderators_only()
+    moderators_only()
     kind = request.form.get("kind", "")
     form = ActionForm(prefix=kind)
     form.kind.data = kind
@@ -226,86 +223,13 @@ def change_role(username: str):
     return render_member(member, role_form=form, status=400)
 
 
-# Appeals
-
-
-@bp.route("/moderation/appeals/<int:appeal_id>", methods=["GET", "POST"])
-@login_required
-def appeal_page(appeal_id: int):
-    _moderators_only()
-    found = appeals.get_appeal(appeal_id)
-    if found.action.subject is not None:
-        look_at(current_user, found.action.subject, ("reports",), Look("appeal", (), case_ref=f"appeal #{found.id}"))
-    form = DecideAppealForm()
-    if form.validate_on_submit():
-        try:
-            appeals.decide(current_user, appeal_id, form.outcome.data, form.decision_note.data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash(f"Appeal decided: {found.outcome}. The member has been told.")
-            return redirect(url_for("moderation.queue_page"))
-    status = 400 if form.errors else 200
-    return render_template("moderation/appeal.html", appeal=found, action=found.action, form=form), status
-
-
-def _render_decision(action, form: AppealForm, token: str | None = None, status: int = 200):
-    return render_template(
-        "moderation/decision.html",
-        action=action,
-        rule=RULES.get(action.reason),
-        deadline=appeals.appeal_deadline(action),
-        problem=appeals.why_not_appealable(action.subject_id, action),
-        form=form,
-        token=token,
-        is_subject=(current_user.is_authenticated and current_user.id == action.subject_id) or token is not None,
-    ), status
-
-
-def _decision_form(action, user, token=None):
-    form = AppealForm()
-    if form.validate_on_submit():
-        try:
-            appeals.appeal(user, action.id, form.note.data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash("Your appeal has been sent. A different moderator will decide it, and you will be told the outcome.")
-            target = (
-                url_for("moderation.decision_by_token", token=token)
-                if token
-                else url_for("moderation.decision", action_id=action.id)
-            )
-            return redirect(target)
-    return _render_decision(action, form, token, 400 if form.errors else 200)
-
-
-@bp.route("/decisions/<int:action_id>", methods=["GET", "POST"])
-@login_required
-def decision(action_id: int):
-    action = appeals.get_action(action_id)
-    if not appeals.can_see_decision(current_user, action):
-        raise NotFound("There is no such decision")
-    return _decision_form(action, current_user)
-
-
-@bp.route("/decisions/link/<token>", methods=["GET", "POST"])
-def decision_by_token(token: str):
-    """The emailed link: works for a suspended member, who cannot sign in."""
-    found = statements.action_for_token(token)
-    action = db.session.get(appeals.ModerationAction, found[0]) if found else None
-    if action is None or action.subject_id != found[1]:
-        raise NotFound("This link is not valid any more. Sign in and open your notifications instead")
-    return _decision_form(action, action.subject, token)
-
-
 # The word filter, the audit log and a member's own entries
 
 
 @bp.route("/moderation/words", methods=["GET", "POST"])
 @login_required
 def words():
-    _moderators_only()
+    moderators_only()
     form = WordForm()
     if form.validate_on_submit():
         try:
@@ -323,7 +247,7 @@ def words():
 @bp.route("/moderation/words/<int:word_id>/delete", methods=["POST"])
 @login_required
 def delete_word(word_id: int):
-    _moderators_only()
+    moderators_only()
     try:
         filters.remove_word(current_user, word_id)
     except ServiceError as error:
