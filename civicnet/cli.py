@@ -2,12 +2,10 @@
 
 import contextlib
 import os
-import shutil
 import signal
 import threading
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,17 +13,16 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from civicnet import access_log, jobs
-from civicnet.access_log import CATEGORIES, PURPOSES, Look
+from civicnet.access_log import PURPOSES, Look
 from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
-from civicnet.datarights import importer
-from civicnet.datarights.exports import build_file
+from civicnet.datarights import leaving
+from civicnet.datarights.commands import data_cli
 from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
 from civicnet.mentoring import requests as mentoring
-from civicnet.mentoring.offers import can_offer
 from civicnet.search import indexer
 from civicnet.transactions import commit
 from civicnet.verification import services as verification
@@ -100,52 +97,6 @@ def show_user(username: str, purpose: str, case_ref: str, note: str) -> None:
     click.echo(f"Email confirmed: {bool(user.email_verified_at)}; suspended: {accounts.is_suspended(user)}")
 
 
-data_cli = AppGroup("data", help="Members' data rights: exports for requests received outside civicnet.")
-
-
-@data_cli.command("export")
-@click.argument("username")
-@click.option("--purpose", type=click.Choice(list(PURPOSES)), default="rights", show_default=True)
-@click.option("--case", "case_ref", default="", help="The request's reference, never a person's name.")
-@click.option("--to", "target", type=click.Path(dir_okay=False, writable=True), help="Where to write the zip.")
-def data_export(username: str, purpose: str, case_ref: str, target: str | None) -> None:
-    """Build a member's export now and write it to a file (recorded in their access log)."""
-    user = _user_or_fail(username)
-    try:
-        access_log.record(None, user.id, Look(purpose, tuple(CATEGORIES), case_ref, action="export"))
-    except ServiceError as error:
-        raise click.ClickException(error.message) from None
-    commit()
-    path = build_file(user)
-    if target:
-        path = Path(shutil.copyfile(path, target))
-    click.echo(f"Export of {user.username}: {path}")
-
-
-@data_cli.command("import")
-@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-@click.option("--username", required=True, help="The member here who receives it.")
-@click.option("--yes", is_flag=True, help="Import; without it, only show what would be imported.")
-def data_import(archive: str, username: str, yes: bool) -> None:
-    """Bring a profile, skill tags and mentoring offer from another civicnet's export."""
-    user = _user_or_fail(username)
-    try:
-        with open(archive, "rb") as stream:
-            preview = importer.read_archive(stream)
-        click.echo(
-            f"Profile: {preview.profile['display_name']}; can help with: {', '.join(preview.help_tags) or 'none'}"
-        )
-        click.echo(f"Wants to learn about: {', '.join(preview.learn_tags) or 'none'}")
-        click.echo(f"Mentoring offer: {preview.offer['description'] if preview.offer else 'none'}")
-        if not yes:
-            click.echo("Nothing imported: run again with --yes to import it.")
-            return
-        parts = {"profile", "tags", *(["offer"] if preview.offer and can_offer(user) else [])}
-        click.echo(f"Imported: {', '.join(importer.apply(user, preview, parts)).lower()}.")
-    except ServiceError as error:
-        raise click.ClickException(error.message) from None
-
-
 @users_cli.command("suspend")
 @click.argument("username")
 @click.option("--reason", required=True)
@@ -202,9 +153,10 @@ def sweep() -> None:
     warned, expired = mentoring.sweep()
     disclosed = access_log.disclose_due()
     commit()
+    erased = leaving.erase_due()
     click.echo(
         f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired. "
-        f"Looks at members' data shown after a hold: {disclosed}."
+        f"Looks at members' data shown after a hold: {disclosed}. Accounts erased after their grace period: {erased}."
     )
 
 

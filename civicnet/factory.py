@@ -16,8 +16,10 @@ import civicnet.accounts.personal_data
 import civicnet.audit
 import civicnet.datarights.export_routes
 import civicnet.datarights.import_routes
+import civicnet.datarights.leaving_routes
 import civicnet.datarights.notices
 import civicnet.datarights.request_routes
+import civicnet.mentoring.erasure
 import civicnet.mentoring.events
 import civicnet.mentoring.models
 import civicnet.mentoring.notices
@@ -28,14 +30,18 @@ import civicnet.moderation.events
 import civicnet.moderation.models
 import civicnet.moderation.personal_data
 import civicnet.moderation.statements
+import civicnet.notifications.erasure
 import civicnet.notifications.personal_data
+import civicnet.profiles.erasure
 import civicnet.profiles.personal_data
 import civicnet.profiles.reportable
+import civicnet.rooms.erasure
 import civicnet.rooms.events
 import civicnet.rooms.notifications
 import civicnet.rooms.personal_data
 import civicnet.rooms.reportable
 import civicnet.search.changes
+import civicnet.verification.erasure
 import civicnet.verification.models
 import civicnet.verification.personal_data  # noqa: F401  (models, signal receivers, handlers, registries)
 from civicnet import cli, errors, jobs, socket_guard, templating

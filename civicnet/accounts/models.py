@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     # place that shows a name can show the badge without another query.
     verified_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     verified_organisation: Mapped[str | None] = mapped_column(String(100))
+    # Leaving (civicnet.datarights.leaving): set when the member asks to delete their account; the
+    # account is suspended until erase_at, and erased then unless they sign in and cancel.
+    erase_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    messages_on_leaving: Mapped[str | None] = mapped_column(String(10))  # "keep" or "remove"
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     profile: Mapped["Profile"] = relationship(back_populates="user", uselist=False, cascade="all, delete-orphan")  # noqa: F821
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from civicnet import signals
 from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import bp, services, sessions
+from civicnet.accounts import tokens as signed
 from civicnet.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -88,6 +89,8 @@ def sign_in():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.identifier.data, form.password.data)
+        except services.Leaving as error:
+            return leaving_sign_in(error)
         except services.Suspended as error:
             suspended = error.message
             statement = signals.answer(signals.suspension_statement, error.user) if error.user else None
@@ -97,6 +100,12 @@ def sign_in():
             login_user(sessions.begin_session(user), remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
     return render_template("accounts/sign_in.html", form=form, suspended=suspended, statement=statement)
+
+
+def leaving_sign_in(error):
+    """The password was right, but the member asked to delete their account: offer to cancel that."""
+    token = signed.make_token(signed.CANCEL_LEAVING, {"uid": error.user.id, "v": error.user.session_version})
+    return render_template("accounts/leaving.html", member=error.user, message=error.message, token=token)
 
 
 @bp.route("/sign-out", methods=["POST"])

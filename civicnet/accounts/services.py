@@ -59,6 +59,12 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+class Leaving(Suspended):
+    """The member asked to delete their account and the grace period runs: they may cancel it."""
+
+    code = "leaving"
+
+
 def is_suspended(user: User, now: datetime | None = None) -> bool:
     """True while a suspension is in force (no end date means until lifted)."""
     if user.suspended_at is None:
@@ -150,6 +156,8 @@ def authenticate(identifier: str, password: str) -> User:
     user = db.session.scalar(select(User).where(or_(User.email == key, User.username == key)))
     if not passwords.verify_password(user.password_hash if user else None, password):
         raise Invalid("identifier", "Enter a correct email address or username and password")
+    if user.erase_at is not None:
+        raise Leaving(f"This account is being deleted on {user.erase_at:%-d %B %Y}", user)
     if is_suspended(user):
         raise Suspended(suspension_message(user), user)
     if passwords.needs_rehash(user.password_hash):

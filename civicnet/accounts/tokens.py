@@ -8,6 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"
 CHANGE_EMAIL = "change-email"
+CANCEL_LEAVING = "cancel-leaving"  # shown at sign-in to a member whose account is being deleted
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

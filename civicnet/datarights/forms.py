@@ -134,3 +134,19 @@ class ConfirmImportForm(FlaskForm):
         "What to import", choices=choices(PARTS.items()), validators=[InputRequired(message="Choose what to import")]
     )
     submit = submit("Import")
+
+
+class LeaveForm(FlaskForm):
+    messages = RadioField(
+        "What should happen to your messages?",
+        choices=choices(
+            [
+                ("keep", "Keep them, shown as written by a former member"),
+                ("remove", "Remove them: each is replaced by “Message removed at the author's request”"),
+            ]
+        ),
+        validators=[InputRequired(message="Choose what happens to your messages")],
+        widget=GovRadioInput(),
+    )
+    password = password_field("Your password", "Enter your password")
+    submit = submit("Delete my account")

@@ -55,6 +55,22 @@ def upload_an_export(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Check what will be imported")
 
 
+def delete_account(page: Page) -> None:
+    page.get_by_role("radio", name="Remove them").check()
+    page.get_by_label("Your password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account will be deleted")
+
+
+def sign_in_while_leaving(page: Page) -> None:
+    delete_account(page)
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email address or username").fill("ada")
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account is being deleted")
+
+
 def open_suggestions(page: Page) -> None:
     field = page.get_by_role("combobox", name="I can help with")
     field.focus()
@@ -114,6 +130,10 @@ CASES = [
     Case("your-data-errors", "/account/data", "citizen", submit("Export your data")),
     Case("export-ready", "/account/data", "citizen", export_now),
     Case("import", "/account/data/import", "citizen"),
+    Case("leave", "/account/data/leave", "citizen"),
+    Case("leave-errors", "/account/data/leave", "citizen", submit("Delete my account")),
+    Case("left", "/account/data/leave", "citizen", delete_account),
+    Case("sign-in-while-leaving", "/account/data/leave", "citizen", sign_in_while_leaving),
     Case("import-errors", "/account/data/import", "citizen", submit("Upload and preview")),
     Case("import-preview", "/account/data/import", "citizen", upload_an_export),
     Case("data-access", "/account/data/access", "citizen"),

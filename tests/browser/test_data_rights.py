@@ -1,6 +1,6 @@
 """A member's own data in headless Chromium: they read what civicnet holds about them, see a moderator's
-look appear with its purpose, export everything, download the zip and open its page in the browser,
-which passes axe offline."""
+look appear with its purpose, export everything, download the zip and open its page in the browser
+(which passes axe offline), then delete their account, keep it after all, and delete it again."""
 
 import zipfile
 
@@ -88,4 +88,24 @@ def test_a_member_sees_a_moderators_look_and_exports_and_reads_their_data(
     page.goto(f"{live_server.url}/account/data/access")
     expect(page.get_by_role("row").nth(1)).to_contain_text("You")
     expect(page.get_by_role("row").nth(1)).to_contain_text("Exported")
+
+    # Leave, change their mind by signing in, and leave again.
+    page.goto(f"{live_server.url}/account/data")
+    page.get_by_role("link", name="Delete your account").click()
+    page.get_by_role("radio", name="Keep them, shown as written by a former member").check()
+    page.get_by_label("Your password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account will be deleted")
+    page.get_by_role("main").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email address or username").fill("ada")
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account is being deleted")
+    page.get_by_role("button", name="Keep my account").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your account is no longer being deleted")
+    page.get_by_role("link", name="Delete your account").click()
+    page.get_by_role("radio", name="Remove them").check()
+    page.get_by_label("Your password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account will be deleted")
     assert console_problems == []

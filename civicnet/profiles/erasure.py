@@ -1,0 +1,18 @@
+"""An erased member's profile and skill tags go."""
+
+from sqlalchemy import delete
+
+from civicnet import signals
+from civicnet.extensions import db
+from civicnet.profiles.models import MEMBERS
+from civicnet.tags.models import UserTag
+
+
+@signals.member_erased.connect
+def _erase(user, **_) -> None:
+    profile = user.profile
+    if profile is not None:
+        profile.pronouns = profile.organisation = profile.job_title = profile.region = None
+        profile.bio_markdown = profile.bio_html = ""
+        profile.visibility = MEMBERS
+    db.session.execute(delete(UserTag).where(UserTag.user_id == user.id))
