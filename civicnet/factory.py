@@ -34,6 +34,7 @@ import civicnet.notifications.erasure
 import civicnet.notifications.personal_data
 import civicnet.profiles.erasure
 import civicnet.profiles.personal_data
+import civicnet.profiles.privacy_routes
 import civicnet.profiles.reportable
 import civicnet.rooms.erasure
 import civicnet.rooms.events

@@ -64,7 +64,8 @@ def data_import(archive: str, username: str, yes: bool) -> None:
         if not yes:
             click.echo("Nothing imported: run again with --yes to import it.")
             return
-        parts = {"profile", "tags", *(["offer"] if preview.offer and can_offer(user) else [])}
+        parts = {"profile", "tags", *(["settings"] if preview.settings else [])}
+        parts |= {"offer"} if preview.offer and can_offer(user) else set()
         click.echo(f"Imported: {', '.join(importer.apply(user, preview, parts)).lower()}.")
     except ServiceError as error:
         raise click.ClickException(error.message) from None

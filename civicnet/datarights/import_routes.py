@@ -31,7 +31,8 @@ def import_upload():
             apply_service_error(form, error)
         else:
             confirm = ConfirmImportForm(formdata=None, preview=tokens.make_token(PREVIEW, preview.as_dict()))
-            confirm.parts.data = [p for p in importer.PARTS if p != "offer" or preview.offer]
+            # Every part the export holds is ticked to start with (tags always; settings and offer if present).
+            confirm.parts.data = [p for p in importer.PARTS if getattr(preview, p, True)]
             return _preview_page(preview, confirm)
     return render_template("datarights/import.html", form=form)
 

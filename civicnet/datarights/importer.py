@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from civicnet.errors import Invalid
 from civicnet.mentoring.offers import OfferDetails, can_offer, save_offer
 from civicnet.profiles.personal_data import profile_row
+from civicnet.profiles.privacy import PrivacySettings, update_privacy
 from civicnet.profiles.services import ProfileChanges, update_profile
 from civicnet.tags.models import HELP, LEARN
 from civicnet.tags.names import tag_slug
@@ -18,7 +19,12 @@ from civicnet.tags.services import user_tags
 
 MAX_ARCHIVE = 50 * 1024 * 1024  # bytes: an export with years of messages fits easily
 MAX_DATA = 20 * 1024 * 1024  # bytes of data.json once unpacked
-PARTS = {"profile": "Your profile", "tags": "Your skill tags", "offer": "Your mentoring offer"}
+PARTS = {
+    "profile": "Your profile",
+    "tags": "Your skill tags",
+    "settings": "Your privacy settings",
+    "offer": "Your mentoring offer",
+}
 PROFILE_KEYS = ("display_name", "pronouns", "organisation", "job_title", "region", "bio", "visibility")
 
 
@@ -28,13 +34,20 @@ class Preview:
     help_tags: list[str] = field(default_factory=list)
     learn_tags: list[str] = field(default_factory=list)
     offer: dict | None = None
+    settings: dict | None = None  # listed, suggest_as_mentor, mentions_from (older exports have none)
 
     def as_dict(self) -> dict:
-        return {"profile": self.profile, "help": self.help_tags, "learn": self.learn_tags, "offer": self.offer}
+        return {
+            "profile": self.profile,
+            "help": self.help_tags,
+            "learn": self.learn_tags,
+            "offer": self.offer,
+            "settings": self.settings,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Preview":
-        return cls(data["profile"], data["help"], data["learn"], data["offer"])
+        return cls(data["profile"], data["help"], data["learn"], data["offer"], data.get("settings"))
 
 
 def read_archive(stream) -> Preview:
@@ -69,7 +82,11 @@ def _preview(sections) -> Preview:
         raise Invalid("archive", "This export is damaged: its profile could not be read") from None
     if not profile["display_name"]:
         raise Invalid("archive", "This export has no display name")
-    return Preview(profile, help_tags, learn_tags, offer)
+    settings = None
+    if isinstance(row.get("listed"), bool) and isinstance(row.get("suggest_as_mentor"), bool):
+        settings = {"listed": row["listed"], "suggest_as_mentor": row["suggest_as_mentor"]}
+        settings["mentions_from"] = _text(row.get("mentions_from")) or "everyone"
+    return Preview(profile, help_tags, learn_tags, offer, settings)
 
 
 def _text(value) -> str:
@@ -82,7 +99,8 @@ def apply(actor, preview: Preview, parts: set[str]) -> list[str]:
     """Import the chosen parts for the signed-in member; what was imported, in words."""
     done = []
     if parts & {"profile", "tags"}:
-        current = dict(preview.profile) if "profile" in parts else profile_row(actor)
+        current = preview.profile if "profile" in parts else profile_row(actor)
+        current = {key: current[key] for key in PROFILE_KEYS}
         if actor.is_verified_public_servant:  # the name and organisation a moderator attested stay
             current.update(display_name=actor.display_name, organisation=profile_row(actor)["organisation"] or "")
         changes = ProfileChanges(
@@ -93,6 +111,10 @@ def apply(actor, preview: Preview, parts: set[str]) -> list[str]:
         )
         update_profile(actor, actor, changes)
         done += [PARTS[p] for p in ("profile", "tags") if p in parts]
+    if "settings" in parts and preview.settings:
+        chosen = PrivacySettings(actor.profile.visibility, **preview.settings)
+        update_privacy(actor, actor, chosen)
+        done.append(PARTS["settings"])
     if "offer" in parts and preview.offer:
         if not can_offer(actor):
             raise Invalid(

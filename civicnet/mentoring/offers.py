@@ -146,7 +146,8 @@ def suggestions(viewer: User, limit: int = 20) -> list[Suggestion]:
     found = []
     for offer in open_offers():
         matching = [tag for tag in offer.tags if tag.slug in wanted]
-        if matching and offer.mentor_id != viewer.id:
+        # A mentor who asked not to be suggested is still in the list of offers, not here.
+        if matching and offer.mentor_id != viewer.id and offer.mentor.profile.suggest_as_mentor:
             found.append(Suggestion(offer, matching, _last_active(offer.mentor_id)))
     found.sort(
         key=lambda s: (-len(s.matching), -s.offer.places_left, -(s.last_active.timestamp() if s.last_active else 0))

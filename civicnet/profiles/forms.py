@@ -15,7 +15,7 @@ from civicnet.forms import (
     submit,
     text_field,
 )
-from civicnet.profiles.models import REGIONS, VISIBILITIES
+from civicnet.profiles.models import MENTIONS_FROM, REGIONS, VISIBILITIES
 from civicnet.tags.models import TAG_KINDS
 
 TAG_HINT = "Up to 10, separated by commas, for example: data protection, AI ethics"
@@ -70,3 +70,22 @@ class PeopleFilterForm(FlaskForm):
         validate_choice=False,
     )
     submit = submit("Apply filters")
+
+
+YES_NO = choices([("yes", "Yes"), ("no", "No")])
+
+
+class PrivacyForm(FlaskForm):
+    visibility = RadioField("Who can see your profile?", choices=choices(VISIBILITIES.items()), widget=GovRadioInput())
+    listed = RadioField(
+        "Show me in the people directory and in search results?", choices=YES_NO, widget=GovRadioInput()
+    )
+    suggest_as_mentor = RadioField(
+        "If you offer mentoring, suggest you to members who want to learn what you offer?",
+        choices=YES_NO,
+        widget=GovRadioInput(),
+    )
+    mentions_from = RadioField(
+        "Who can notify you by mentioning @you?", choices=choices(MENTIONS_FROM.items()), widget=GovRadioInput()
+    )
+    submit = submit("Save privacy settings")

@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet.db_types import UTCDateTime, utcnow
@@ -10,6 +11,8 @@ from civicnet.extensions import db
 
 PUBLIC = "public"
 MEMBERS = "members"
+EVERYONE, ROOMS = "everyone", "rooms"  # who may notify a member by @mention
+MENTIONS_FROM = {EVERYONE: "Anyone who can read the room", ROOMS: "Only people in rooms I have joined"}
 VISIBILITIES = {PUBLIC: "Anyone, including people who are not signed in", MEMBERS: "Only signed-in members"}
 
 # UK nations and the English regions (ITL1), in the order people expect to see them.
@@ -41,6 +44,11 @@ class Profile(db.Model):
     bio_markdown: Mapped[str] = mapped_column(Text, default="")
     bio_html: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(10), default=PUBLIC)
+    # Privacy settings (civicnet.profiles.privacy): in the people directory and search; suggested to
+    # learners as a mentor; who may notify them by @mention.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    suggest_as_mentor: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    mentions_from: Mapped[str] = mapped_column(String(10), default=EVERYONE, server_default=EVERYONE)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped["User"] = relationship(back_populates="profile")  # noqa: F821

@@ -12,6 +12,9 @@ PROFILE_FIELDS = {
     "region": "Your region",
     "bio": "Your bio, in Markdown as you wrote it",
     "visibility": "Who can see your profile: public or members",
+    "listed": "Whether you appear in the people directory and search",
+    "suggest_as_mentor": "Whether your mentoring offer is suggested to learners",
+    "mentions_from": "Who can notify you by @mention: everyone, or people in rooms you joined",
 }
 
 
@@ -25,6 +28,9 @@ def profile_row(user) -> dict:
         "region": profile.region if profile else None,
         "bio": profile.bio_markdown if profile else "",
         "visibility": profile.visibility if profile else None,
+        "listed": profile.listed if profile else None,
+        "suggest_as_mentor": profile.suggest_as_mentor if profile else None,
+        "mentions_from": profile.mentions_from if profile else None,
     }
 
 

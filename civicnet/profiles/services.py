@@ -60,6 +60,16 @@ def visible_people_filter(viewer) -> list:
     return conditions
 
 
+def is_listed(viewer, user) -> bool:
+    """Whether the member appears in the directory and search for this viewer (as listed_people_filter)."""
+    return is_moderator(viewer) or user.profile is None or user.profile.listed
+
+
+def listed_people_filter(viewer) -> list:
+    """visible_people_filter, without the members who asked not to be listed (moderators see them)."""
+    return visible_people_filter(viewer) + ([] if is_moderator(viewer) else [Profile.listed.is_(True)])
+
+
 def get_visible_profile(viewer, username: str) -> User:
     """The member behind /people/<username>; a profile the viewer may not see does not exist for them."""
     user = find_user_by_username(username)
@@ -109,7 +119,7 @@ def people_query(
     viewer, *, tag: Tag | None = None, kind: str | None = None, role: str = "", region: str = ""
 ) -> Select:
     """Members the viewer may see, narrowed by tag, role and region."""
-    query = select(User).join(Profile).where(*visible_people_filter(viewer))
+    query = select(User).join(Profile).where(*listed_people_filter(viewer))
     if tag is not None:
         holds = select(UserTag.user_id).where(UserTag.user_id == User.id, UserTag.tag_id == tag.id)
         if kind:

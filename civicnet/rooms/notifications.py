@@ -7,7 +7,7 @@ from civicnet.notifications.kinds import Shown
 from civicnet.notifications.services import notify
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.payloads import message_payload
-from civicnet.rooms.permissions import can_read
+from civicnet.rooms.permissions import can_read, is_member
 from civicnet.text import plain_excerpt
 from civicnet.urls import external_url
 
@@ -21,10 +21,15 @@ def notify_about(message: Message, room: Room, actor: User, mentioned: list[User
     if parent is not None and parent.author_id != actor.id:
         recipients[parent.author_id] = REPLY
     for user in mentioned:
-        if user.id != actor.id and can_read(user, room):
+        if user.id != actor.id and can_read(user, room) and _may_mention(user, room):
             recipients[user.id] = MENTION
     for user_id, kind in recipients.items():
         notify(user_id, kind, message.id)
+
+
+def _may_mention(user, room: Room) -> bool:
+    """A member who takes mentions only from people in rooms they joined is told only in those rooms."""
+    return user.profile is None or user.profile.mentions_from != "rooms" or is_member(user, room)
 
 
 @kinds.register(MENTION, REPLY)

@@ -12,7 +12,7 @@ from whoosh.util.times import datetime_to_long
 from civicnet.accounts.models import ROLE_LABELS, User
 from civicnet.accounts.services import is_suspended
 from civicnet.extensions import db
-from civicnet.profiles.services import can_view_profile
+from civicnet.profiles.services import can_view_profile, is_listed
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
 from civicnet.search.documents import is_findable, plain_text, profile_parts
@@ -70,7 +70,11 @@ def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
         return []
     if kind == PERSON:
         rows = db.session.scalars(select(User).where(User.id.in_(ids)).options(selectinload(User.profile)))
-        found = {user.id: user for user in rows if can_view_profile(viewer, user) and not is_suspended(user)}
+        found = {
+            user.id: user
+            for user in rows
+            if can_view_profile(viewer, user) and not is_suspended(user) and is_listed(viewer, user)
+        }
         skills = _skills(list(found), terms)
         return [
             Hit(

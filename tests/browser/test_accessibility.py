@@ -130,6 +130,7 @@ CASES = [
     Case("your-data-errors", "/account/data", "citizen", submit("Export your data")),
     Case("export-ready", "/account/data", "citizen", export_now),
     Case("import", "/account/data/import", "citizen"),
+    Case("privacy-settings", "/account/privacy", "citizen"),
     Case("leave", "/account/data/leave", "citizen"),
     Case("leave-errors", "/account/data/leave", "citizen", submit("Delete my account")),
     Case("left", "/account/data/leave", "citizen", delete_account),

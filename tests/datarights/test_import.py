@@ -15,6 +15,7 @@ from civicnet.extensions import db
 from civicnet.factory import create_app
 from civicnet.mentoring import offers
 from civicnet.mentoring.offers import OfferDetails
+from civicnet.profiles.privacy import PrivacySettings, settings_of, update_privacy
 from civicnet.tags.models import HELP
 from civicnet.tags.services import user_tags
 from tests.datarights.test_access_pages import client_of
@@ -37,6 +38,7 @@ def archive(app) -> bytes:
             learn_tags="AI ethics",
         )
         offers.save_offer(pat, OfferDetails(tags=["foi-requests"], description="FOI practice", capacity=3))
+        update_privacy(pat, pat, PrivacySettings("public", False, True, "rooms"))
         db.session.commit()
     zipped = export_zip(app, "pat")
     buffer = io.BytesIO()
@@ -70,7 +72,9 @@ def test_the_upload_form_previews_then_imports_a_profile_into_a_second_civicnet(
     with second.app_context():
         assert find_user_by_username("pat2").display_name == "Someone New"  # nothing changed yet
     token = preview.text.split('name="preview" type="hidden" value="')[1].split('"')[0]
-    done = pat.post("/account/data/import/confirm", data={"preview": token, "parts": ["profile", "tags", "offer"]})
+    done = pat.post(
+        "/account/data/import/confirm", data={"preview": token, "parts": ["profile", "tags", "settings", "offer"]}
+    )
     assert done.status_code == 302
     with second.app_context():
         user = find_user_by_username("pat2")
@@ -82,6 +86,7 @@ def test_the_upload_form_previews_then_imports_a_profile_into_a_second_civicnet(
             "Head of digital",
         )
         assert user.profile.bio_markdown == "I run **workshops** on FOI."
+        assert settings_of(user) == PrivacySettings("public", False, True, "rooms")
         assert [t.name for t in user_tags(user, HELP)] == ["FOI requests", "Open data"]
         offer = offers.offer_of(user)
         assert (
