@@ -12,11 +12,11 @@ kept in a table of its own so that the entry itself never changes)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, and_, event, exists, func, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, and_, exists, func, or_, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet import signals
-from civicnet.db_types import UTCDateTime, utcnow
+from civicnet.db_types import AppendOnly, UTCDateTime, utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.transactions import on_commit
@@ -53,7 +53,7 @@ ROLES = {"moderator": "A moderator", "admin": "An administrator", "operator": "A
 SAME_VISIT = timedelta(minutes=10)
 
 
-class AccessEntry(db.Model):
+class AccessEntry(AppendOnly, db.Model):
     __tablename__ = "access_log"
     __table_args__ = (Index("ix_access_log_subject_id_id", "subject_id", "id"),)
 
@@ -102,17 +102,6 @@ class AccessHold(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     entry: Mapped[AccessEntry] = relationship()
-
-
-class AccessLogIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_changes(session: Session, flush_context, instances) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AccessEntry):
-            raise AccessLogIsAppendOnly("Access log entries cannot be changed or deleted")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ triggers (see the migration) refuse UPDATE and DELETE from anywhere else."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Index, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from civicnet.db_types import UTCDateTime, utcnow
+from civicnet.db_types import AppendOnly, UTCDateTime, utcnow
 from civicnet.extensions import db
 
 
-class AuditEntry(db.Model):
+class AuditEntry(AppendOnly, db.Model):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_subject_id", "subject_id"),)
 
@@ -29,17 +29,6 @@ class AuditEntry(db.Model):
     item_id: Mapped[int | None] = mapped_column()
     reason: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
-
-
-class AuditLogIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_changes(session: Session, flush_context, instances) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEntry):
-            raise AuditLogIsAppendOnly("Audit log entries cannot be changed or deleted")
 
 
 def record(

@@ -1,8 +1,9 @@
-"""Column types shared by every capability."""
+"""Column types shared by every capability, and the append-only rule of the audit and access logs."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, event
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 
@@ -33,3 +34,19 @@ class UTCDateTime(TypeDecorator):
 def iso(value: datetime | None) -> str | None:
     """A UTC time as clients read it: ISO 8601 with a Z."""
     return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+class AppendOnlyError(RuntimeError):
+    """A flush would change or delete a row of an append-only table (the audit and access logs)."""
+
+
+class AppendOnly:
+    """Mixin for models whose rows are only ever inserted. A flush that would change or delete one
+    raises; each table's database triggers (in its migration) refuse UPDATE and DELETE from anywhere."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes(session: Session, flush_context, instances) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AppendOnly):
+            raise AppendOnlyError(f"{obj.__tablename__} rows cannot be changed or deleted")

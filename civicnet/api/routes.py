@@ -118,21 +118,22 @@ def start_my_export():
 @token_required
 @read_limits
 def my_export():
-    latest = exports.latest_export(g.api_user)
-    if latest is None:
-        raise NotFound("You have not asked for an export")
-    return jsonify(export_payload(latest))
+    return jsonify(export_payload(_latest_export()))
 
 
 @bp.get("/me/export/archive")
 @token_required
 @read_limits
 def my_export_archive():
+    path = exports.archive_for_download(g.api_user, _latest_export().id)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name="civicnet-export.zip")
+
+
+def _latest_export():
     latest = exports.latest_export(g.api_user)
     if latest is None:
         raise NotFound("You have not asked for an export")
-    path = exports.archive_for_download(g.api_user, latest.id)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name="civicnet-export.zip")
+    return latest
 
 
 def export_payload(export) -> dict:
