@@ -48,7 +48,7 @@ def find_user_by_username(username: str) -> User | None:
 
 
 def usernames(ids) -> dict[int, str]:
-    """Usernames by id, for the few screens that name people to staff (an erased member's id is absent)."""
+    """Usernames by id as they are now, for the few screens that name people to staff (erased: a pseudonym)."""
     ids = set(ids)
     if not ids:
         return {}

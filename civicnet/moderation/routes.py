@@ -7,7 +7,7 @@ from civicnet import audit, reportables
 from civicnet.access_log import Look
 from civicnet.access_purpose import look_at
 from civicnet.accounts.permissions import is_admin, is_moderator
-from civicnet.accounts.services import is_suspended, set_role
+from civicnet.accounts.services import is_suspended, set_role, usernames
 from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.forms import apply_service_error
 from civicnet.mentoring.requests import get_request
@@ -263,7 +263,9 @@ def audit_log():
     if not is_admin(current_user):
         abort(403)
     page = audit.newest_page()
-    return render_template("moderation/audit.html", page=page, entries=page.items)
+    # Names as they are now: an erased member shows under their pseudonym, not the name they left.
+    names = usernames({e.actor_id for e in page.items} | {e.subject_id for e in page.items})
+    return render_template("moderation/audit.html", page=page, entries=page.items, names=names)
 
 
 @bp.route("/account/moderation")

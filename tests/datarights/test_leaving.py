@@ -141,3 +141,12 @@ def test_an_operator_erases_a_member_at_once_and_it_is_recorded(app, town):
         (entry,) = db.session.scalars(select(AccessEntry))
         assert (entry.role, entry.action, entry.case_ref) == ("operator", "delete", "request #4")
         assert db.session.get(User, town["ada_id"]).erased_at is not None
+
+
+def test_the_audit_log_shows_an_erased_member_by_their_pseudonym_only(app, town, monkeypatch):
+    with app.app_context():
+        make_user(username="ann", role="admin")
+    leave(app, "keep")
+    erase_now(app, monkeypatch)
+    audit_page = client_of(app, "ann").get("/moderation/audit").text
+    assert f"erased-{town['ada_id']}" in audit_page and ">ada<" not in audit_page and "ada (" not in audit_page
