@@ -95,10 +95,25 @@ def test_a_wrong_password_or_no_choice_deletes_nothing(app, town):
 
 
 def test_after_the_grace_period_the_member_is_gone_and_their_words_stay_as_a_former_members(app, town, monkeypatch):
+    with app.app_context():
+        bob_token = create_token(db.session.scalar(select(User).where(User.username == "bob")), "bot")[1]
     leave(app, "keep")
     erase_now(app, monkeypatch)
     bob = client_of(app, "bob")
     assert bob.get("/people/ada").status_code == 404
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {bob_token}"}
+    assert api.get("/api/v1/people/ada", headers=headers).status_code == 404
+    (said,) = [
+        m
+        for m in api.get("/api/v1/rooms/open-data/messages", headers=headers).json["messages"]
+        if m["id"] == town["message_id"]
+    ]
+    assert said["author"]["display_name"] == "Former member" and said["author"]["username"].startswith("erased-")
+    socket = socketio.test_client(app, flask_test_client=bob)
+    joined = socket.emit("join_room", {"room": "open-data"}, callback=True)
+    (payload,) = [m for m in joined["messages"] if m["id"] == town["message_id"]]
+    assert payload["author"]["display_name"] == "Former member"
     room = bob.get("/rooms/open-data").text
     assert "Ada's original words" in room and "Former member" in room and "Ada Lovelace" not in room
     with app.app_context():
