@@ -4,7 +4,9 @@ anything that is not an export is refused with a message and changes nothing."""
 
 import io
 import json
+import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -48,12 +50,23 @@ def archive(app) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def second(tmp_path):
-    """Another civicnet, on a database of its own."""
-    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'second.db'}")
+@pytest.fixture(scope="module")
+def second_schema(tmp_path_factory) -> Path:
+    """A second civicnet's database, migrated once for the module (each test gets a copy)."""
+    path = tmp_path_factory.mktemp("second") / "template.db"
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
     with other.app_context():
         upgrade()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def second(second_schema, tmp_path):
+    """Another civicnet, on a database of its own."""
+    path = Path(shutil.copyfile(second_schema, tmp_path / "second.db"))
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with other.app_context():
         make_verified(username="pat2", display_name="Someone New", organisation="Leeds City Council")
         make_user(username="sam", display_name="Sam")
         db.session.commit()
