@@ -19,6 +19,7 @@ from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
 from civicnet.datarights import leaving
 from civicnet.datarights.commands import data_cli
+from civicnet.datarights.retention import apply_retention
 from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
@@ -154,9 +155,11 @@ def sweep() -> None:
     disclosed = access_log.disclose_due()
     commit()
     erased = leaving.erase_due()
+    removed = ", ".join(f"{count} {what}" for what, count in apply_retention().items())
     click.echo(
         f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired. "
-        f"Looks at members' data shown after a hold: {disclosed}. Accounts erased after their grace period: {erased}."
+        f"Looks at members' data shown after a hold: {disclosed}. Accounts erased after their grace period: {erased}. "
+        f"Deleted after their retention period: {removed}."
     )
 
 

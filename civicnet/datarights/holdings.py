@@ -17,7 +17,7 @@ HOLDINGS = [
         "Your username, email address, password (scrambled so nobody can read it), role, and when you "
         "joined and signed in.",
         "To let you sign in, contact you about your account and keep it secure.",
-        "While you have an account. Sign-in records: 90 days.",
+        "While you have an account. Sign-in records: 90 days after the sign-in ends.",
     ),
     Holding(
         "Your profile and skill tags",
@@ -48,7 +48,7 @@ HOLDINGS = [
         "Reports and moderation",
         "Reports you made, reports about you (never who made them), decisions about you and your appeals.",
         "To keep civicnet safe and let you challenge decisions.",
-        "5 years, so that decisions can be checked.",
+        "While civicnet runs, so that decisions can be checked and challenged. Who reported you is never shown to you.",
     ),
     Holding(
         "Looks at your data",

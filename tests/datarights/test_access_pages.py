@@ -199,5 +199,5 @@ def test_the_privacy_notice_says_what_the_operator_configured_and_the_rights(mak
     page = app.test_client().get("/privacy").text
     assert "Camden Council is the controller" in page and "dpo@camden.gov.uk" in page
     assert "Public task (UK GDPR Article 6(1)(e))" in page and "Information Commissioner" in page
-    assert "Reports and moderation" in page and "5 years, so that decisions can be checked." in page
+    assert "Reports and moderation" in page and "Who reported you is never shown to you." in page
     assert 'href="/account/data"' in page and 'href="/account/data/access"' in page
