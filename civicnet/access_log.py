@@ -230,6 +230,11 @@ def entries_for(subject_id: int, category: str | None = None):
     return query.order_by(AccessEntry.id.desc())
 
 
+def newest_first():
+    """Every entry, held or not, newest first: the administrators' view, which names who looked."""
+    return select(AccessEntry).order_by(AccessEntry.id.desc())
+
+
 def hidden_now(subject_id: int) -> tuple[int, datetime | None]:
     """How many of the member's entries are held back now, and until when the last of them is."""
     held = db.session.scalars(select(AccessEntry.id).where(AccessEntry.subject_id == subject_id, _held_now())).all()

@@ -93,3 +93,15 @@ def _names(holds) -> dict[int, str]:
     for hold in holds:
         ids |= {hold.requested_by_id, hold.entry.subject_id, hold.entry.actor_id}
     return usernames(ids - {None})
+
+
+@bp.route("/admin/access-log")
+@login_required
+def all_looks():
+    """Every look at members' data with who looked (members see only the role)."""
+    if not is_admin(current_user):
+        abort(403)
+    page = db.paginate(access_log.newest_first(), per_page=50, error_out=False, max_per_page=50)
+    entries = page.items
+    people = usernames({e.actor_id for e in entries} | {e.subject_id for e in entries})
+    return render_template("datarights/all_looks.html", page=page, entries=entries, people=people)

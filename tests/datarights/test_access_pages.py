@@ -201,3 +201,16 @@ def test_the_privacy_notice_says_what_the_operator_configured_and_the_rights(mak
     assert "Public task (UK GDPR Article 6(1)(e))" in page and "Information Commissioner" in page
     assert "Reports and moderation" in page and "Who reported you is never shown to you." in page
     assert 'href="/account/data"' in page and 'href="/account/data/access"' in page
+
+
+def test_administrators_see_who_looked_and_members_and_moderators_do_not(app, town):
+    report_id = reported_by_bob(app, town["message_id"])
+    client_of(app, "moe").get(f"/moderation/items/message/{town['message_id']}")
+    with app.app_context():
+        make_user(username="ann", role="admin")
+    listed = client_of(app, "ann").get("/admin/access-log")
+    assert listed.status_code == 200
+    row = listed.text.split("<tbody")[1]
+    assert "moe (moderator)" in row and ">ada<" in row and f"report #{report_id}" in row
+    assert client_of(app, "moe").get("/admin/access-log").status_code == 403
+    assert client_of(app, "ada").get("/admin/access-log").status_code == 403
