@@ -36,12 +36,11 @@ $(BIN)/.runtime-installed: requirements.txt
 	touch $@
 
 # Both files in one pip run (one resolution: a few seconds less than two); it installs what `install` would too.
-# pip upgrades itself first: Debian's pip 23 takes 27 s over these files, the current one 16 s, and 8 s
-# without compiling every installed module up front (--no-compile: Python compiles what is imported, once).
+# pip upgrades itself first: Debian's pip 23 takes 27 s over these files, the current one 16 s.
 $(BIN)/.dev-installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --no-compile -r requirements.txt -r requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(BIN)/.runtime-installed $@
 
 node_modules/.installed: package.json package-lock.json
