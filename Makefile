@@ -24,6 +24,9 @@ run: install assets .env db
 test:
 	$(MAKE) -j2 --no-print-directory install-dev assets
 	$(MAKE) --no-print-directory lint
+	@# With PYTHONDONTWRITEBYTECODE set (as here and on CI), no process writes .pyc files: compile
+	@# civicnet once, or every server, indexer and command the tests start compiles it again.
+	$(BIN)/python -m compileall -q civicnet app.py
 	TEST_PG_URL=$(TEST_PG_URL) scripts/test-all
 
 install: $(BIN)/.runtime-installed
