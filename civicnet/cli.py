@@ -18,7 +18,7 @@ from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
 from civicnet.accounts.models import ROLES, User
 from civicnet.datarights import leaving
-from civicnet.datarights.commands import data_cli
+from civicnet.datarights.commands import data_cli, member_or_fail
 from civicnet.datarights.retention import apply_retention
 from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
@@ -29,13 +29,6 @@ from civicnet.transactions import commit
 from civicnet.verification import services as verification
 
 users_cli = AppGroup("users", help="Manage member accounts.")
-
-
-def _user_or_fail(username: str) -> User:
-    user = accounts.find_user_by_username(username)
-    if user is None:
-        raise click.ClickException(f"No member has the username {username!r}")
-    return user
 
 
 @users_cli.command("create")
@@ -66,7 +59,7 @@ def create_user(username: str, email: str, password: str, display_name: str | No
 def set_role(username: str, role: str) -> None:
     """Give a member a role."""
     try:
-        user = accounts.set_role(None, _user_or_fail(username), role)
+        user = accounts.set_role(None, member_or_fail(username), role)
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{user.username} is now {user.role_label}")
@@ -88,7 +81,7 @@ def list_users() -> None:
 @click.option("--note", default="", help="Needed with --purpose other; the member reads it.")
 def show_user(username: str, purpose: str, case_ref: str, note: str) -> None:
     """One member's account, recorded in their access log as a look by an operator."""
-    user = _user_or_fail(username)
+    user = member_or_fail(username)
     try:
         access_log.record(None, user.id, Look(purpose, ("account", "email"), case_ref, note))
     except ServiceError as error:
@@ -106,7 +99,7 @@ def suspend(username: str, reason: str, until: str | None) -> None:
     """Suspend a member."""
     end = datetime.strptime(until, "%Y-%m-%d").replace(tzinfo=UTC) if until else None
     try:
-        accounts.suspend_user(None, _user_or_fail(username), reason, end)
+        accounts.suspend_user(None, member_or_fail(username), reason, end)
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Suspended {username}")
@@ -116,7 +109,7 @@ def suspend(username: str, reason: str, until: str | None) -> None:
 @click.argument("username")
 def unsuspend(username: str) -> None:
     """Lift a member's suspension."""
-    accounts.lift_suspension(None, _user_or_fail(username))
+    accounts.lift_suspension(None, member_or_fail(username))
     click.echo(f"Lifted the suspension of {username}")
 
 
@@ -129,7 +122,7 @@ tokens_cli = AppGroup("tokens", help="Manage personal access tokens.")
 def create_token(username: str, name: str) -> None:
     """Create a personal access token for a member and print it once."""
     try:
-        _, plain = api_tokens.create_token(_user_or_fail(username), name)
+        _, plain = api_tokens.create_token(member_or_fail(username), name)
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     click.echo(plain)

@@ -17,10 +17,11 @@ from civicnet.mentoring.offers import can_offer
 from civicnet.transactions import commit
 
 
-def _user_or_fail(username: str) -> User:
+def member_or_fail(username: str) -> User:
+    """The member with this username, or a clear error for the operator (every command uses it)."""
     user = find_user_by_username(username)
     if user is None:
-        raise click.ClickException(f"No member named {username!r}")
+        raise click.ClickException(f"No member has the username {username!r}")
     return user
 
 
@@ -34,7 +35,7 @@ data_cli = AppGroup("data", help="Members' data rights: exports for requests rec
 @click.option("--to", "target", type=click.Path(dir_okay=False, writable=True), help="Where to write the zip.")
 def data_export(username: str, purpose: str, case_ref: str, target: str | None) -> None:
     """Build a member's export now and write it to a file (recorded in their access log)."""
-    user = _user_or_fail(username)
+    user = member_or_fail(username)
     try:
         access_log.record(None, user.id, Look(purpose, tuple(CATEGORIES), case_ref, action="export"))
     except ServiceError as error:
@@ -52,7 +53,7 @@ def data_export(username: str, purpose: str, case_ref: str, target: str | None) 
 @click.option("--yes", is_flag=True, help="Import; without it, only show what would be imported.")
 def data_import(archive: str, username: str, yes: bool) -> None:
     """Bring a profile, skill tags and mentoring offer from another civicnet's export."""
-    user = _user_or_fail(username)
+    user = member_or_fail(username)
     try:
         with open(archive, "rb") as stream:
             preview = importer.read_archive(stream)
@@ -79,7 +80,7 @@ def data_import(archive: str, username: str, yes: bool) -> None:
 @click.option("--case", "case_ref", default="", help="The request's reference, never a person's name.")
 def data_erase(username: str, messages: str, case_ref: str) -> None:
     """Erase a member now (an erasure request received outside civicnet); recorded in the access log."""
-    user = _user_or_fail(username)
+    user = member_or_fail(username)
     access_log.record(None, user.id, Look("rights", tuple(CATEGORIES), case_ref, action="delete"))
     user.messages_on_leaving = messages
     leaving.erase(user)

@@ -87,6 +87,17 @@ def build_export(export_id: int) -> None:
     commit()
 
 
+def file_of(export: DataExport) -> Path:
+    return Path(current_app.config["EXPORT_DIR"]) / export.file_name
+
+
+def discard(export: DataExport) -> None:
+    """Delete an export, its file first (the member left, or its link ran out)."""
+    if export.file_name:
+        file_of(export).unlink(missing_ok=True)
+    db.session.delete(export)
+
+
 def _progress(export: DataExport, percent: int) -> None:
     export.progress = percent
     db.session.commit()
@@ -113,7 +124,7 @@ def archive_for_download(user, export_id) -> Path:
         raise Conflict("Your export is not ready yet")
     if export.expires_at <= utcnow():
         raise Forbidden("This download link has run out. Ask for a new export.")
-    path = Path(current_app.config["EXPORT_DIR"]) / export.file_name
+    path = file_of(export)
     if not path.is_file():
         raise NotFound("This export is no longer on the server. Ask for a new export.")
     access_log.record(user, user.id, Look("rights", tuple(CATEGORIES), action="export"), role="self")

@@ -10,9 +10,7 @@ conversations the member took part in stay readable under the rule they chose.""
 
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
-from flask import current_app
 from huey import crontab
 from sqlalchemy import delete, select
 
@@ -21,6 +19,7 @@ from civicnet.accounts.access_tokens import ApiToken
 from civicnet.accounts.models import User, UserSession
 from civicnet.accounts.passwords import verify_password
 from civicnet.accounts.services import apply_suspension, end_suspension
+from civicnet.datarights.exports import discard
 from civicnet.datarights.models import DataExport
 from civicnet.db_types import utcnow
 from civicnet.emails import send_email
@@ -67,9 +66,7 @@ def erase(user: User) -> None:
     """Erase a member whose grace period has ended (idempotent: a retry finishes what is left)."""
     signals.member_erased.send(user, keep_messages=user.messages_on_leaving != REMOVE)
     for export in db.session.scalars(select(DataExport).where(DataExport.user_id == user.id)):
-        if export.file_name:
-            (Path(current_app.config["EXPORT_DIR"]) / export.file_name).unlink(missing_ok=True)
-        db.session.delete(export)
+        discard(export)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     handle = f"erased-{user.id}"

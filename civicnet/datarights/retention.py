@@ -4,14 +4,13 @@ after they end, exports once their link has run out, and access-log entries afte
 table's triggers allow deleting those and no others)."""
 
 from datetime import timedelta
-from pathlib import Path
 
-from flask import current_app
 from huey import crontab
 from sqlalchemy import delete, or_, select
 
 from civicnet.access_log import AccessEntry
 from civicnet.accounts.models import UserSession
+from civicnet.datarights.exports import discard
 from civicnet.datarights.models import READY, DataExport
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
@@ -44,9 +43,7 @@ def apply_retention() -> dict[str, int]:
         )
     ).all()
     for export in expired:
-        if export.file_name:
-            (Path(current_app.config["EXPORT_DIR"]) / export.file_name).unlink(missing_ok=True)
-        db.session.delete(export)
+        discard(export)
     removed["exports"] = len(expired)
     db.session.commit()
     return removed
