@@ -99,6 +99,12 @@ class Config:
     # An email still unsent this long after it was queued lost its job (a worker killed mid-send):
     # a periodic job queues it again.
     EMAIL_STRANDED_SECONDS = int(os.environ.get("EMAIL_STRANDED_SECONDS", "900"))
+    # Notification emails: a mention, reply or followed room's message is emailed this many seconds
+    # later, only if still unread; beyond the daily cap (per member, 24 hours) the rest wait for the
+    # digest. Unsubscribe links work for a year.
+    NOTIFY_EMAIL_DELAY = int(os.environ.get("NOTIFY_EMAIL_DELAY", "120"))
+    EMAIL_DAILY_CAP = int(os.environ.get("EMAIL_DAILY_CAP", "20"))
+    UNSUBSCRIBE_LINK_MAX_AGE = int(os.environ.get("UNSUBSCRIBE_LINK_MAX_AGE", str(365 * 24 * 3600)))
 
     # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS.
     HTTPS = env_bool("HTTPS")

@@ -29,9 +29,12 @@ import civicnet.moderation.appeal_routes
 import civicnet.moderation.events
 import civicnet.moderation.models
 import civicnet.moderation.personal_data
+import civicnet.moderation.queue_notices
 import civicnet.moderation.statements
+import civicnet.notifications.digest
 import civicnet.notifications.erasure
 import civicnet.notifications.personal_data
+import civicnet.notifications.settings_routes
 import civicnet.profiles.erasure
 import civicnet.profiles.personal_data
 import civicnet.profiles.privacy_routes
@@ -42,8 +45,10 @@ import civicnet.rooms.notifications
 import civicnet.rooms.personal_data
 import civicnet.rooms.reportable
 import civicnet.search.changes
+import civicnet.tags.follows
 import civicnet.verification.erasure
 import civicnet.verification.models
+import civicnet.verification.notices
 import civicnet.verification.personal_data  # noqa: F401  (models, signal receivers, handlers, registries)
 from civicnet import cli, errors, jobs, socket_guard, templating
 from civicnet.accounts import routes as accounts_routes

@@ -49,6 +49,8 @@ class User(UserMixin, db.Model):
     erase_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     messages_on_leaving: Mapped[str | None] = mapped_column(String(10))  # "keep" or "remove"
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The member's last visit (to a few minutes): the digest goes only to those who have not come back.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     profile: Mapped["Profile"] = relationship(back_populates="user", uselist=False, cascade="all, delete-orphan")  # noqa: F821
 

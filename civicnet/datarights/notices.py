@@ -6,13 +6,21 @@ from civicnet import access_log, signals
 from civicnet.access_log import AccessEntry
 from civicnet.extensions import db
 from civicnet.jobs import periodic
-from civicnet.notifications import kinds
+from civicnet.notifications import kinds, preferences
 from civicnet.notifications.kinds import Shown
 from civicnet.notifications.services import notify
 from civicnet.transactions import commit
 from civicnet.urls import external_url
 
 KIND = "data_accessed"
+
+preferences.register_event(
+    "data_accessed",
+    "Someone acting in a role looks at my data",
+    "A moderator or administrator, with their purpose. Looks kept back for an investigation come when it ends.",
+    preferences.EMAIL,
+    order=80,
+)
 
 
 @signals.data_accessed.connect
@@ -30,7 +38,7 @@ def disclose_held_looks() -> None:
     commit()
 
 
-@kinds.register(KIND)
+@kinds.register(KIND, event="data_accessed")
 def _shown(notification) -> Shown | None:
     entry = db.session.get(AccessEntry, notification.subject_id)
     if entry is None:

@@ -11,10 +11,12 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
+from civicnet.mentoring import notices
 from civicnet.mentoring.models import LearningGoal, Offer
 from civicnet.tags.models import HELP, LEARN, Tag
 from civicnet.tags.names import tag_slug
 from civicnet.tags.services import check_tag_names, replace_tags, user_tags
+from civicnet.transactions import commit
 
 MAX_DESCRIPTION = 1000
 MAX_NOTE = 300
@@ -75,6 +77,7 @@ def save_offer(actor: User, details: OfferDetails) -> Offer:
         raise Invalid("tags", "Choose at least one skill tag from your “I can help with” list")
     capacity = _capacity(details.capacity)
     offer = offer_of(actor) or Offer(mentor_id=actor.id, active_mentees=0)
+    before = {tag.id for tag in offer.tags} if offer.id is not None else set()
     if capacity < offer.active_mentees:
         raise Invalid("capacity", f"You have {offer.active_mentees} active mentees: capacity cannot be lower")
     offer.description = checked_text("description", details.description, MAX_DESCRIPTION, "Describe how you can help")
@@ -83,7 +86,9 @@ def save_offer(actor: User, details: OfferDetails) -> Offer:
     offer.capacity = capacity
     offer.tags = sorted(chosen, key=lambda tag: tag.name)
     db.session.add(offer)
-    db.session.commit()
+    db.session.flush()
+    notices.tell_tag_followers(offer, [tag.id for tag in chosen if tag.id not in before])
+    commit()
     return offer
 
 

@@ -15,7 +15,6 @@ from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_moderator, is_signed_in
 from civicnet.accounts.services import is_suspended
 from civicnet.db_types import utcnow
-from civicnet.emails import send_email
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
@@ -32,8 +31,7 @@ from civicnet.mentoring.models import (
 )
 from civicnet.mentoring.offers import checked_text, get_offer
 from civicnet.notifications.services import notify
-from civicnet.transactions import commit, on_commit
-from civicnet.urls import external_url
+from civicnet.transactions import commit
 
 EXPIRES_AFTER = timedelta(days=14)
 WARN_BEFORE = timedelta(days=2)
@@ -283,29 +281,11 @@ def sweep(now=None) -> tuple[int, int]:
     return warned, overdue or 0
 
 
-SUBJECTS = {
-    "requested": "a new mentoring request",
-    "accepted": "your mentoring request was accepted",
-    "declined": "your mentoring request was declined",
-    "expiring": "a mentoring request expires soon",
-    "completed": "a mentoring was completed",
-    "cancelled": "a mentoring was cancelled",
-}
-
-
 def _notice(found: MentoringRequest, user_id: int, event: str) -> None:
-    """Tell one side, in the caller's transaction: live and by email once it commits."""
+    """Tell one side, in the caller's transaction: live once it commits, and by email as they chose."""
     if found.id is None:
         db.session.flush()
-    notify(user_id, f"mentoring_{event}", found.id)
-    request_id = found.id
-    on_commit(lambda: _email(user_id, request_id, event))
-
-
-def _email(user_id: int, request_id: int, event: str) -> None:
-    user, found = db.session.get(User, user_id), db.session.get(MentoringRequest, request_id)
-    link = external_url("mentoring.request_page", request_id=request_id)
-    send_email(user.email, SUBJECTS[event], "mentoring/email/notice", user=user, request=found, event=event, link=link)
+    notify(user_id, f"mentoring_{event}", found.id, conversation=f"mentoring:{found.id}")
 
 
 @periodic(crontab(hour=3, minute=20))

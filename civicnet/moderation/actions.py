@@ -102,12 +102,11 @@ def take_action(actor, request: ActionRequest) -> ModerationAction:
         reason=request.reason,
         note=note,
     )
-    notice = statements.add_notice(action) if request.kind in APPEALABLE and subject is not None else None
+    if request.kind in APPEALABLE and subject is not None:
+        statements.add_notice(action)
     commit()
     for effect in after:
         effect()
-    if notice is not None:
-        statements.deliver(notice)
     queue.announce_pending()
     return action
 

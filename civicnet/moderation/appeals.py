@@ -104,10 +104,9 @@ def decide(actor, appeal_id, outcome, note) -> Appeal:
         actor, f"appeal_{outcome}", subject=found.appellant, item_type="action", item_id=found.action_id, note=note
     )
     after = undo(found.action, actor) if outcome == REVERSED else []
-    notice = statements.add_notice(found.action, APPEAL_DECIDED)
+    statements.add_notice(found.action, APPEAL_DECIDED)
     commit()
     for effect in after:
         effect()
-    statements.deliver(notice)
     queue.announce_pending()
     return found

@@ -11,9 +11,10 @@ from civicnet.extensions import db
 from civicnet.moderation import queue
 from civicnet.moderation.items import Item, load_item
 from civicnet.moderation.models import MESSAGE, OPEN, ModerationAction, Report
+from civicnet.moderation.queue_notices import tell_moderators
 from civicnet.moderation.rules import AUTO_HIDE, NO_BREACH, REPORT_REASONS, WORD_FILTER
 from civicnet.rooms import moderation_events
-from civicnet.transactions import on_commit
+from civicnet.transactions import commit, on_commit
 
 MAX_NOTE = 1000
 
@@ -50,7 +51,8 @@ def report(actor, item_type, item_id, reason, note="") -> Report:
         db.session.rollback()
         raise already from None
     hid = _maybe_hide(item)
-    db.session.commit()
+    tell_moderators(filed)
+    commit()
     if hid:
         moderation_events.message_hidden(item.obj)
     queue.announce_pending()
@@ -90,7 +92,9 @@ def file_word_filter_report(message, phrase: str, action: str, **_) -> None:
     """civicnet reports a message itself (in the poster's transaction) when it matches the word filter;
     moderators' counts update after the commit."""
     note = f"Contains “{phrase}” ({'held for review' if action == 'hold' else 'flagged'})"
-    db.session.add(Report(reporter_id=None, item_type=MESSAGE, item_id=message.id, reason=WORD_FILTER, note=note))
+    filed = Report(reporter_id=None, item_type=MESSAGE, item_id=message.id, reason=WORD_FILTER, note=note)
+    db.session.add(filed)
+    tell_moderators(filed)
     audit.record(
         None, f"word_filter_{action}", subject=message.author, item_type=MESSAGE, item_id=message.id, note=note
     )

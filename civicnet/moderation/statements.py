@@ -5,12 +5,11 @@ from sqlalchemy import select
 
 from civicnet import signals
 from civicnet.accounts.tokens import make_token, read_token
-from civicnet.emails import send_email
 from civicnet.extensions import db
 from civicnet.moderation.models import ModerationAction
 from civicnet.moderation.rules import DECISION_TEXT, SUSPEND
-from civicnet.notifications import kinds
-from civicnet.notifications.kinds import Shown
+from civicnet.notifications import kinds, preferences
+from civicnet.notifications.kinds import OwnEmail, Shown
 from civicnet.notifications.models import Notification
 from civicnet.notifications.services import notify
 from civicnet.urls import external_url
@@ -18,6 +17,25 @@ from civicnet.urls import external_url
 DECISION = "decision"
 MODERATION = "moderation"  # the notification kind of a statement of reasons
 APPEAL_DECIDED = "appeal_decided"
+
+# A member is always told of a decision about them, on the site at least (it can be appealed).
+TOLD = (preferences.SITE, preferences.EMAIL, preferences.DIGEST)
+preferences.register_event(
+    "moderation_decision",
+    "A moderator makes a decision about me or my content",
+    "With the reasons and how to appeal. It always appears on the site.",
+    preferences.EMAIL,
+    order=60,
+    channels=TOLD,
+)
+preferences.register_event(
+    "appeal_outcome",
+    "My appeal is decided",
+    "It always appears on the site.",
+    preferences.EMAIL,
+    order=70,
+    channels=TOLD,
+)
 
 
 def decision_token(action) -> str:
@@ -37,7 +55,7 @@ def add_notice(action, kind: str = MODERATION) -> Notification:
     return notify(action.subject_id, kind, action.id)
 
 
-@kinds.register(MODERATION, APPEAL_DECIDED)
+@kinds.register(MODERATION, APPEAL_DECIDED, event={MODERATION: "moderation_decision", APPEAL_DECIDED: "appeal_outcome"})
 def _shown(notification) -> Shown | None:
     action = db.session.get(ModerationAction, notification.subject_id)
     if action is None:
@@ -54,15 +72,16 @@ def _shown(notification) -> Shown | None:
     return Shown(lead=lead, link_text=DECISION_TEXT[action.kind].lower(), url=url, excerpt=excerpt)
 
 
-def deliver(notice: Notification) -> None:
-    """After the commit: the email (the live notification goes by itself)."""
+@kinds.register_email(MODERATION, APPEAL_DECIDED)
+def _email(notice: Notification) -> OwnEmail:
+    """The statement by email, with a link that opens it without signing in (a suspended member cannot)."""
     action = db.session.get(ModerationAction, notice.subject_id)
     link = external_url("moderation.decision_by_token", token=decision_token(action))
     if notice.kind == APPEAL_DECIDED:
         subject, template = "the decision on your appeal", "moderation/email/appeal_decided"
     else:
         subject, template = "a moderation decision about you", "moderation/email/statement"
-    send_email(action.subject.email, subject, template, action=action, link=link)
+    return OwnEmail(subject, template, {"action": action, "link": link})
 
 
 @signals.suspension_statement.connect

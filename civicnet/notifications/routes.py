@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from civicnet.forms import FlaskForm
@@ -19,9 +19,9 @@ def unread_notifications() -> int:
 @bp.route("/notifications")
 @login_required
 def index():
-    items = services.listed(current_user)
+    groups = services.grouped(current_user)
     unread = services.unread_ids(current_user)
-    return render_template("notifications/index.html", items=items, unread=unread)
+    return render_template("notifications/index.html", groups=groups, unread=unread)
 
 
 @bp.route("/notifications/<int:notification_id>")
@@ -41,6 +41,10 @@ def open_one(notification_id: int):
 @login_required
 def mark_all_read():
     if FlaskForm().validate_on_submit():
-        marked = services.mark_all_read(current_user)
-        flash("All your notifications are marked as read" if marked else "You had no unread notifications")
+        conversation = request.form.get("conversation", "")[:40] or None
+        marked = services.mark_all_read(current_user, conversation)
+        if conversation:
+            flash(f"{marked} marked as read" if marked else "Nothing there was unread")
+        else:
+            flash("All your notifications are marked as read" if marked else "You had no unread notifications")
     return redirect(url_for("notifications.index"))

@@ -1,20 +1,48 @@
-"""Telling members: store a notification in the caller's transaction, deliver it live after the commit."""
+"""Telling members: store a notification in the caller's transaction, deliver it live after the commit,
+and by email or in the digest as the member chose for its event."""
 
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import func, inspect, select, update
 
 from civicnet import realtime
 from civicnet.db_types import iso, utcnow
 from civicnet.extensions import db
-from civicnet.notifications.kinds import Shown, render
+from civicnet.notifications import emailing, preferences
+from civicnet.notifications.kinds import Shown, event_of, render
 from civicnet.notifications.models import Notification
 from civicnet.transactions import on_commit
 
 
-def notify(recipient_id: int, kind: str, subject_id: int) -> Notification:
-    """Tell a member about something, in the caller's transaction; sent live once it commits."""
-    notification = Notification(user_id=recipient_id, kind=kind, subject_id=subject_id)
+def notify(recipient_id: int, kind: str, subject_id: int, conversation: str = "") -> Notification | None:
+    """Tell a member about something, in the caller's transaction; sent live once it commits, and
+    emailed or kept for the digest as the member chose. None if they turned its event off.
+
+    `conversation` groups notifications on the page and in one email ("room:12"); by default each
+    subject is its own."""
+    key = event_of(kind)
+    channel = preferences.channel_for(recipient_id, key) if key else preferences.SITE
+    if channel == preferences.OFF:
+        return None
+    notification = Notification(
+        user_id=recipient_id,
+        kind=kind,
+        subject_id=subject_id,
+        conversation=conversation or f"{kind}:{subject_id}",
+        channel=channel,
+    )
+    if channel == preferences.EMAIL:
+        # Conversation events wait, and are emailed only if still unread (Zulip); the others go now.
+        waits = preferences.event(key).waits
+        notification.email_due_at = utcnow() + timedelta(
+            seconds=current_app.config["NOTIFY_EMAIL_DELAY"] if waits else 0
+        )
     db.session.add(notification)
     on_commit(lambda: deliver(inspect(notification).identity[0]))  # the id survives the commit's expiry
+    if channel == preferences.EMAIL:
+        due_at = notification.email_due_at
+        on_commit(lambda: emailing.email_when_due(recipient_id, due_at))
     return notification
 
 
@@ -42,6 +70,10 @@ def payload(notification: Notification) -> dict | None:
         "excerpt": shown.excerpt,
         "url": shown.url,
         "created_at": iso(notification.created_at),
+        "lead": shown.lead,
+        "link_text": shown.link_text,
+        "conversation": notification.conversation,
+        "group": shown.group or shown.link_text,
         **shown.fields,
         "unread": unread_count(notification.user_id),
     }
@@ -69,25 +101,43 @@ def unread_ids(user) -> set[int]:
 
 
 def open_notification(user, notification_id: int) -> Notification | None:
-    """The member's own notification, marked read (the count in their other tabs follows)."""
+    """The member's own notification, marked read (the count and list in their other tabs follow)."""
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != user.id:
         return None
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()
-        realtime.send("notifications_read", {"unread": unread_count(user.id)}, f"user:{user.id}")
+        _tell_read(user.id, [notification.id])
     return notification
 
 
-def mark_all_read(user) -> int:
-    """Mark every unread notification read; the member's other tabs update their count."""
-    marked = db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    realtime.send("notifications_read", {"unread": 0}, f"user:{user.id}")
-    return marked
+def mark_all_read(user, conversation: str | None = None) -> int:
+    """Mark every unread notification read (or those of one conversation); the member's other tabs follow."""
+    query = select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if conversation:
+        query = query.where(Notification.conversation == conversation)
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids))
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    _tell_read(user.id, ids)
+    return len(ids)
+
+
+def _tell_read(user_id: int, ids: list[int]) -> None:
+    """Every tab and device of the member: these are read now, and how many are left."""
+    realtime.send("notifications_read", {"unread": unread_count(user_id), "ids": ids}, f"user:{user_id}")
+
+
+def grouped(user, limit: int = 50) -> list[tuple[str, list[tuple[Notification, Shown]]]]:
+    """The member's newest notifications grouped by conversation, the group with the newest first."""
+    groups: dict[str, list[tuple[Notification, Shown]]] = {}
+    for notification, shown in listed(user, limit):
+        groups.setdefault(notification.conversation or f"n:{notification.id}", []).append((notification, shown))
+    return list(groups.items())

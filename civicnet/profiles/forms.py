@@ -41,6 +41,11 @@ class ProfileForm(FlaskForm):
     )
     help_tags = text_field(TAG_KINDS["help"], max_length=600, description=TAG_HINT)
     learn_tags = text_field(TAG_KINDS["learn"], max_length=600, description=TAG_HINT)
+    followed_tags = text_field(
+        "Tags you follow (optional)",
+        max_length=600,
+        description="New rooms and mentors on these tags come in your digest. Only you see this list. Separate tags with commas.",
+    )
     visibility = RadioField(
         "Who can see your profile?",
         choices=choices(VISIBILITIES.items()),

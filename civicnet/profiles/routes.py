@@ -6,11 +6,13 @@ from flask_login import current_user, login_required
 from civicnet import signals
 from civicnet.accounts.services import role_choices
 from civicnet.errors import Invalid, NotFound, SearchUnavailable
-from civicnet.forms import apply_service_error, choices
+from civicnet.forms import FlaskForm, apply_service_error, choices
 from civicnet.profiles import bp, services
 from civicnet.profiles.forms import PeopleFilterForm, ProfileForm
+from civicnet.tags import follows
 from civicnet.tags import services as tag_services
 from civicnet.tags.models import HELP, LEARN
+from civicnet.transactions import commit
 
 
 @bp.route("/people")
@@ -76,13 +78,17 @@ def edit():
                 visibility=profile.visibility,
                 help_tags=", ".join(tag.name for tag in tag_services.user_tags(user, HELP)),
                 learn_tags=", ".join(tag.name for tag in tag_services.user_tags(user, LEARN)),
+                followed_tags=", ".join(tag.name for tag in follows.followed_tags(user)),
             )
         )
     elif form.validate_on_submit():
         fields = {name: (form[name].data or "") for name in services.ProfileChanges.__dataclass_fields__}
         fields["bio"] = form.bio.data or ""
         try:
+            followed = follows.checked_follows("followed_tags", form.followed_tags.data)
             services.update_profile(user, user, services.ProfileChanges(**fields))
+            follows.replace_follows(user, followed)
+            commit()
         except Invalid as error:
             apply_service_error(form, error)
         else:
@@ -107,4 +113,23 @@ def tag(slug: str):
     tag = tag_services.get_tag(slug)
     if tag.slug != slug:
         return redirect(url_for("profiles.tag", slug=tag.slug), 301)
-    return render_template("profiles/tag.html", tag=tag, holders=services.tag_holders(current_user, tag))
+    following = current_user.is_authenticated and follows.follows(current_user, tag)
+    return render_template(
+        "profiles/tag.html", tag=tag, holders=services.tag_holders(current_user, tag), following=following
+    )
+
+
+@bp.route("/tags/<slug>/follow", methods=["POST"])
+@login_required
+def follow_tag(slug: str):
+    """Follow or stop following a tag (the tag page's button)."""
+    tag = tag_services.get_tag(slug)
+    if FlaskForm().validate_on_submit():
+        if request.form.get("follow") == "no":
+            follows.unfollow(current_user, tag)
+            flash(f"You no longer follow {tag.name}")
+        else:
+            follows.follow(current_user, tag)
+            flash(f"You follow {tag.name}: new rooms and mentors on it will come in your digest")
+        commit()
+    return redirect(url_for("profiles.tag", slug=tag.slug))

@@ -64,6 +64,8 @@ class Membership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The newest message id this member has read; everything after it is unread.
     last_read_id: Mapped[int] = mapped_column(default=0)
+    # follow: every message notifies; normal: mentions and replies; mute: nothing, not even a count.
+    notify_level: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
 
 
 class Message(db.Model):

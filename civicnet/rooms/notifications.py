@@ -1,30 +1,77 @@
-"""Members are told when someone mentions them or replies to them: who is told, and how it reads."""
+"""Members are told when someone mentions them, replies to them, posts in a room they follow, or opens
+a room on a tag they follow: who is told, and how it reads. A muted room tells its member nothing."""
+
+from sqlalchemy import select
 
 from civicnet.accounts.models import User
 from civicnet.extensions import db
-from civicnet.notifications import kinds
+from civicnet.notifications import kinds, preferences
 from civicnet.notifications.kinds import Shown
 from civicnet.notifications.services import notify
-from civicnet.rooms.models import Message, Room
+from civicnet.rooms.models import Membership, Message, Room
 from civicnet.rooms.payloads import message_payload
 from civicnet.rooms.permissions import can_read, is_member
+from civicnet.tags.follows import followers
 from civicnet.text import plain_excerpt
 from civicnet.urls import external_url
 
 MENTION = "mention"
 REPLY = "reply"
+ROOM_MESSAGE = "room_message"  # a new message in a room the member follows
+TAG_ROOM = "tag_room"  # a new public room on a tag the member follows
+FOLLOW, NORMAL, MUTE = "follow", "normal", "mute"
+LEVELS = {
+    FOLLOW: "Follow: every new message notifies you",
+    NORMAL: "Normal: only mentions of you and replies to you",
+    MUTE: "Mute: nothing, not even the unread count",
+}
+
+preferences.register_event(
+    "mention", "Someone mentions me", "With @ and your username.", preferences.EMAIL, order=10, waits=True
+)
+preferences.register_event(
+    "reply", "Someone replies to my message", "In any room you can read.", preferences.EMAIL, order=20, waits=True
+)
+preferences.register_event(
+    "followed_room",
+    "A new message in a room I follow",
+    "Follow a room from its page.",
+    preferences.DIGEST,
+    order=30,
+    waits=True,
+)
+preferences.register_event(
+    "followed_tag",
+    "Activity on a skill tag I follow",
+    "New rooms and mentors on it. Follow a tag from its page or your profile.",
+    preferences.DIGEST,
+    order=40,
+)
 
 
 def notify_about(message: Message, room: Room, actor: User, mentioned: list[User], parent: Message | None) -> None:
     """Create the notifications a new message causes (committed with it, sent after)."""
-    recipients: dict[int, str] = {}
+    levels = _levels(room, [user.id for user in mentioned] + ([parent.author_id] if parent else []))
+    recipients: dict[int, str] = {
+        user_id: ROOM_MESSAGE for user_id, level in levels.items() if level == FOLLOW and user_id != actor.id
+    }
     if parent is not None and parent.author_id != actor.id:
         recipients[parent.author_id] = REPLY
     for user in mentioned:
         if user.id != actor.id and can_read(user, room) and _may_mention(user, room):
             recipients[user.id] = MENTION
     for user_id, kind in recipients.items():
-        notify(user_id, kind, message.id)
+        if levels.get(user_id) != MUTE:
+            notify(user_id, kind, message.id, conversation=f"room:{room.id}")
+
+
+def _levels(room: Room, concerned: list[int]) -> dict[int, str]:
+    """The room's followers, and the level of each member concerned: one query."""
+    query = select(Membership.user_id, Membership.notify_level).where(
+        Membership.room_id == room.id,
+        (Membership.notify_level == FOLLOW) | Membership.user_id.in_(concerned),
+    )
+    return dict(db.session.execute(query).all())
 
 
 def _may_mention(user, room: Room) -> bool:
@@ -32,14 +79,23 @@ def _may_mention(user, room: Room) -> bool:
     return user.profile is None or user.profile.mentions_from != "rooms" or is_member(user, room)
 
 
-@kinds.register(MENTION, REPLY)
+def notify_tag_followers(room: Room, actor: User) -> None:
+    """A new public room: the members who follow any of its tags hear of it (in the room's transaction)."""
+    if room.is_private or not room.tags:
+        return
+    for user_id in followers([tag.id for tag in room.tags]):
+        if user_id != actor.id:
+            notify(user_id, TAG_ROOM, room.id, conversation=f"tag-room:{room.id}")
+
+
+@kinds.register(MENTION, REPLY, ROOM_MESSAGE, event={MENTION: "mention", REPLY: "reply", ROOM_MESSAGE: "followed_room"})
 def _shown(notification) -> Shown | None:
     message = db.session.get(Message, notification.subject_id)
     # Only while the member may still read the room: a notification never outlives access to its room.
     if message is None or not can_read(notification.user, message.room):
         return None
     room, author = message.room, message.author
-    verb = "mentioned you in" if notification.kind == MENTION else "replied to you in"
+    verb = {MENTION: "mentioned you in", REPLY: "replied to you in", ROOM_MESSAGE: "posted in"}[notification.kind]
     visible = not message.is_deleted and not message.moderation
     return Shown(
         lead=f"{author.display_name} {verb}",
@@ -53,4 +109,20 @@ def _shown(notification) -> Shown | None:
             "actor": {"username": author.username, "display_name": author.display_name},
             "created_at": message_payload(message)["created_at"],
         },
+        private=room.is_private,
+    )
+
+
+@kinds.register(TAG_ROOM, event="followed_tag")
+def _tag_room(notification) -> Shown | None:
+    room = db.session.get(Room, notification.subject_id)
+    if room is None or not can_read(notification.user, room):
+        return None
+    return Shown(
+        lead="A new room on a tag you follow:",
+        link_text=room.name,
+        url=external_url("rooms.show", slug=room.slug),
+        excerpt=plain_excerpt(room.description) if room.description else "",
+        fields={"room": room.slug, "room_name": room.name},
+        group=", ".join(tag.name for tag in room.tags) or room.name,
     )

@@ -38,7 +38,10 @@ def message_row(message: Message) -> dict:
 @register("rooms", "Rooms and messages", order=30)
 def rooms(user) -> list[Table]:
     joined = db.session.execute(
-        select(Room, Membership.joined_at).join(Membership).where(Membership.user_id == user.id).order_by(Room.id)
+        select(Room, Membership.joined_at, Membership.notify_level)
+        .join(Membership)
+        .where(Membership.user_id == user.id)
+        .order_by(Room.id)
     ).all()
     mine = db.session.scalars(select(Message).where(Message.author_id == user.id).order_by(Message.id)).all()
     revisions = db.session.scalars(
@@ -47,7 +50,7 @@ def rooms(user) -> list[Table]:
         .where(Message.author_id == user.id)
         .order_by(MessageRevision.id)
     )
-    mentoring = [room.id for room, _ in joined if room.is_mentoring]
+    mentoring = [room.id for room, _, _ in joined if room.is_mentoring]
     both_sides = select(Message).where(
         Message.room_id.in_(mentoring), Message.deleted_at.is_(None), Message.moderation.is_(None)
     )
@@ -60,8 +63,12 @@ def rooms(user) -> list[Table]:
                 "name": "Its name",
                 "kind": "public or private",
                 "joined_at": "When you joined",
+                "notifications": "follow, normal or mute",
             },
-            [{"room": r.slug, "name": r.name, "kind": r.kind, "joined_at": at} for r, at in joined],
+            [
+                {"room": r.slug, "name": r.name, "kind": r.kind, "joined_at": at, "notifications": level}
+                for r, at, level in joined
+            ],
         ),
         Table(
             "messages",

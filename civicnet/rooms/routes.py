@@ -9,9 +9,10 @@ from civicnet import signals
 from civicnet.accounts.services import get_user_or_404
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, ServiceError
-from civicnet.forms import apply_service_error
+from civicnet.forms import FlaskForm, apply_service_error
 from civicnet.rooms import bp, messages, services
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
+from civicnet.rooms.notifications import LEVELS
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
 
 
@@ -66,6 +67,8 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         can_post=can_post(current_user, room),
         can_manage=can_manage(current_user, room),
         is_member=is_member(current_user, room),
+        notify_level=services.notify_level(current_user, room),
+        levels=LEVELS,
         older_than=page.messages[0].id if page.has_more and page.messages else None,
         mute_notice=_mute_notice(room),
         rendered_at=rendered_at,
@@ -111,6 +114,22 @@ def join(slug: str):
     room = services.get_readable_room(current_user, slug)
     services.join_room(current_user, room)
     flash(f"You have joined {room.name}")
+    return redirect(url_for("rooms.show", slug=room.slug))
+
+
+@bp.route("/rooms/<slug>/notifications", methods=["POST"])
+@login_required
+def notifications(slug: str):
+    """Follow, normal or mute (the room page's form)."""
+    room = services.get_readable_room(current_user, slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_notify_level(current_user, room, request.form.get("level", ""))
+    except ServiceError as error:
+        flash(error.message)
+    else:
+        flash(f"Notifications for {room.name}: {LEVELS[request.form['level']].split(':')[0].lower()}")
     return redirect(url_for("rooms.show", slug=room.slug))
 
 

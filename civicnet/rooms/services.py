@@ -15,6 +15,7 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.rooms.models import PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
+from civicnet.rooms.notifications import LEVELS, MUTE, notify_tag_followers
 from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
 from civicnet.tags.names import tag_slug
 from civicnet.tags.services import check_tag_names, get_or_create_tag
@@ -39,6 +40,7 @@ class RoomListing:
     members: int
     last_activity: datetime | None
     unread: int | None
+    level: str | None = None  # the viewer's notification level, if a member
 
 
 def get_readable_room(viewer, slug: str) -> Room:
@@ -94,8 +96,9 @@ def create_room(actor: User, details: RoomDetails) -> Room:
     db.session.add(room)
     db.session.flush()
     db.session.add(Membership(room_id=room.id, user_id=actor.id))
+    notify_tag_followers(room, actor)
     try:
-        db.session.commit()
+        commit()
     except IntegrityError:
         db.session.rollback()
         raise Invalid("name", "A room with that name was just created. Choose another name") from None
@@ -207,14 +210,41 @@ def list_rooms(viewer, tag_slug_filter: str = "") -> list[RoomListing]:
         query = query.where(Room.tags.any(slug=tag_slug(tag_slug_filter)))
     query = query.order_by(Room.archived_at.is_not(None), last_activity.desc().nulls_last(), Room.name)
     unread = unread_counts(viewer) if is_signed_in(viewer) else {}
+    levels = notify_levels(viewer) if is_signed_in(viewer) else {}
     return [
-        RoomListing(room, count, activity, unread.get(room.id) if is_signed_in(viewer) else None)
+        RoomListing(room, count, activity, unread.get(room.id) if is_signed_in(viewer) else None, levels.get(room.id))
         for room, count, activity in db.session.execute(query)
     ]
 
 
+def notify_levels(user: User) -> dict[int, str]:
+    query = select(Membership.room_id, Membership.notify_level).where(Membership.user_id == user.id)
+    return dict(db.session.execute(query).all())
+
+
+def notify_level(user, room: Room) -> str | None:
+    """The member's level for this room, or None if they are not a member."""
+    if not is_signed_in(user):
+        return None
+    membership = db.session.get(Membership, (room.id, user.id))
+    return membership.notify_level if membership is not None else None
+
+
+def set_notify_level(actor: User, room: Room, level: str) -> Membership:
+    """Follow, normal or mute: how much of a room the member hears about."""
+    if level not in LEVELS:
+        raise Invalid("level", "Choose follow, normal or mute")
+    membership = db.session.get(Membership, (room.id, actor.id))
+    if membership is None:
+        raise Forbidden("Join the room first")
+    membership.notify_level = level
+    commit()
+    return membership
+
+
 def unread_counts(user: User) -> dict[int, int]:
-    """For each room the member belongs to: messages by others, newer than what they last read."""
+    """For each room the member belongs to and has not muted: messages by others, newer than what they
+    last read (a muted room counts nothing)."""
     query = (
         select(Membership.room_id, func.count(Message.id))
         .join(
@@ -226,7 +256,7 @@ def unread_counts(user: User) -> dict[int, int]:
                 Message.deleted_at.is_(None),
             ),
         )
-        .where(Membership.user_id == user.id)
+        .where(Membership.user_id == user.id, Membership.notify_level != MUTE)
         .group_by(Membership.room_id)
     )
     return dict(db.session.execute(query).all())

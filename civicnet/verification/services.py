@@ -21,7 +21,10 @@ from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
 from civicnet.jobs import periodic
+from civicnet.notifications.services import notify
+from civicnet.transactions import commit
 from civicnet.urls import external_url
+from civicnet.verification import notices
 from civicnet.verification.models import (
     APPROVED,
     CONFIRMING,
@@ -162,15 +165,8 @@ def decide(actor: User, verification_id, approve: bool, reason) -> Verification:
         item_id=verification.id,
         note=reason,
     )
-    db.session.commit()
-    send_email(
-        user.email,
-        "your verification as a public servant",
-        "verification/email/decided",
-        user=user,
-        verification=verification,
-        link=external_url("verification.status"),
-    )
+    notify(user.id, notices.DECIDED, verification.id)
+    commit()  # then the notice goes live, and by email as the member chose
     return verification
 
 
@@ -256,16 +252,9 @@ def sweep(now=None) -> tuple[int, int]:
             ended += 1
         elif verification.expires_at - now <= REMIND_BEFORE and verification.reminded_at is None:
             verification.reminded_at = now
-            send_email(
-                verification.user.email,
-                "your verification ends soon",
-                "verification/email/reminder",
-                user=verification.user,
-                verification=verification,
-                link=external_url("verification.status"),
-            )
+            notify(verification.user_id, notices.EXPIRING, verification.id)
             reminded += 1
-    db.session.commit()
+    commit()
     return reminded, ended
 
 

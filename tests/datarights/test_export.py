@@ -82,6 +82,7 @@ def test_the_archive_holds_every_category_and_nobody_elses_private_data(busy):
     assert set(data) == {
         "account",
         "profile",
+        "followed_tags",
         "rooms",
         "moderation",
         "verification",

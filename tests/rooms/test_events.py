@@ -297,9 +297,10 @@ def test_reading_notifications_clears_the_count_in_other_tabs(chat, members):
     ada, _ = joined(members, chat, "ada")
     bob = members(chat, "bob").connect()
     ada.call("send_message", {"room": "open-data", "body": "@bob look", "client_id": "look"})
-    assert bob.wait_for("notification")["unread"] == 1
+    notice = bob.wait_for("notification")
+    assert notice["unread"] == 1
     assert bob.session.post("/notifications/read").status_code == 302
-    assert bob.wait_for("notifications_read") == {"unread": 0}
+    assert bob.wait_for("notifications_read") == {"unread": 0, "ids": [notice["id"]]}
 
 
 def test_reconnecting_with_since_gets_edits_and_deletions_made_while_away(served_chat, members):
