@@ -163,7 +163,38 @@ def test_the_moderation_queue_count_reaches_moderators_only(cast):
     message = post(cast, "ada", "lobby", "buy cheap watches")
     cast.drain()
     cast.call("bob", "report", {"item_type": "message", "item_id": message["id"], "reason": "spam"})
-    assert cast.recipients("moderation_pending") == {"moe"}
+    received = cast.received()
+    assert who_got(received, "moderation_pending") == {"moe"}
+    assert who_got(received, "notification") == {"moe"}  # "a new report in the moderation queue"
+
+
+def test_a_followed_room_notifies_its_followers_and_a_muted_one_nobody(cast):
+    assert cast.http["bob"].post("/rooms/lobby/notifications", data={"level": "follow"}).status_code == 302
+    assert cast.http["cyd"].post("/rooms/lobby/notifications", data={"level": "mute"}).status_code == 302
+    assert cast.http["dan"].post("/rooms/lobby/notifications", data={"level": "follow"}).status_code == 302
+    cast.drain()
+    post(cast, "ada", "lobby", "the minutes are up, @cyd and @eve")
+    # Bob and Dan follow the lobby, Eve is mentioned; Cyd muted it, so not even her mention reaches her.
+    assert cast.recipients("notification") == {"bob", "dan", "eve"}
+    post(cast, "dan", "lobby", "thanks")
+    assert cast.recipients("notification") == {"bob"}  # never the author
+
+
+def test_reading_one_notification_reaches_that_members_connections_only(app, cast):
+    from civicnet.notifications.services import listed
+
+    post(cast, "ada", "budget", "a question for @bob")
+    cast.drain()
+    with app.app_context():
+        [(notice, _)] = listed(find_user_by_username("bob"))
+    assert cast.http["bob"].get(f"/notifications/{notice.id}").status_code == 302
+    received = {name: socket for name, socket in cast.sockets.items() if socket.is_connected()}
+    payloads = {
+        name: [p["args"][0] for p in s.get_received() if p["name"] == "notifications_read"]
+        for name, s in received.items()
+    }
+    assert {name for name, found in payloads.items() if found} == {"bob"}
+    assert payloads["bob"] == [{"unread": 0, "ids": [notice.id]}]
 
 
 def test_reading_notifications_reaches_that_members_connections_only(cast):

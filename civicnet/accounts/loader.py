@@ -1,18 +1,9 @@
 """How Flask-Login finds the signed-in member."""
 
-from datetime import timedelta
-
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
-
 from civicnet.accounts.models import User
 from civicnet.accounts.services import is_suspended
-from civicnet.accounts.sessions import is_live
-from civicnet.db_types import utcnow
+from civicnet.accounts.sessions import is_live, note_visit
 from civicnet.extensions import db, login_manager
-
-# A visit is written at most this often per member: one small write, not one per request.
-SEEN_EVERY = timedelta(minutes=5)
 
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = "Sign in to see this page"
@@ -33,14 +24,3 @@ def load_user(session_id: str) -> User | None:
     user.session_key = key
     note_visit(user)
     return user
-
-
-def note_visit(user: User) -> None:
-    """Remember that the member came by (the digest skips members who visited since the last one)."""
-    now = utcnow()
-    if user.last_seen_at is None or user.last_seen_at < now - SEEN_EVERY:
-        db.session.execute(
-            update(User).where(User.id == user.id).values(last_seen_at=now).execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        set_committed_value(user, "last_seen_at", now)  # known now: no second write

@@ -47,7 +47,11 @@ def run(now: datetime) -> int:
     sent = 0
     for user_id, frequency, last_at, created_at in members:
         if (last_at or created_at) <= now - PERIODS[frequency or WEEKLY] + SLACK:
-            sent += send_one(user_id, now)
+            try:
+                sent += send_one(user_id, now)
+            except Exception:
+                db.session.rollback()  # this member's claim goes with it: the next run sends theirs
+                raise
     return sent
 
 
@@ -118,7 +122,7 @@ def _contents(user_id: int, since: datetime, now: datetime) -> list:
     query = (
         select(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None), Notification.digested_at.is_(None))
-        .where(Notification.created_at > since, Notification.created_at <= now)
+        .where(Notification.created_at >= since, Notification.created_at <= now)
         .where(or_(Notification.channel == preferences.DIGEST, Notification.email_state == EMAIL_FOLDED))
         .order_by(Notification.id.desc())
     )

@@ -32,7 +32,7 @@ def settings_form(user, channels: dict[str, str], settings, formdata=None) -> Fl
     for event in preferences.events_for(user):
         field = RadioField(
             event.label,
-            choices=[(channel, preferences.CHANNELS[channel]) for channel in event.channels],
+            choices=choices((channel, preferences.CHANNELS[channel]) for channel in event.channels),
             default=channels[event.key],
             validators=[InputRequired(message=f"Choose how to hear about: {event.label.lower()}")],
         )

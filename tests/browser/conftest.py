@@ -116,3 +116,19 @@ def open_and_check_with_axe(page: Page, base_url: str, case, seeded: dict, conso
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
     assert [p for p in console_problems if not (case.action and allowed.match(p))] == []
+
+
+def watch_socket(frames: list[str]) -> Callable[[Page], None]:
+    def setup(page: Page) -> None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+
+    return setup
+
+
+def wait_until_connected(page: Page, frames: list[str], since: int = 0) -> None:
+    """Wait for Socket.IO's CONNECT answer ("40{...}") after frame number `since`: the page is live."""
+    for _ in range(200):
+        if any(frame.startswith("40") for frame in frames[since:]):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the page never connected live: {frames}")

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from civicnet.accounts import tokens
 from civicnet.accounts.services import find_user_by_username
+from civicnet.notifications import unsubscribing
 from tests.browser.conftest import EXISTING_TAG_SLUG, sign_in, submit
 from tests.factories import DEFAULT_PASSWORD
 
@@ -79,6 +80,16 @@ def open_suggestions(page: Page) -> None:
     expect(page.get_by_role("listbox").get_by_role("option").first).to_be_visible()
 
 
+def save_notification_settings(page: Page) -> None:
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("main")).to_contain_text("Your notification settings are saved")
+
+
+def unsubscribe_from_everything(page: Page) -> None:
+    page.get_by_role("button", name="Unsubscribe from everything").click()
+    expect(page.get_by_role("main")).to_contain_text("only the emails that cannot be turned off")
+
+
 @dataclass
 class Case:
     id: str
@@ -111,6 +122,9 @@ CASES = [
     Case("tags", "/tags"),
     Case("tag", TAG),
     Case("not-found", "/no-such-page", status=404),
+    Case("unsubscribed", "/unsubscribe/{unsubscribe_token}"),
+    Case("unsubscribed-everything", "/unsubscribe/{unsubscribe_token}", action=unsubscribe_from_everything),
+    Case("unsubscribe-link-broken", "/unsubscribe/not-a-real-token", status=404),
     # Signed in as a citizen
     Case("home-signed-in", "/", "citizen"),
     Case("check-email-confirmed", "/register/check-email", "citizen"),
@@ -139,6 +153,9 @@ CASES = [
     Case("import-preview", "/account/data/import", "citizen", upload_an_export),
     Case("data-access", "/account/data/access", "citizen"),
     Case("data-access-filtered", "/account/data/access?category=email", "citizen"),
+    Case("notification-settings", "/account/notifications", "citizen"),
+    Case("notification-settings-saved", "/account/notifications", "citizen", save_notification_settings),
+    Case("notifications", "/notifications", "citizen"),
     # Signed in before confirming an email address
     Case("check-email-unconfirmed", "/register/check-email", "unverified"),
     Case("home-unconfirmed", "/", "unverified"),
@@ -150,17 +167,21 @@ CASES = [
 ]
 
 
-def reset_token(app) -> str:
+def links(app) -> dict[str, str]:
+    """The tokens some pages are reached by, for Ada."""
     with app.app_context():
         user = find_user_by_username("ada")
-        return tokens.make_token(tokens.RESET_PASSWORD, {"uid": user.id, "pw": user.password_hash[-16:]})
+        return {
+            "reset_token": tokens.make_token(tokens.RESET_PASSWORD, {"uid": user.id, "pw": user.password_hash[-16:]}),
+            "unsubscribe_token": unsubscribing.link(user.id, ["mention"]).rsplit("/", 1)[1],
+        }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_page_has_no_axe_violations(case: Case, page: Page, live_server, site, console_problems):
     if case.who:
         sign_in(page, live_server.url, getattr(site, case.who))
-    path = case.path.format(reset_token=reset_token(live_server.app)) if "{" in case.path else case.path
+    path = case.path.format(**links(live_server.app)) if "{" in case.path else case.path
     response = page.goto(live_server.url + path)
     assert response.status == case.status
     if case.action:

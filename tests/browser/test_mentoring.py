@@ -20,7 +20,7 @@ from civicnet.mentoring.models import MentoringRequest
 from civicnet.tags.names import tag_slug
 from civicnet.verification import services as verification
 from civicnet.verification.models import APPROVED, Verification
-from tests.browser.conftest import open_and_check_with_axe
+from tests.browser.conftest import open_and_check_with_axe, wait_until_connected, watch_socket
 from tests.browser.test_rooms import Browsers, compose, messages_saying, online_now, send
 from tests.factories import make_user, make_verified
 
@@ -76,22 +76,6 @@ def confirmation_link(server, address: str, timeout: float = 5) -> str:
         if time.monotonic() > deadline:
             raise AssertionError(f"no confirmation email to {address} in the server log:\n{server.log()[-3000:]}")
         time.sleep(0.05)
-
-
-def watch_socket(frames: list[str]) -> Callable[[Page], None]:
-    def setup(page: Page) -> None:
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
-
-    return setup
-
-
-def wait_until_connected(page: Page, frames: list[str], since: int = 0) -> None:
-    """Wait for Socket.IO's CONNECT answer ("40{...}") after frame number `since`: the page is live."""
-    for _ in range(200):
-        if any(frame.startswith("40") for frame in frames[since:]):
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError(f"the page never connected live: {frames}")
 
 
 def banner(page: Page):
