@@ -20,10 +20,12 @@ from civicnet.accounts.models import ROLES, User
 from civicnet.datarights import leaving
 from civicnet.datarights.commands import data_cli, member_or_fail
 from civicnet.datarights.retention import apply_retention
+from civicnet.db_types import utcnow
 from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
 from civicnet.mentoring import requests as mentoring
+from civicnet.notifications import digest, emailing
 from civicnet.search import indexer
 from civicnet.transactions import commit
 from civicnet.verification import services as verification
@@ -141,18 +143,20 @@ def seed_demo() -> None:
 
 @click.command("sweep")
 def sweep() -> None:
-    """Daily housekeeping: verification reminders and expiries, mentoring expiry warnings and expiries,
-    looks at members' data whose hold has ended."""
+    """Housekeeping the jobs worker otherwise does on its schedule: verification reminders and expiries,
+    mentoring expiry warnings and expiries, looks at members' data whose hold has ended, notification
+    emails that are due, and digests that are due."""
     reminded, ended = verification.sweep()
     warned, expired = mentoring.sweep()
     disclosed = access_log.disclose_due()
     commit()
     erased = leaving.erase_due()
     removed = ", ".join(f"{count} {what}" for what, count in apply_retention().items())
+    emailed, digests = emailing.send_due(utcnow()), digest.run(utcnow())
     click.echo(
         f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired. "
         f"Looks at members' data shown after a hold: {disclosed}. Accounts erased after their grace period: {erased}. "
-        f"Deleted after their retention period: {removed}."
+        f"Deleted after their retention period: {removed}. Notification emails sent: {emailed}. Digests sent: {digests}."
     )
 
 

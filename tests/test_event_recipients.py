@@ -9,6 +9,7 @@ import pytest
 from civicnet.accounts.access_tokens import create_token, revoke_token
 from civicnet.accounts.services import find_user_by_username, suspend_user
 from civicnet.extensions import socketio
+from civicnet.notifications.services import listed
 from civicnet.rooms import services as rooms
 from tests.factories import make_moderator, make_room, make_user
 
@@ -181,8 +182,6 @@ def test_a_followed_room_notifies_its_followers_and_a_muted_one_nobody(cast):
 
 
 def test_reading_one_notification_reaches_that_members_connections_only(app, cast):
-    from civicnet.notifications.services import listed
-
     post(cast, "ada", "budget", "a question for @bob")
     cast.drain()
     with app.app_context():

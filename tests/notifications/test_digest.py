@@ -17,6 +17,7 @@ from civicnet.rooms import services as rooms
 from civicnet.tags import follows
 from civicnet.tags.services import get_tag
 from tests.factories import make_verified
+from tests.notifications.conftest import send_due
 
 WEEK = timedelta(days=7)
 
@@ -147,8 +148,6 @@ def test_emails_folded_by_the_daily_cap_come_in_the_digest(town, clock, outbox, 
     app.config["EMAIL_DAILY_CAP"] = 0
     post("ada", "open-data", "@bob the answer is in the minutes")
     clock.shift(300)
-    from tests.notifications.conftest import send_due
-
     assert send_due() == 0 and outbox == []
     clock.shift(WEEK)
     assert run() == 1

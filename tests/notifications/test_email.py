@@ -9,11 +9,12 @@ from civicnet.accounts import services as accounts
 from civicnet.accounts.services import find_user_by_username
 from civicnet.emails import Email
 from civicnet.extensions import db
+from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.notifications import preferences, services
 from civicnet.notifications.models import Notification
 from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
-from tests.factories import DEFAULT_PASSWORD, make_room
+from tests.factories import DEFAULT_PASSWORD, make_moderator, make_room
 from tests.notifications.conftest import send_due
 
 DELAY = 120
@@ -114,9 +115,6 @@ def test_the_daily_cap_folds_the_rest_into_the_digest(town, clock, outbox, app):
 
 def test_other_events_are_emailed_at_once_unless_turned_off(town, clock, outbox):
     """A statement of reasons is not a conversation: it is emailed straight away (and may not be turned off)."""
-    from civicnet.moderation.actions import ActionRequest, take_action
-    from tests.factories import make_moderator
-
     take_action(make_moderator(), ActionRequest(kind="mute", reason="respect", username="bob", period="24"))
     assert [email.subject for email in outbox] == ["civicnet: a moderation decision about you"]
     assert "/decisions/link/" in outbox[0].body  # opens without signing in: a suspended member cannot
@@ -144,3 +142,11 @@ def test_emails_are_stored_with_their_member_and_counted(town, clock):
     send_due()
     [email] = db.session.scalars(select(Email)).all()
     assert email.user_id == find_user_by_username("bob").id and email.counted and email.sent_at is not None
+
+
+def test_flask_sweep_sends_what_is_due(town, clock, outbox, app):
+    post("ada", "open-data", "@bob look")
+    clock.shift(DELAY)
+    output = app.test_cli_runner().invoke(args=["sweep"]).output
+    assert "Notification emails sent: 1. Digests sent: 0." in output
+    assert len(outbox) == 1

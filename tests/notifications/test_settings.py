@@ -6,12 +6,16 @@ import re
 from sqlalchemy import select
 
 from civicnet.accounts.services import find_user_by_username
+from civicnet.datarights import leaving
 from civicnet.extensions import db
 from civicnet.notifications import preferences, unsubscribing
 from civicnet.notifications.models import Notification
+from civicnet.notifications.preferences import EmailSettings, NotificationChoice
+from civicnet.personal_data import sections as registered
 from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
 from civicnet.tags import follows
+from civicnet.tags.follows import TagFollow
 from civicnet.tags.services import get_tag
 from tests.factories import make_moderator, make_room, make_user
 
@@ -195,3 +199,25 @@ def test_following_a_tag_from_its_page_and_from_the_profile(client, app, auth):
         assert not follows.follows(bob, get_tag("housing"))
         # Who follows what is never shown to others: not on the tag page.
         assert "bob" not in client.get("/tags/transport").get_data(as_text=True).split("Who can help")[1]
+
+
+def test_erasing_a_member_removes_their_settings_and_follows(ctx):
+    bob = make_user(username="bob", help_tags="Open data")
+    preferences.set_channel(bob, "mention", preferences.DIGEST)
+    preferences.email_settings(bob.id).digest = preferences.DAILY
+    follows.follow(bob, get_tag("open-data"))
+    db.session.commit()
+    leaving.erase(bob)
+    for table in (NotificationChoice, EmailSettings, TagFollow):
+        assert db.session.scalars(select(table)).all() == [], table.__name__
+
+
+def test_the_export_carries_the_settings(ctx):
+    bob = make_user(username="bob", help_tags="Open data")
+    preferences.set_channel(bob, "mention", preferences.DIGEST)
+    follows.follow(bob, get_tag("open-data"))
+    db.session.commit()
+    sections = {section.name: section.collect(bob) for section in registered()}
+    settings = {row["setting"]: row["value"] for row in sections["notifications"][0].rows}
+    assert settings["Someone mentions me"] == "In the digest" and settings["Digest"] == "weekly"
+    assert sections["followed_tags"][0].rows == [{"tag": "Open data"}]
