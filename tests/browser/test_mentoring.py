@@ -168,7 +168,7 @@ def test_mentoring_end_to_end(journey, people, app):
     pat = people.open(MENTOR[0], "/mentoring/dashboard", setup=watch_socket(frames))
     wait_until_connected(pat, frames)
     pat_count = pat.locator("#notification-count")
-    expect(pat_count).to_have_text("1")  # the moderator's look at their verification details
+    expect(pat_count).to_have_text("2")  # the moderator's look at their verification details, and the decision
 
     # The citizen sees the new mentor first, with both matching tags.
     sam_frames: list[str] = []
@@ -198,7 +198,7 @@ def test_mentoring_end_to_end(journey, people, app):
     wait_until_connected(sam, sam_frames)
 
     # The mentor is told live, finds the request on the dashboard and accepts it.
-    expect(pat_count).to_have_text("2")
+    expect(pat_count).to_have_text("3")
     pat.reload()
     to_answer = pat.locator("h3", has_text="Requests to answer").locator("+ ul")
     expect(to_answer).to_contain_text(f"{MENTEE[1]}: pending")
