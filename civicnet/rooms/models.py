@@ -58,6 +58,8 @@ register_tag_use(RoomTag.__table__, "room_id")  # a tag merge moves these too
 
 class Membership(db.Model):
     __tablename__ = "memberships"
+    # Each new message asks who follows or muted its room (rooms/notifications.py).
+    __table_args__ = (Index("ix_memberships_room_id_notify_level", "room_id", "notify_level"),)
 
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -70,6 +70,7 @@ def upgrade():
 
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.add_column(sa.Column("notify_level", sa.String(length=10), server_default="normal", nullable=False))
+        batch_op.create_index("ix_memberships_room_id_notify_level", ["room_id", "notify_level"], unique=False)
 
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("conversation", sa.String(length=40), server_default="", nullable=False))
@@ -99,6 +100,7 @@ def downgrade():
         batch_op.drop_column("conversation")
 
     with op.batch_alter_table("memberships", schema=None) as batch_op:
+        batch_op.drop_index("ix_memberships_room_id_notify_level")
         batch_op.drop_column("notify_level")
 
     with op.batch_alter_table("emails", schema=None) as batch_op:
