@@ -102,6 +102,14 @@ class Config:
     # Notification emails: a mention, reply or followed room's message is emailed this many seconds
     # later, only if still unread; beyond the daily cap (per member, 24 hours) the rest wait for the
     # digest. Unsubscribe links work for a year.
+    # The technology register: how long a draft is open for comment, when an entry is next reviewed by
+    # default, and the licence its open data is published under.
+    REGISTER_COMMENT_DAYS = int(os.environ.get("REGISTER_COMMENT_DAYS", "7"))
+    REGISTER_REVIEW_DAYS = int(os.environ.get("REGISTER_REVIEW_DAYS", "365"))
+    REGISTER_LICENCE = os.environ.get("REGISTER_LICENCE", "Open Government Licence v3.0")
+    REGISTER_LICENCE_URL = os.environ.get(
+        "REGISTER_LICENCE_URL", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    )
     NOTIFY_EMAIL_DELAY = int(os.environ.get("NOTIFY_EMAIL_DELAY", "120"))
     EMAIL_DAILY_CAP = int(os.environ.get("EMAIL_DAILY_CAP", "20"))
     UNSUBSCRIBE_LINK_MAX_AGE = int(os.environ.get("UNSUBSCRIBE_LINK_MAX_AGE", str(365 * 24 * 3600)))

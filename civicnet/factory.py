@@ -39,6 +39,9 @@ import civicnet.profiles.erasure
 import civicnet.profiles.personal_data
 import civicnet.profiles.privacy_routes
 import civicnet.profiles.reportable
+import civicnet.register.notices
+import civicnet.register.review_routes
+import civicnet.rooms.citations
 import civicnet.rooms.erasure
 import civicnet.rooms.events
 import civicnet.rooms.notifications
@@ -65,6 +68,7 @@ from civicnet.notifications import routes as notifications_routes
 from civicnet.pages import routes as pages_routes
 from civicnet.profiles import routes as profiles_routes
 from civicnet.redis_outage import FAIL_FAST
+from civicnet.register import routes as register_routes
 from civicnet.rooms import routes as rooms_routes
 from civicnet.search import routes as search_routes
 from civicnet.socket_queue import RedisQueue
@@ -203,6 +207,7 @@ def configure_blueprints(app: Flask) -> None:
         moderation_routes,
         verification_routes,
         mentoring_routes,
+        register_routes,
         search_routes,
         notifications_routes,
         datarights_routes,

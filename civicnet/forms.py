@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
+    GovDateInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
@@ -13,6 +14,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -33,12 +36,14 @@ __all__ = [
     "FlaskForm",
     "GovCharacterCount",
     "GovCheckboxInput",
+    "GovDateField",
     "GovPasswordInput",
     "GovRadioInput",
     "GovSelect",
     "GovSubmitInput",
     "GovTextArea",
     "GovTextInput",
+    "HiddenField",
     "InputRequired",
     "IntegerField",
     "Length",
@@ -133,3 +138,23 @@ def apply_service_error(form: FlaskForm, error) -> None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class GovDateField(DateField):
+    """A GOV.UK date input (day, month, year) that says what a real date looks like."""
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a real date, for example 27 3 2026") from None
+
+    def process(self, formdata, data=None, **kwargs) -> None:
+        super().process(formdata, data, **kwargs)
+        # The widget shows what was sent back in its three boxes: anything but three values (a field
+        # left out of the post) shows empty boxes rather than failing to render.
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = None

@@ -51,6 +51,10 @@ suspension_statement = _signals.signal(
 find_people = _signals.signal(
     "find-people", doc="The people directory's word search (words=, filters=, page=); may raise SearchUnavailable."
 )
+cite_message = _signals.signal(
+    "cite-message",
+    doc="A room message as a citation for a member (room, author, excerpt, permalink, private?), or None (rooms).",
+)
 mute_notice = _signals.signal("mute-notice", doc="Why a member may not post in a room now, or None (moderation).")
 
 

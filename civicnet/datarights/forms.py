@@ -1,8 +1,8 @@
 """The data rights forms: the purpose staff give before looking, the export, the rights request queue."""
 
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovFileInput
-from wtforms import DateField, HiddenField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
+from wtforms import HiddenField
 
 from civicnet.access_log import PURPOSES
 from civicnet.datarights.importer import PARTS
@@ -10,6 +10,7 @@ from civicnet.datarights.requests import CHANNELS, KINDS, OUTCOMES
 from civicnet.forms import (
     CheckboxesField,
     FlaskForm,
+    GovDateField,
     GovRadioInput,
     GovSelect,
     InputRequired,
@@ -53,26 +54,6 @@ class ApproveHoldForm(FlaskForm):
 class ExportForm(FlaskForm):
     password = password_field("Your password", "Enter your password")
     submit = submit("Export your data")
-
-
-class GovDateField(DateField):
-    """A GOV.UK date input (day, month, year) that says what a real date looks like."""
-
-    def __init__(self, label: str, **kwargs) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Enter a real date, for example 27 3 2026") from None
-
-    def process(self, formdata, data=None, **kwargs) -> None:
-        super().process(formdata, data, **kwargs)
-        # The widget shows what was sent back in its three boxes: anything but three values (a field
-        # left out of the post) shows empty boxes rather than failing to render.
-        if self.raw_data is not None and len(self.raw_data) != 3:
-            self.raw_data = None
 
 
 class RightsRequestForm(FlaskForm):

@@ -1,0 +1,34 @@
+"""Room messages cited elsewhere (the technology register's evidence): what a citation shows, for
+someone who may read the message now."""
+
+from civicnet import signals
+from civicnet.extensions import db
+from civicnet.ids import is_id
+from civicnet.rooms.models import Message
+from civicnet.rooms.permissions import can_read
+from civicnet.text import plain_excerpt
+from civicnet.urls import external_url
+
+
+@signals.cite_message.connect
+def cite(_sender, message_id=None, reader=None, **_) -> dict | None:
+    """The message as a citation, or None if it is gone, hidden, or the reader may not read its room
+    (reader None: whoever may read it, for a consent already given)."""
+    message = db.session.get(Message, message_id) if is_id(message_id) else None
+    if message is None or message.is_deleted or message.moderation:
+        return None
+    if reader is not None and not can_read(reader, message.room):
+        return None
+    room, author = message.room, message.author
+    return {
+        "id": message.id,
+        "room": room.slug,
+        "room_id": room.id,
+        "room_name": room.name,
+        "private": room.is_private,
+        "author_id": author.id,
+        "author": author.display_name,
+        "excerpt": plain_excerpt(message.body, 280),
+        "url": external_url("rooms.show", slug=room.slug) + f"#message-{message.id}",
+        "created_at": message.created_at,
+    }
