@@ -121,7 +121,8 @@ def edit(slug: str):
             conflict = error.message
             db.session.expire_all()
             entry = entries.get_entry(current_user, slug)
-            form.revision.data = entry.revision  # saving again keeps theirs as the base, deliberately
+            # Saving again starts from their version: a deliberate choice, made with both in view.
+            form.revision.data, form.revision.raw_data = entry.revision, [str(entry.revision)]
         except ServiceError as error:
             apply_service_error(form, error)
         else:
