@@ -26,6 +26,7 @@ from civicnet.errors import ServiceError
 from civicnet.extensions import db
 from civicnet.mentoring import requests as mentoring
 from civicnet.notifications import digest, emailing
+from civicnet.register import reviews
 from civicnet.search import indexer
 from civicnet.transactions import commit
 from civicnet.verification import services as verification
@@ -153,10 +154,12 @@ def sweep() -> None:
     erased = leaving.erase_due()
     removed = ", ".join(f"{count} {what}" for what, count in apply_retention().items())
     emailed, digests = emailing.send_due(utcnow()), digest.run(utcnow())
+    published = reviews.publish_due()
     click.echo(
         f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired. "
         f"Looks at members' data shown after a hold: {disclosed}. Accounts erased after their grace period: {erased}. "
-        f"Deleted after their retention period: {removed}. Notification emails sent: {emailed}. Digests sent: {digests}."
+        f"Deleted after their retention period: {removed}. Notification emails sent: {emailed}. Digests sent: {digests}. "
+        f"Register drafts published: {published}."
     )
 
 

@@ -8,6 +8,7 @@ from civicnet.accounts.models import User
 from civicnet.accounts.passwords import hash_password
 from civicnet.accounts.services import find_user_by_username
 from civicnet.db_types import utcnow
+from civicnet.demo_register import load_demo_entries
 from civicnet.extensions import db
 from civicnet.mentoring.offers import OfferDetails, offer_of, save_offer
 from civicnet.moderation.filters import add_word, word_filters
@@ -140,6 +141,7 @@ def load_demo_data() -> int:
     _demo_word_filter()
     _demo_mentoring()
     _demo_rooms()
+    load_demo_entries()
     return created
 
 

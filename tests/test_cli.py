@@ -2,6 +2,7 @@ from civicnet.accounts.models import User
 from civicnet.accounts.services import find_user_by_username
 from civicnet.demo import DEMO_MEMBERS
 from civicnet.extensions import db
+from civicnet.register.models import Entry
 
 
 def create_ops(runner, *extra: str):
@@ -56,3 +57,8 @@ def test_seed_demo_loads_once(app, runner):
         assert db.session.query(User).count() == len(DEMO_MEMBERS)
         roles = {user.role for user in db.session.query(User)}
         assert roles == {"citizen", "public_servant", "moderator", "admin"}
+        # The technology register shows something real at once: one to avoid, one that is real, a draft.
+        register = {entry.name: (entry.status, entry.verdict) for entry in db.session.query(Entry)}
+        assert register["FaceGate Live (example)"] == ("published", "avoid")
+        assert register["OpenBook hall booking (example)"] == ("published", "real")
+        assert sorted(status for status, _ in register.values()) == ["draft", "published", "published"]

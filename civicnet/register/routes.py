@@ -49,6 +49,13 @@ def _details(form: EntryForm) -> entries.EntryDetails:
     )
 
 
+@bp.app_template_global()
+def register_entries_from(room_id: int) -> list[Entry]:
+    """Published entries made from a room's conversation, for the room's page."""
+    query = select(Entry).where(Entry.source_room_id == room_id, Entry.status == PUBLISHED).order_by(Entry.name)
+    return list(db.session.scalars(query))
+
+
 @bp.route("/technology")
 def index():
     verdict, kind, tag = (request.args.get(name, "")[:60] for name in ("verdict", "kind", "tag"))

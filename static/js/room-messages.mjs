@@ -41,6 +41,7 @@ export function messageRenderer(root, canPost) {
   const peopleUrl = root.dataset.peopleUrl;
   const roleLabels = JSON.parse(root.dataset.roleLabels || "{}");
   const reportUrl = root.dataset.reportUrl; // ends in "/0": the message id goes there
+  const registerUrl = root.dataset.registerUrl; // ends in "?message=": the message id goes there
 
   function meta(message) {
     const { author } = message;
@@ -85,6 +86,7 @@ export function messageRenderer(root, canPost) {
     if (!mine && reportUrl) {
       links.push(link("Report", reportUrl.replace(/0$/, message.id), ` this message by ${message.author.display_name}`));
     }
+    if (registerUrl) links.push(link("Propose for the register", `${registerUrl}${message.id}`, ` from this message by ${message.author.display_name}`));
     if (!links.length) return null;
     const line = element("p", "civicnet-message__actions govuk-body-s");
     links.forEach((anchor, index) => line.append(...(index ? [" · ", anchor] : [anchor])));
