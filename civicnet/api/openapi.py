@@ -209,14 +209,16 @@ OPENAPI = {
         },
         "/search": {
             "get": {
-                "summary": "Search people, rooms and messages, as the /search page does, only what this member may open",
+                "summary": "Search people, rooms, messages and the technology register, as the /search page does, only what this member may open",
                 "parameters": [
                     query_text(
                         "q",
                         'Words, "phrases", -exclusions and filters (tag:, from:, in:, is:verified, role:, before:, after:)',
                         text(MAX_QUERY),
                     ),
-                    query_text("type", "all (default), people, rooms or messages", {"enum": ["all", *SEARCH_KINDS]}),
+                    query_text(
+                        "type", "all (default), people, rooms, messages or technology", {"enum": ["all", *SEARCH_KINDS]}
+                    ),
                     query_text(
                         "sort",
                         "best or newest (messages); by default best when words are given",
@@ -224,7 +226,7 @@ OPENAPI = {
                     ),
                     *[
                         query_text(name, f"Facet: {name}")
-                        for name in ("tag", "role", "region", "room", "after", "before")
+                        for name in ("tag", "role", "region", "room", "after", "before", "verdict", "kind")
                     ],
                     query_int("page", "Page number, from 1 (with a type)", 1),
                 ],

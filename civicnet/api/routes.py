@@ -282,7 +282,7 @@ def search():
     if len(text) > MAX_QUERY:
         raise Invalid("q", f"Search for {MAX_QUERY} characters or fewer")
     shape = {
-        "type": inputs.choice_arg("type", SEARCH_TYPES, "all", "Choose people, rooms or messages"),
+        "type": inputs.choice_arg("type", SEARCH_TYPES, "all", "Choose people, rooms, messages or technology"),
         "sort": inputs.choice_arg(
             "sort", (search_services.BEST, search_services.NEWEST), "", "Sort by best match or newest"
         ),

@@ -194,7 +194,7 @@ SCHEMAS = {
         "description": "One result. title_html and snippet_html are escaped text with matched words in <mark>.",
         "required": ["type", "url", "title_html", "snippet_html"],
         "properties": {
-            "type": {"type": "string", "enum": ["person", "room", "message"]},
+            "type": {"type": "string", "enum": ["person", "room", "message", "technology"]},
             "url": {"type": "string"},
             "title_html": {"type": "string"},
             "snippet_html": {"type": "string"},
@@ -202,6 +202,15 @@ SCHEMAS = {
             "help_tags_html": {"type": "string", "description": "A person's 'can help with' tags, matches marked"},
             "learn_tags_html": {"type": "string", "description": "A person's 'want to learn' tags, matches marked"},
             "room": {"type": "object"},
+            "technology": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "slug": {"type": "string"},
+                    "verdict": {"type": "string"},
+                    "kind": {"type": "string"},
+                },
+            },
             "message": {
                 "type": "object",
                 "properties": {
@@ -217,11 +226,11 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "query": {"type": "string"},
-            "type": {"type": "string", "enum": ["all", "people", "rooms", "messages"]},
+            "type": {"type": "string", "enum": ["all", "people", "rooms", "messages", "technology"]},
             "sort": {"type": "string", "enum": ["best", "newest"]},
             "counts": {
                 "type": "object",
-                "properties": {name: {"type": "integer"} for name in ("people", "rooms", "messages")},
+                "properties": {name: {"type": "integer"} for name in ("people", "rooms", "messages", "technology")},
             },
             "total": {"type": "integer"},
             "page": {"type": "integer"},

@@ -13,6 +13,7 @@ from civicnet.errors import Invalid
 from civicnet.extensions import db
 from civicnet.profiles.models import PUBLIC as PUBLIC_PROFILE
 from civicnet.profiles.models import REGIONS
+from civicnet.register.models import KINDS, VERDICTS
 from civicnet.rooms.models import PRIVATE, Membership, Room, RoomTag
 from civicnet.rooms.permissions import can_read
 from civicnet.search.documents import OPEN
@@ -99,6 +100,14 @@ def operator_query(viewer, op: Operator) -> wq.Query:
         if op.value not in REGIONS:
             raise Invalid("region", "Choose a region from the list")
         return wq.Term("region", op.value)
+    if op.name == "verdict":
+        if op.value not in VERDICTS:
+            raise Invalid("verdict", "Choose a verdict from the list")
+        return wq.Term("verdict", op.value)
+    if op.name == "kind":
+        if op.value not in KINDS:
+            raise Invalid("kind", "Choose a kind of technology from the list")
+        return wq.Term("tkind", op.value)
     day = parse_date(op.name, op.value)
     if op.name == "before":
         dates = wq.DateRange("created", None, _naive_midnight(day), endexcl=True)

@@ -12,8 +12,9 @@ from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
 from civicnet.profiles.models import Profile
+from civicnet.register.models import Entry, EntryTag
 from civicnet.rooms.models import Message, Room, RoomTag
-from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, SearchChange
+from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, TECHNOLOGY, SearchChange
 from civicnet.tags.models import Tag, UserTag
 
 
@@ -27,6 +28,10 @@ def _keys_for(obj, deleted: bool) -> set[tuple[str, int]]:
         return {(PERSON, obj.user_id)}
     if isinstance(obj, RoomTag):
         return {(ROOM, obj.room_id)}
+    if isinstance(obj, Entry):
+        return {(TECHNOLOGY, obj.id)}
+    if isinstance(obj, EntryTag):
+        return {(TECHNOLOGY, obj.entry_id)}
     if isinstance(obj, Room):
         keys = {(ROOM, obj.id)}
         state = inspect(obj)

@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 from civicnet.accounts.models import User
 from civicnet.extensions import db
 from civicnet.profiles.models import PUBLIC as PUBLIC_PROFILE
+from civicnet.register.models import Entry, EntryTag
 from civicnet.rooms.models import Message, Room, RoomTag
-from civicnet.search.models import MESSAGE, PERSON, ROOM
+from civicnet.search.models import MESSAGE, PERSON, ROOM, TECHNOLOGY
 from civicnet.tags.models import UserTag
 
 OPEN, MEMBERS, PRIVATE = "open", "members", "private"
@@ -104,6 +105,23 @@ def message_document(message: Message, room: Room) -> dict:
     }
 
 
+def technology_document(entry: Entry) -> dict:
+    """A register entry: published ones for everyone, drafts for signed-in members (who review them)."""
+    return {
+        "key": key(TECHNOLOGY, entry.id),
+        "type": TECHNOLOGY,
+        "title": f"{entry.name} {entry.supplier}".strip(),
+        "tagtext": ", ".join(tag.name for tag in entry.tags),
+        "text": "\n".join(part for part in (entry.summary, entry.reasoning, entry.dissent) if part),
+        "tags": ",".join(tag.slug for tag in entry.tags),
+        "access": OPEN if entry.is_published else MEMBERS,
+        "verdict": entry.verdict,
+        "tkind": entry.kind,
+        "created": _naive(entry.created_at),
+        "name": entry.name.casefold(),
+    }
+
+
 def _tags_by_user(user_ids: list[int]) -> dict[int, list]:
     rows = db.session.scalars(select(UserTag).where(UserTag.user_id.in_(user_ids)).order_by(UserTag.position))
     found: dict[int, list] = {user_id: [] for user_id in user_ids}
@@ -134,11 +152,17 @@ def messages(message_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def holders_of_tag(tag_id: int) -> tuple[list[int], list[int]]:
-    """The members and rooms whose documents show a tag."""
+def technologies(entry_ids: list[int]) -> dict[int, dict]:
+    found = db.session.scalars(select(Entry).where(Entry.id.in_(entry_ids)).options(selectinload(Entry.tags)))
+    return {entry.id: technology_document(entry) for entry in found}
+
+
+def holders_of_tag(tag_id: int) -> tuple[list[int], list[int], list[int]]:
+    """The members, rooms and register entries whose documents show a tag."""
     user_ids = db.session.scalars(select(UserTag.user_id).where(UserTag.tag_id == tag_id).distinct())
     room_ids = db.session.scalars(select(RoomTag.room_id).where(RoomTag.tag_id == tag_id))
-    return list(user_ids), list(room_ids)
+    entry_ids = db.session.scalars(select(EntryTag.entry_id).where(EntryTag.tag_id == tag_id))
+    return list(user_ids), list(room_ids), list(entry_ids)
 
 
 def message_ids_in_room(room_id: int) -> list[int]:
@@ -147,7 +171,7 @@ def message_ids_in_room(room_id: int) -> list[int]:
 
 def everything(chunk: int = 2000) -> Iterator[dict]:
     """Every document, for a rebuild, read in chunks so memory stays flat."""
-    for model, build in ((User, people), (Room, rooms), (Message, messages)):
+    for model, build in ((User, people), (Room, rooms), (Message, messages), (Entry, technologies)):
         last = 0
         while True:
             ids = list(db.session.scalars(select(model.id).where(model.id > last).order_by(model.id).limit(chunk)))

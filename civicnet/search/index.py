@@ -37,6 +37,8 @@ SCHEMA = Schema(
     suspended_until=DATETIME,
     created=DATETIME(sortable=True),
     name=ID(sortable=True),  # a member's display name, lower-cased, for A to Z order
+    verdict=ID(sortable=True),  # a technology register entry's verdict and kind, for their facets
+    tkind=ID(sortable=True),
 )
 
 
@@ -56,6 +58,9 @@ def open_index(path: Path | None = None) -> index.Index:
             raise IndexUnavailable(f"no search index in {path}")
         ix = index.open_dir(str(path))
         ix.doc_count()  # reads the table of contents and segments: fails here if they are damaged
+        if set(ix.schema.names()) != set(SCHEMA.names()):
+            # Built by an older civicnet: the indexer rebuilds it with today's fields.
+            raise IndexUnavailable(f"search index in {path} was built with other fields")
         return ix
     except IndexUnavailable:
         raise

@@ -18,6 +18,7 @@ from whoosh.query import Term
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db
+from civicnet.register.models import Entry
 from civicnet.rooms.models import Message, Room
 from civicnet.search import documents
 from civicnet.search.index import (
@@ -30,7 +31,7 @@ from civicnet.search.index import (
     take_rebuild_request,
     writer_lock,
 )
-from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, SearchChange
+from civicnet.search.models import MESSAGE, PERSON, ROOM, ROOM_MESSAGES, TAG, TECHNOLOGY, SearchChange
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,12 @@ BATCH = 2000
 # half a percent of a core at four looks a second.
 POLL_SECONDS = 0.25
 RETRY_SECONDS = 2.0  # after a failed batch (the database away, say), before trying again
-BUILDERS = {PERSON: documents.people, ROOM: documents.rooms, MESSAGE: documents.messages}
+BUILDERS = {
+    PERSON: documents.people,
+    ROOM: documents.rooms,
+    MESSAGE: documents.messages,
+    TECHNOLOGY: documents.technologies,
+}
 
 
 def _clean(document: dict) -> dict:
@@ -48,12 +54,13 @@ def _clean(document: dict) -> dict:
 
 
 def _expand(changes: list[tuple[str, int]]) -> dict[str, set[int]]:
-    wanted: dict[str, set[int]] = {PERSON: set(), ROOM: set(), MESSAGE: set()}
+    wanted: dict[str, set[int]] = {kind: set() for kind in BUILDERS}
     for kind, object_id in changes:
         if kind == TAG:
-            user_ids, room_ids = documents.holders_of_tag(object_id)
+            user_ids, room_ids, entry_ids = documents.holders_of_tag(object_id)
             wanted[PERSON].update(user_ids)
             wanted[ROOM].update(room_ids)
+            wanted[TECHNOLOGY].update(entry_ids)
         elif kind == ROOM_MESSAGES:
             wanted[MESSAGE].update(documents.message_ids_in_room(object_id))
         elif kind in wanted:
@@ -199,9 +206,10 @@ def status() -> Status:
         MESSAGE: db.session.scalar(
             select(func.count(Message.id)).where(Message.deleted_at.is_(None), Message.moderation.is_(None))
         ),
+        TECHNOLOGY: db.session.scalar(select(func.count(Entry.id))),
     }
     pending, oldest = db.session.execute(select(func.count(SearchChange.id), func.min(SearchChange.created_at))).one()
-    counts, available = {PERSON: 0, ROOM: 0, MESSAGE: 0}, True
+    counts, available = {kind: 0 for kind in BUILDERS}, True
     try:
         ix = open_index()
     except IndexUnavailable:

@@ -11,6 +11,7 @@ from civicnet.extensions import db
 PERSON = "person"
 ROOM = "room"
 MESSAGE = "message"
+TECHNOLOGY = "technology"  # an entry in the technology register
 # Expanded by the indexer: every member and room holding a tag, or every message in a room.
 TAG = "tag"
 ROOM_MESSAGES = "room_messages"

@@ -3,7 +3,7 @@
 from flask import url_for
 
 from civicnet.rooms.payloads import author_payload, iso, room_payload
-from civicnet.search.models import MESSAGE, PERSON, ROOM
+from civicnet.search.models import MESSAGE, PERSON, ROOM, TECHNOLOGY
 from civicnet.search.results import Hit
 
 
@@ -13,6 +13,8 @@ def hit_url(hit: Hit) -> str:
         return url_for("profiles.show", username=hit.item.username)
     if hit.type == ROOM:
         return url_for("rooms.show", slug=hit.item.slug)
+    if hit.type == TECHNOLOGY:
+        return url_for("register.show", slug=hit.item.slug)
     message = hit.item
     # The room page shows the messages before an id; this one is the newest on that page.
     return url_for("rooms.show", slug=message.room.slug, before=message.id + 1, _anchor=f"message-{message.id}")
@@ -26,6 +28,12 @@ def hit_payload(hit: Hit) -> dict:
         return {**common, "person": author_payload(hit.item), **skills}
     if hit.type == ROOM:
         return {**common, "room": room_payload(hit.item)}
+    if hit.type == TECHNOLOGY:
+        entry = hit.item
+        return {
+            **common,
+            "technology": {"id": entry.id, "slug": entry.slug, "verdict": entry.verdict, "kind": entry.kind},
+        }
     assert hit.type == MESSAGE
     message = hit.item
     return {
@@ -48,7 +56,9 @@ def results_payload(found) -> dict:
         "total": found.total,
         "page": found.page,
         "pages": found.pages,
-        "results": [hit_payload(hit) for kind in (PERSON, ROOM, MESSAGE) for hit in found.hits.get(kind, [])],
+        "results": [
+            hit_payload(hit) for kind in (PERSON, ROOM, MESSAGE, TECHNOLOGY) for hit in found.hits.get(kind, [])
+        ],
         "facets": [
             {"name": f.name, "label": f.label, "options": [vars(option) for option in f.options]} for f in found.facets
         ],

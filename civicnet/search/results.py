@@ -13,11 +13,12 @@ from civicnet.accounts.models import ROLE_LABELS, User
 from civicnet.accounts.services import is_suspended
 from civicnet.extensions import db
 from civicnet.profiles.services import can_view_profile, is_listed
+from civicnet.register.models import DRAFT, KINDS, VERDICTS, Entry
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
 from civicnet.search.documents import is_findable, plain_text, profile_parts
 from civicnet.search.highlight import highlight
-from civicnet.search.models import MESSAGE, PERSON, ROOM
+from civicnet.search.models import MESSAGE, PERSON, ROOM, TECHNOLOGY
 from civicnet.tags.models import Tag, UserTag
 
 TOP_OPTIONS = 10
@@ -27,7 +28,7 @@ DATE_RANGES = {"7": "Past week", "31": "Past month", "365": "Past year"}
 @dataclass
 class Hit:
     type: str
-    item: User | Room | Message
+    item: User | Room | Message | Entry
     title: Markup
     snippet: Markup
     # A member's skill tags by list (help, learn), matches marked: often why a person was found.
@@ -87,6 +88,15 @@ def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
             for user in (found.get(i) for i in ids)
             if user is not None
         ]
+    if kind == TECHNOLOGY:
+        signed_in = getattr(viewer, "is_authenticated", False)
+        rows = db.session.scalars(select(Entry).where(Entry.id.in_(ids)))
+        found = {entry.id: entry for entry in rows if entry.status != DRAFT or signed_in}
+        return [
+            Hit(TECHNOLOGY, entry, highlight(entry.name, terms), highlight(entry.summary, terms))
+            for entry in (found.get(i) for i in ids)
+            if entry is not None
+        ]
     if kind == ROOM:
         found = {
             room.id: room for room in db.session.scalars(select(Room).where(Room.id.in_(ids))) if can_read(viewer, room)
@@ -125,6 +135,8 @@ def facets_for(kind: str) -> dict:
         return {"role": _count("role"), "region": _count("region"), "tag": _count("tags", allow_overlap=True)}
     if kind == ROOM:
         return {"tag": _count("tags", allow_overlap=True)}
+    if kind == TECHNOLOGY:
+        return {"verdict": _count("verdict"), "kind": _count("tkind"), "tag": _count("tags", allow_overlap=True)}
     # Each match's date from the sortable column, bucketed: the cost grows with the matches, where a
     # QueryFacet of DateRanges would first walk every document in each range, whatever was searched.
     starts = [(days, datetime_to_long(_range_start(days))) for days in DATE_RANGES]  # newest range first
@@ -162,7 +174,13 @@ def facet_options(groups: dict[str, dict], kind: str) -> list[Facet]:
             Facet("role", "Role", [FacetOption(r.replace("_", "-"), ROLE_LABELS.get(r, r), n) for r, n in roles])
         )
         facets.append(Facet("region", "Region", [FacetOption(r, r, n) for r, n in _top(groups.get("region", {}))]))
-    if kind in (PERSON, ROOM):
+    if kind == TECHNOLOGY:
+        verdicts = [FacetOption(v, VERDICTS[v], n) for v, n in _top(groups.get("verdict", {})) if v in VERDICTS]
+        facets.append(Facet("verdict", "Verdict", verdicts))
+        facets.append(
+            Facet("kind", "Kind", [FacetOption(k, KINDS[k], n) for k, n in _top(groups.get("kind", {})) if k in KINDS])
+        )
+    if kind in (PERSON, ROOM, TECHNOLOGY):
         top = _top(groups.get("tag", {}))
         names = dict(db.session.execute(select(Tag.slug, Tag.name).where(Tag.slug.in_([s for s, _ in top]))).all())
         facets.append(Facet("tag", "Skill tag", [FacetOption(s, names.get(s, s), n) for s, n in top if s in names]))

@@ -1,4 +1,4 @@
-"""The search page: one box for people, rooms and messages, with tabs, facets and pages."""
+"""The search page: one box for people, rooms, messages and the technology register, with tabs, facets and pages."""
 
 from collections.abc import Callable
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from civicnet.accounts.models import ROLE_LABELS
 from civicnet.errors import Invalid
 from civicnet.extensions import db, limiter
+from civicnet.register.models import VERDICTS
 from civicnet.rooms.models import Room
 from civicnet.rooms.permissions import can_read
 from civicnet.search import bp, services
@@ -19,7 +20,8 @@ from civicnet.tags.names import tag_slug
 
 bp.add_app_template_global(hit_url)
 
-TAB_LABELS = {"all": "All", "people": "People", "rooms": "Rooms", "messages": "Messages"}
+TAB_LABELS = {"all": "All", "people": "People", "rooms": "Rooms", "messages": "Messages", "technology": "Technology"}
+bp.add_app_template_global(VERDICTS, "verdict_labels")
 
 
 SEARCH_LIMIT_MESSAGE = "You have searched a lot in a short time. Wait a minute, then search again."

@@ -12,18 +12,27 @@ from civicnet import signals
 from civicnet.errors import Invalid, SearchUnavailable
 from civicnet.search import build, results
 from civicnet.search.index import IndexUnavailable, index_dir, open_index, request_rebuild
-from civicnet.search.models import MESSAGE, PERSON, ROOM
+from civicnet.search.models import MESSAGE, PERSON, ROOM, TECHNOLOGY
 from civicnet.search.query import Operator, ParsedQuery, parse, parse_date
 
 log = logging.getLogger(__name__)
 
-TYPES = {"people": PERSON, "rooms": ROOM, "messages": MESSAGE}
+TYPES = {"people": PERSON, "rooms": ROOM, "messages": MESSAGE, "technology": TECHNOLOGY}
 PER_PAGE = 20
-PREVIEW = {PERSON: 5, ROOM: 5, MESSAGE: 10}  # how many of each the "All" tab shows
+PREVIEW = {PERSON: 5, ROOM: 5, MESSAGE: 10, TECHNOLOGY: 5}  # how many of each the "All" tab shows
 NEWEST, BEST = "newest", "best"
 # Facet parameters in the address, and the filter each one stands for. A tag applies to every tab;
 # the others narrow the tab they were chosen on.
-FILTER_PARAMS = {"tag": "tag", "role": "role", "region": "region", "room": "in", "after": "after", "before": "before"}
+FILTER_PARAMS = {
+    "tag": "tag",
+    "role": "role",
+    "region": "region",
+    "room": "in",
+    "after": "after",
+    "before": "before",
+    "verdict": "verdict",
+    "kind": "kind",
+}
 SHARED_PARAMS = ("tag",)
 
 
@@ -91,7 +100,7 @@ def parse_request(text: str, filters: dict[str, str]) -> tuple[ParsedQuery, list
 def search(viewer, text: str, *, type: str = "all", filters: dict | None = None, sort: str = "", page: int = 1):
     """Search everything the viewer may see; None when nothing was asked."""
     if type not in ("all", *TYPES):
-        raise Invalid("type", "Choose people, rooms or messages")
+        raise Invalid("type", "Choose people, rooms, messages or technology")
     if sort not in ("", NEWEST, BEST):
         raise Invalid("sort", "Sort by best match or newest")
     parsed, facets = parse_request(text, filters or {})

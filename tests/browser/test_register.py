@@ -1,7 +1,7 @@
 """The technology register in headless Chromium: members discuss an offer in a room, one proposes it
 for the register from two messages, a citizen and a verified public servant sign it off with the verdict
 "to be avoided", a second edit conflicts and is resolved, its JSON and CSV carry the documented fields,
-and a follower is told. axe checks every page on the way."""
+search finds it with its verdict facet, and a follower is told. axe checks every page on the way."""
 
 import csv
 import io
@@ -15,7 +15,7 @@ from civicnet.rooms.messages import post_message
 from tests.browser.conftest import sign_in
 from tests.factories import make_room, make_user, make_verified
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.live_indexer]
 axe = Axe()
 
 
@@ -127,5 +127,11 @@ def test_an_offer_goes_from_a_room_to_a_published_verdict(page: Page, live_serve
     checked(page)
     page.goto(f"{base}/technology?verdict=avoid")
     expect(page.get_by_role("row", name="FaceMatch")).to_contain_text("To be avoided")
+    checked(page)
+
+    # Search finds it, with its verdict as a facet (the indexer runs beside the server).
+    page.goto(f"{base}/search?q=FaceMatch&type=technology")
+    expect(page.locator(".civicnet-search-hit")).to_contain_text("Verdict: To be avoided")
+    expect(page.get_by_role("link", name="To be avoided (1)")).to_be_visible()
     checked(page)
     assert console_problems == []

@@ -53,7 +53,7 @@ def test_search_answers_with_counts_results_and_facets(client, site):
     body = search(client, site["ada"], q="budget")
     assert set(body) == {"query", "type", "sort", "counts", "total", "page", "pages", "results", "facets"}
     assert body["query"] == "budget" and body["type"] == "all" and body["sort"] == "best"
-    assert body["counts"] == {"people": 1, "rooms": 1, "messages": 4} and body["total"] == 6
+    assert body["counts"] == {"people": 1, "rooms": 1, "messages": 4, "technology": 0} and body["total"] == 6
     assert [r["type"] for r in body["results"]] == ["person", "room", *["message"] * 4]
     for result in body["results"]:
         assert set(result) >= RESULT_KEYS
@@ -147,8 +147,8 @@ def test_a_signed_in_browser_session_is_not_a_token(client, auth, site):
     ("params", "message"),
     [
         ({"q": "x" * 501}, "Search for 500 characters or fewer"),
-        ({"q": "budget", "type": "spreadsheets"}, "Choose people, rooms or messages"),
-        ({"q": "budget", "type": ""}, "Choose people, rooms or messages"),
+        ({"q": "budget", "type": "spreadsheets"}, "Choose people, rooms, messages or technology"),
+        ({"q": "budget", "type": ""}, "Choose people, rooms, messages or technology"),
         ({"q": "budget", "sort": "random"}, "Sort by best match or newest"),
         ({"q": "budget", "page": "0"}, "page must be a whole number from 1"),
         ({"q": "budget", "page": "two"}, "page must be a whole number from 1"),
@@ -187,12 +187,17 @@ def test_an_unreadable_index_answers_503_json_until_rebuilt(app, client, site, i
     }
     assert client.get("/api/v1/rooms", headers=site["ada"]).status_code == 200
     index_now()
-    assert search(client, site["ada"], q="budget")["counts"] == {"people": 1, "rooms": 1, "messages": 4}
+    assert search(client, site["ada"], q="budget")["counts"] == {
+        "people": 1,
+        "rooms": 1,
+        "messages": 4,
+        "technology": 0,
+    }
 
 
 def test_a_token_finds_only_what_its_member_may_open(client, site):
     eve = search(client, site["eve"], q="budget")
-    assert eve["counts"] == {"people": 1, "rooms": 0, "messages": 3} and eve["total"] == 4
+    assert eve["counts"] == {"people": 1, "rooms": 0, "messages": 3, "technology": 0} and eve["total"] == 4
     assert site["secret_id"] not in [r["message"]["id"] for r in eve["results"] if r["type"] == "message"]
     assert "Confidential" not in str(eve)
     messages = search(client, site["eve"], q="budget", type="messages")

@@ -21,7 +21,7 @@ from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
 from civicnet.search import build, changes, indexer, services
 from civicnet.search.index import ANALYZER, index_dir, open_index, writer_lock
-from civicnet.search.models import MESSAGE, PERSON, ROOM, SearchChange
+from civicnet.search.models import MESSAGE, PERSON, ROOM, TECHNOLOGY, SearchChange
 from civicnet.tags import services as tag_services
 from tests.factories import make_moderator, make_room, make_user, make_verified
 
@@ -287,7 +287,7 @@ def test_renaming_a_tag_reindexes_the_people_and_rooms_that_hold_it(town, index_
     assert indexed(term("tags", "transport")) == set()
     assert indexed(words('"public transport"')) == holders
     found = services.search(learner, "tag:public-transport")
-    assert found.counts == {"people": 2, "rooms": 1, "messages": 0}
+    assert found.counts == {"people": 2, "rooms": 1, "messages": 0, "technology": 0}
     with pytest.raises(Invalid, match="There is no skill tag called “transport”"):
         services.search(learner, "tag:transport")
 
@@ -305,7 +305,7 @@ def test_merging_tags_reindexes_everyone_and_every_room_that_held_either(town, i
     assert indexed(term("tags", "buses")) == set()
     assert indexed(words("buses")) == set()
     found = services.search(moderator, "tag:transport")
-    assert found.counts == {"people": 3, "rooms": 2, "messages": 0}
+    assert found.counts == {"people": 3, "rooms": 2, "messages": 0, "technology": 0}
 
 
 # Rooms
@@ -369,7 +369,7 @@ def test_closing_a_room_to_visitors_hides_it_and_its_messages_from_them(town, in
     messages.post_message(square, author, "Potholes")
     rooms.update_room(author, square, rooms.RoomDetails(name="Town square", description="Anything local"))
     index_now()
-    assert services.search(ANONYMOUS, "potholes").counts == {"people": 0, "rooms": 0, "messages": 0}
+    assert services.search(ANONYMOUS, "potholes").counts == {"people": 0, "rooms": 0, "messages": 0, "technology": 0}
     assert services.search(ANONYMOUS, "town square").counts["rooms"] == 0
     assert services.search(author, "potholes").counts["messages"] == 1
 
@@ -603,18 +603,18 @@ def test_status_counts_documents_in_the_index_and_the_database_and_what_is_waiti
     author, _, square, _ = town
     status = indexer.status()
     assert status.available
-    assert status.documents == status.database == {PERSON: 2, ROOM: 2, MESSAGE: 0}
+    assert status.documents == status.database == {PERSON: 2, ROOM: 2, MESSAGE: 0, TECHNOLOGY: 0}
     assert (status.pending, status.oldest_pending_seconds) == (0, None)
     for n in range(3):
         messages.post_message(square, author, f"Potholes {n}")
     status = indexer.status()
-    assert status.documents == {PERSON: 2, ROOM: 2, MESSAGE: 0}
-    assert status.database == {PERSON: 2, ROOM: 2, MESSAGE: 3}
+    assert status.documents == {PERSON: 2, ROOM: 2, MESSAGE: 0, TECHNOLOGY: 0}
+    assert status.database == {PERSON: 2, ROOM: 2, MESSAGE: 3, TECHNOLOGY: 0}
     assert status.pending == 3
     assert 0 <= status.oldest_pending_seconds < 60
     index_now()
     status = indexer.status()
-    assert status.documents == status.database == {PERSON: 2, ROOM: 2, MESSAGE: 3}
+    assert status.documents == status.database == {PERSON: 2, ROOM: 2, MESSAGE: 3, TECHNOLOGY: 0}
     assert (status.pending, status.oldest_pending_seconds) == (0, None)
 
 

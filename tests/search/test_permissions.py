@@ -94,7 +94,12 @@ def test_each_viewer_finds_counts_and_facets_only_what_they_may_open(world, name
     slugs = {world.open_room.slug: world.open_room, world.lounge.slug: world.lounge, world.secret.slug: world.secret}
     message_ids = {i for slug in readable for i in world.posted[slug]}
 
-    assert search(viewer).counts == {"people": len(people), "rooms": len(readable), "messages": len(message_ids)}
+    assert search(viewer).counts == {
+        "people": len(people),
+        "rooms": len(readable),
+        "messages": len(message_ids),
+        "technology": 0,
+    }
     assert found_ids(viewer, "person") == {getattr(world, p).id for p in people}
     assert found_ids(viewer, "room") == {slugs[s].id for s in readable}
     assert found_ids(viewer, "message") == message_ids
@@ -125,9 +130,9 @@ def test_a_word_only_in_a_private_room_gives_outsiders_nothing_to_count(world, i
     for viewer in (ANONYMOUS, world.otto, world.mod):
         for tab in ("all", "people", "rooms", "messages"):
             found = search(viewer, "zeppelin", type=tab)
-            assert found.counts == {"people": 0, "rooms": 0, "messages": 0}
+            assert found.counts == {"people": 0, "rooms": 0, "messages": 0, "technology": 0}
             assert found.hits == {} and found.facets == [] and found.total == 0
-    assert search(world.mia, "zeppelin").counts == {"people": 0, "rooms": 0, "messages": 1}
+    assert search(world.mia, "zeppelin").counts == {"people": 0, "rooms": 0, "messages": 1, "technology": 0}
 
 
 def test_a_moderator_outside_a_private_room_does_not_find_its_messages_or_the_room(world):
@@ -138,10 +143,10 @@ def test_a_moderator_outside_a_private_room_does_not_find_its_messages_or_the_ro
 
 def test_tag_and_from_do_not_reveal_a_private_rooms_messages(world):
     # Owls is the private room's tag (and meg's); mia posts only in the private room.
-    assert search(world.otto, "tag:owls").counts == {"people": 1, "rooms": 0, "messages": 0}
-    assert search(world.mia, "tag:owls").counts == {"people": 1, "rooms": 1, "messages": 4}
-    assert search(world.otto, "from:mia").counts == {"people": 0, "rooms": 0, "messages": 0}
-    assert search(world.olive, "from:mia").counts == {"people": 0, "rooms": 0, "messages": 2}
+    assert search(world.otto, "tag:owls").counts == {"people": 1, "rooms": 0, "messages": 0, "technology": 0}
+    assert search(world.mia, "tag:owls").counts == {"people": 1, "rooms": 1, "messages": 4, "technology": 0}
+    assert search(world.otto, "from:mia").counts == {"people": 0, "rooms": 0, "messages": 0, "technology": 0}
+    assert search(world.olive, "from:mia").counts == {"people": 0, "rooms": 0, "messages": 2, "technology": 0}
 
 
 def test_the_date_facet_counts_only_readable_messages(world):
@@ -155,12 +160,12 @@ def test_the_date_facet_counts_only_readable_messages(world):
 
 def test_a_members_only_profile_is_found_by_signed_in_members_but_not_visitors(world):
     assert world.meg.id not in found_ids(ANONYMOUS, "person", "ringer")
-    assert search(ANONYMOUS, "ringer").counts == {"people": 0, "rooms": 0, "messages": 0}
+    assert search(ANONYMOUS, "ringer").counts == {"people": 0, "rooms": 0, "messages": 0, "technology": 0}
     assert search(ANONYMOUS, "tag:owls", type="people").total == 0
     assert facets(ANONYMOUS, "people", "birds")["tag"] == {"birds": 1}
     for viewer in (world.otto, world.mod, world.meg):
         assert found_ids(viewer, "person", "ringer") == {world.meg.id}
-        assert search(viewer, "ringer").counts == {"people": 1, "rooms": 0, "messages": 0}
+        assert search(viewer, "ringer").counts == {"people": 1, "rooms": 0, "messages": 0, "technology": 0}
 
 
 # Suspended members
@@ -182,7 +187,7 @@ def test_a_suspended_members_profile_is_found_by_nobody_not_even_moderators(worl
     suspend_for_days(world.mod, sam, days)
     index_now()
     for viewer in (ANONYMOUS, world.otto, world.mia, world.mod):
-        assert search(viewer, "spotter").counts == {"people": 1, "rooms": 0, "messages": 0}
+        assert search(viewer, "spotter").counts == {"people": 1, "rooms": 0, "messages": 0, "technology": 0}
         assert found_ids(viewer, "person", "spotter") == {sid.id}
         assert facets(viewer, "people", "spotter") == {
             "role": {"citizen": 1},
@@ -268,14 +273,14 @@ def test_a_hidden_message_and_a_suspended_profile_stop_counting_for_a_server_tha
     message = messages.post_message(world.open_room, world.olive, "the hidden albatross")
     sam = make_user(username="sam", bio="albatross spotter")
     index_now()
-    assert search(world.otto, "albatross").counts == {"people": 1, "rooms": 0, "messages": 1}
+    assert search(world.otto, "albatross").counts == {"people": 1, "rooms": 0, "messages": 1, "technology": 0}
     take_action(
         world.mod, ActionRequest(kind="hide_message", reason="respect", item_type="message", item_id=message.id)
     )
     suspend_for_days(world.mod, sam, None)
     index_now()
     found = search(world.otto, "albatross")
-    assert found.counts == {"people": 0, "rooms": 0, "messages": 0}
+    assert found.counts == {"people": 0, "rooms": 0, "messages": 0, "technology": 0}
     assert found.hits == {}
 
 
@@ -286,7 +291,7 @@ def test_someone_removed_from_a_private_room_stops_finding_its_messages_at_once(
     assert search(world.mia).counts["messages"] == 9
     rooms.remove_member(world.olive, world.secret, world.mia)
     found = search(world.mia)
-    assert found.counts == {"people": 2, "rooms": 2, "messages": 5}
+    assert found.counts == {"people": 2, "rooms": 2, "messages": 5, "technology": 0}
     assert facets(world.mia, "messages")["room"] == {"open-forum": 2, "members-lounge": 3}
     assert found_ids(world.mia, "message") == set(world.posted["open-forum"] + world.posted["members-lounge"])
 
@@ -300,7 +305,7 @@ def test_someone_who_leaves_a_private_room_stops_finding_its_messages(world):
 def test_someone_added_to_a_private_room_finds_its_messages_at_once(world):
     assert search(world.otto).counts["messages"] == 5
     rooms.add_member(world.olive, world.secret, "otto")
-    assert search(world.otto).counts == {"people": 2, "rooms": 3, "messages": 9}
+    assert search(world.otto).counts == {"people": 2, "rooms": 3, "messages": 9, "technology": 0}
     assert found_ids(world.otto, "message", f"{WORD} in:secret-planning") == set(world.posted["secret-planning"])
     assert facets(world.otto, "messages")["room"]["secret-planning"] == 4
 

@@ -110,7 +110,7 @@ def site(ctx, index_now):
 def test_results_are_grouped_by_type_with_a_count_per_tab(client, auth, site):
     auth.sign_in("ada")
     page = get(client, "/search?q=budget")
-    assert tab_counts(page) == {"All": 6, "People": 1, "Rooms": 1, "Messages": 4}
+    assert tab_counts(page) == {"All": 6, "People": 1, "Rooms": 1, "Messages": 4, "Technology": 0}
     assert result_count(page) == 6
     for section in ("People (1)", "Rooms (1)", "Messages (4)"):
         assert section in page
@@ -159,7 +159,7 @@ def test_matches_are_highlighted_in_snippets(client, auth, site):
 def test_private_messages_are_never_shown_or_counted_for_non_members(client, auth, site):
     auth.sign_in("eve")
     page = get(client, "/search?q=budget")
-    assert tab_counts(page) == {"All": 4, "People": 1, "Rooms": 0, "Messages": 3}
+    assert tab_counts(page) == {"All": 4, "People": 1, "Rooms": 0, "Messages": 3, "Technology": 0}
     assert "Confidential" not in page and "Budget cabinet" not in page
     assert site["secret"][1] not in hit_links(page)
 
@@ -176,16 +176,22 @@ def test_private_messages_are_never_shown_or_counted_for_non_members(client, aut
 
     auth.sign_out()
     auth.sign_in("ada")  # a member of the room finds it
-    assert tab_counts(get(client, "/search?q=confidential")) == {"All": 1, "People": 0, "Rooms": 0, "Messages": 1}
+    assert tab_counts(get(client, "/search?q=confidential")) == {
+        "All": 1,
+        "People": 0,
+        "Rooms": 0,
+        "Messages": 1,
+        "Technology": 0,
+    }
 
 
 def test_visitors_find_only_public_profiles_and_rooms_open_to_the_public(client, auth, site):
     anonymous = get(client, "/search?q=procurement")
-    assert tab_counts(anonymous) == {"All": 1, "People": 1, "Rooms": 0, "Messages": 0}
+    assert tab_counts(anonymous) == {"All": 1, "People": 1, "Rooms": 0, "Messages": 0, "Technology": 0}
     assert hit_links(anonymous) == ["/people/bob"]  # not members-only Cyd, nor the members' rooms
     auth.sign_in("eve")
     signed_in = get(client, "/search?q=procurement")
-    assert tab_counts(signed_in) == {"All": 4, "People": 2, "Rooms": 1, "Messages": 1}
+    assert tab_counts(signed_in) == {"All": 4, "People": 2, "Rooms": 1, "Messages": 1, "Technology": 0}
     assert "/people/cyd" in hit_links(signed_in)
 
 
@@ -196,7 +202,7 @@ def test_a_member_removed_from_a_private_room_stops_finding_its_messages(client,
     remove_member(find_user_by_username("bob"), cabinet, find_user_by_username("ada"))
     # No re-indexing needed: membership is checked when searching.
     page = get(client, "/search?q=confidential")
-    assert tab_counts(page) == {"All": 0, "People": 0, "Rooms": 0, "Messages": 0}
+    assert tab_counts(page) == {"All": 0, "People": 0, "Rooms": 0, "Messages": 0, "Technology": 0}
     assert "Confidential" not in main(page)
 
 
@@ -230,7 +236,13 @@ def test_closing_a_room_to_the_public_hides_its_messages_from_visitors(client, s
         RoomDetails(name="Open data", description="Publishing council datasets", open_to_public=True, tags="Open data"),
     )
     index_now()
-    assert tab_counts(get(client, "/search?q=spreadsheet")) == {"All": 1, "People": 0, "Rooms": 0, "Messages": 1}
+    assert tab_counts(get(client, "/search?q=spreadsheet")) == {
+        "All": 1,
+        "People": 0,
+        "Rooms": 0,
+        "Messages": 1,
+        "Technology": 0,
+    }
     room = db.session.scalar(select(Room).where(Room.slug == "open-data"))
     update_room(
         ada,
@@ -432,7 +444,7 @@ BAD_QUERIES = [
     ("-budget", {}, "Enter words to search for, as well as words to leave out"),
     ("the", {}, "Your search only has very common words"),
     (" ".join(f"w{n}" for n in range(21)), {}, "Use at most 20 words"),
-    ("budget", {"type": "spreadsheets"}, "Choose people, rooms or messages"),
+    ("budget", {"type": "spreadsheets"}, "Choose people, rooms, messages or technology"),
     ("budget", {"sort": "random"}, "Sort by best match or newest"),
     ("budget", {"type": "messages", "after": "last week"}, "Write the date after after:"),
     ("budget", {"type": "people", "region": "Atlantis"}, "Choose a region from the list"),
@@ -495,7 +507,7 @@ def test_an_unreadable_index_says_search_is_being_rebuilt_while_other_pages_work
 
     index_now()  # what the background indexer does when it finds the index unreadable
     page = get(client, "/search?q=budget")
-    assert tab_counts(page) == {"All": 6, "People": 1, "Rooms": 1, "Messages": 4}
+    assert tab_counts(page) == {"All": 6, "People": 1, "Rooms": 1, "Messages": 4, "Technology": 0}
 
 
 @pytest.mark.parametrize(

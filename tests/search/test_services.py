@@ -159,7 +159,12 @@ def test_counts_results_and_room_facets_across_the_council_follow_the_rooms_each
         viewer = viewer_of(council, username)
         expected = council.expected(username)
         assert len(expected) == len(rooms) * 28
-        assert search(viewer, "assess").counts == {"people": 0, "rooms": 0, "messages": len(rooms) * 28}
+        assert search(viewer, "assess").counts == {
+            "people": 0,
+            "rooms": 0,
+            "messages": len(rooms) * 28,
+            "technology": 0,
+        }
         assert set(message_ids(viewer, "assess")) == expected
         room_facet = facet(search(viewer, "assess", type="messages"), "room")
         assert room_facet == dict.fromkeys(council.readable(username), 28)
@@ -193,7 +198,7 @@ def test_in_from_exclusions_and_the_all_tab_narrow_the_council(council):
     in_secret = set(message_ids(bob, "assess in:secret-planning"))
     assert in_secret == council.expected("bob", room="secret-planning") and len(in_secret) == 28
     assert set(message_ids(bob, "assess", filters={"room": "secret-planning"})) == in_secret
-    assert search(bob, "in:Secret-Planning").counts == {"people": 0, "rooms": 1, "messages": PER_ROOM}
+    assert search(bob, "in:Secret-Planning").counts == {"people": 0, "rooms": 1, "messages": PER_ROOM, "technology": 0}
 
     assert set(message_ids(alice, "assess from:bob")) == council.expected("alice", author="bob")
     assert set(message_ids(dan, "assess from:@bob")) == council.expected("dan", author="bob")
@@ -296,7 +301,7 @@ def test_tag_finds_people_with_it_in_either_list_rooms_with_it_and_their_message
     index_now()
     for text in ("tag:data-protection", 'tag:"Data Protection"', "tag:DATA-PROTECTION"):
         found = search(learner, text)
-        assert found.counts == {"people": 2, "rooms": 1, "messages": 1}
+        assert found.counts == {"people": 2, "rooms": 1, "messages": 1, "technology": 0}
         assert set(ids(found, "person")) == {helper.id, learner.id}
         assert ids(found, "room") == [tagged.id]
         assert ids(found, "message") == [in_tagged.id]
@@ -318,7 +323,7 @@ def test_from_finds_only_that_authors_messages(room_of_words, index_now):
     index_now()
     assert message_ids(other, "budget from:writer") == [mine.id]
     assert message_ids(other, "from:WRITER") == [mine.id]
-    assert search(other, "from:writer").counts == {"people": 0, "rooms": 0, "messages": 1}
+    assert search(other, "from:writer").counts == {"people": 0, "rooms": 0, "messages": 1, "technology": 0}
     error = invalid(other, "from:nobody-here")
     assert (error.field, error.message) == ("q", "No member has the username “nobody-here”")
 
@@ -346,7 +351,7 @@ def test_is_verified_finds_only_public_servants_verified_now(ctx, index_now):
     citizen = make_user(username="citizen", bio="planning officer")
     index_now()
     found = search(ANONYMOUS, "planning is:verified")
-    assert found.counts == {"people": 1, "rooms": 0, "messages": 0}
+    assert found.counts == {"people": 1, "rooms": 0, "messages": 0, "technology": 0}
     assert ids(found, "person") == [verified.id]
     assert search(ANONYMOUS, "planning").counts["people"] == 4
     assert set(ids(search(ANONYMOUS, "planning -is:verified"), "person")) == {expired.id, unverified.id, citizen.id}
@@ -389,7 +394,7 @@ def test_before_finds_messages_sent_before_that_day(dated, index_now):
     author, made = dated
     index_now()
     assert message_ids(author, "before:2026-11-01") == [made["oct31-late"]]
-    assert search(author, "before:2026-11-01").counts == {"people": 0, "rooms": 0, "messages": 1}
+    assert search(author, "before:2026-11-01").counts == {"people": 0, "rooms": 0, "messages": 1, "technology": 0}
 
 
 def test_after_finds_messages_sent_after_that_day(dated, index_now):
@@ -441,7 +446,7 @@ def test_people_are_found_by_each_profile_field(ctx, index_now, text, profile):
     make_user(username="someone", bio="rivers and maps in general")
     index_now()
     found = search(ANONYMOUS, text)
-    assert found.counts == {"people": 1, "rooms": 0, "messages": 0}
+    assert found.counts == {"people": 1, "rooms": 0, "messages": 0, "technology": 0}
     assert ids(found, "person") == [person.id]
 
 
@@ -459,7 +464,7 @@ def test_rooms_are_found_by_name_description_and_tags(ctx, index_now, text, deta
     make_room(creator, name="Science fair", open_to_public=True)
     index_now()
     found = search(ANONYMOUS, text)
-    assert found.counts == {"people": 0, "rooms": 1, "messages": 0}
+    assert found.counts == {"people": 0, "rooms": 1, "messages": 0, "technology": 0}
     assert ids(found, "room") == [room.id]
 
 
@@ -709,7 +714,7 @@ def test_an_excluded_word_leaves_out_a_message_even_when_someone_else_mentions_i
     post(room, author, "council budget for crypto")
     index_now()
     found = search(author, "council -crypto")
-    assert found.counts == {"people": 0, "rooms": 0, "messages": 0}
+    assert found.counts == {"people": 0, "rooms": 0, "messages": 0, "technology": 0}
     assert found.hits == {}
 
 
