@@ -41,6 +41,7 @@ import civicnet.profiles.personal_data
 import civicnet.profiles.privacy_routes
 import civicnet.profiles.reportable
 import civicnet.register.notices
+import civicnet.register.personal_data
 import civicnet.register.review_routes
 import civicnet.rooms.citations
 import civicnet.rooms.erasure

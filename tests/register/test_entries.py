@@ -7,13 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from civicnet.datarights import leaving
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.notifications.models import Notification
+from civicnet.personal_data import sections as registered
 from civicnet.register import entries, reviews
 from civicnet.register import evidence as evidence_rules
-from civicnet.register.models import CONSENT_ASKED, CONSENT_GIVEN, PUBLISHED
+from civicnet.register.models import CONSENT_ASKED, CONSENT_GIVEN, PUBLISHED, EntryFollow
 from civicnet.rooms.messages import post_message
 from tests.factories import make_moderator, make_room, make_user, make_verified
 from tests.notifications.conftest import START, clock  # noqa: F401  (the frozen clock fixture)
@@ -168,3 +170,18 @@ def test_followers_hear_of_changes_and_publication(people, clock):  # noqa: F811
         select(Notification.kind).where(Notification.user_id == people["ada"].id).order_by(Notification.id)
     ).all()
     assert kinds == ["register_updated", "register_published"]
+
+
+def test_the_export_carries_a_members_part_and_erasure_keeps_the_record(people):
+    entry = entries.create_draft(people["ada"], details(), [people["secret"].id])
+    reviews.sign_off(people["bob"], entry)
+    [section] = [s for s in registered() if s.name == "technology_register"]
+    tables = {table.name: table.rows for table in section.collect(people["bob"])}
+    assert tables["register_sign_offs"][0]["entry"] == "FaceMatch Pro"
+    assert tables["register_evidence"] == [
+        {"entry": "FaceMatch Pro", "summary": entry.evidence[0].summary, "added_by_you": "no", "consent": "asked"}
+    ]
+    assert {t.name: t.rows for t in section.collect(people["ada"])}["register_follows"] == [{"entry": "FaceMatch Pro"}]
+    leaving.erase(people["ada"])
+    assert db.session.scalars(select(EntryFollow)).all() == []
+    assert entries.get_entry(people["bob"], entry.slug).created_by.display_name == "Former member"
