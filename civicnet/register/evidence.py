@@ -13,6 +13,7 @@ from civicnet.register.models import (
     CONSENT_GIVEN,
     CONSENT_REFUSED,
     EVIDENCE_KINDS,
+    Comment,
     Deployment,
     Entry,
     Evidence,
@@ -126,3 +127,18 @@ def add_deployment(actor, entry: Entry, organisation, started, ended, outcome, c
     notices.tell_followers(entry, actor, notices.UPDATED)
     commit()
     return deployment
+
+
+def add_comment(actor, entry: Entry, body) -> Comment:
+    """A comment on the entry, for its reviewers and editors to weigh; its followers hear of it."""
+    body = str(body or "").strip()
+    if not body:
+        raise Invalid("body", "Write your comment")
+    if len(body) > 2000:
+        raise Invalid("body", "A comment must be 2,000 characters or fewer")
+    comment = Comment(author_id=actor.id, body=body)
+    entry.comments.append(comment)
+    notices.follow(actor, entry)
+    notices.tell_followers(entry, actor, notices.UPDATED)
+    commit()
+    return comment

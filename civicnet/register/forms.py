@@ -83,6 +83,11 @@ class EvidenceForm(FlaskForm):
     add = submit("Add evidence")
 
 
+class CommentForm(FlaskForm):
+    body = note_field("Your comment", 2000, required="Write your comment")
+    post = submit("Add comment")
+
+
 class DeploymentForm(FlaskForm):
     organisation = text_field("Organisation", required="Enter the organisation", max_length=120)
     started = GovDateField("Started (optional)", validators=[Optional()])

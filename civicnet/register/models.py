@@ -83,6 +83,7 @@ class Entry(db.Model):
     )
     deployments: Mapped[list["Deployment"]] = relationship(order_by="Deployment.id", cascade="all, delete-orphan")
     sign_offs: Mapped[list["SignOff"]] = relationship(order_by="SignOff.id", cascade="all, delete-orphan")
+    comments: Mapped[list["Comment"]] = relationship(order_by="Comment.id", cascade="all, delete-orphan")
     created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
     supplier_member: Mapped["User | None"] = relationship(foreign_keys=[supplier_member_id])  # noqa: F821
 
@@ -170,6 +171,20 @@ class SignOff(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class Comment(db.Model):
+    """A member's comment on an entry: drafts are open for comment, and published entries stay so."""
+
+    __tablename__ = "register_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class EntryFollow(db.Model):

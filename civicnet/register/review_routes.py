@@ -9,7 +9,7 @@ from civicnet.extensions import db
 from civicnet.forms import FlaskForm, apply_service_error
 from civicnet.register import bp, entries, opendata, reviews
 from civicnet.register import evidence as evidence_rules
-from civicnet.register.forms import DeploymentForm, EvidenceForm, ReplyForm, ReviewedForm, SupplierForm
+from civicnet.register.forms import CommentForm, DeploymentForm, EvidenceForm, ReplyForm, ReviewedForm, SupplierForm
 from civicnet.register.models import CONSENT_ASKED, Evidence
 from civicnet.register.routes import message_ids
 
@@ -38,6 +38,23 @@ def add_evidence(slug: str):
             flash("Evidence added")
             return redirect(url_for("register.show", slug=entry.slug, _anchor="evidence"))
     return render_template("register/evidence_form.html", form=form, entry=entry)
+
+
+@bp.route("/technology/<slug>/comments", methods=["POST"])
+@login_required
+def comment(slug: str):
+    entry = entries.get_entry(current_user, slug)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            evidence_rules.add_comment(current_user, entry, form.body.data)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            flash("Your comment is added")
+    else:
+        flash(form.body.errors[0] if form.body.errors else "Write your comment", "error")
+    return redirect(url_for("register.show", slug=entry.slug, _anchor="comments"))
 
 
 @bp.route("/technology/<slug>/deployments", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from civicnet.register import entries, reviews
 from civicnet.register.opendata import FIELDS
 from civicnet.rooms.messages import post_message
 from tests.browser.conftest import sign_in
@@ -135,3 +136,45 @@ def test_an_offer_goes_from_a_room_to_a_published_verdict(page: Page, live_serve
     expect(page.get_by_role("link", name="To be avoided (1)")).to_be_visible()
     checked(page)
     assert console_problems == []
+
+
+@pytest.fixture
+def drafted(live_server):
+    """A draft citing Bob's message from a private room, a supplier given the right of reply, Moe moderating."""
+    with live_server.app.app_context():
+        ada, bob = make_user(username="ada"), make_user(username="bob")
+        make_user(username="vizio", display_name="Vizio Ltd")
+        moe = make_user(username="moe", role="moderator")
+        room = make_room(ada, "Council staff", kind="private", members=[bob])
+        secret = post_message(room, bob, "Internally it failed the DPIA")
+        entry = entries.create_draft(
+            ada, entries.EntryDetails(name="FaceMatch", kind="product", summary="Cameras", verdict="avoid"), [secret.id]
+        )
+        reviews.give_right_of_reply(moe, entry, "vizio")
+        return entry.evidence[0].id
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "button"),
+    [
+        ("ada", "/technology/facematch/evidence", "Add evidence"),
+        ("ada", "/technology/facematch/deployments", "Add deployment"),
+        ("bob", "/technology/consent/{evidence}", None),
+        ("vizio", "/technology/facematch/reply", "Save reply"),
+        ("moe", "/technology/facematch/supplier", "Give the right of reply"),
+        ("moe", "/technology/facematch/reviewed", "Confirm it still holds"),
+        ("ada", "/technology/review", None),
+    ],
+)
+def test_every_register_form_passes_axe_empty_and_with_its_errors(
+    page: Page, live_server, drafted, who, path, button, console_problems
+):
+    sign_in(page, live_server.url, who)
+    response = page.goto(live_server.url + path.format(evidence=drafted))
+    assert response.status == 200
+    checked(page)
+    if button:
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
+        checked(page)
+    assert [problem for problem in console_problems if "Failed to load resource" not in problem] == []

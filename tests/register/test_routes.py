@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from civicnet.accounts.services import find_user_by_username
 from civicnet.extensions import db
+from civicnet.notifications.models import Notification
 from civicnet.register import entries, reviews
 from civicnet.register.models import Entry
 from civicnet.register.opendata import FIELDS
@@ -138,3 +139,34 @@ def test_an_entry_is_reportable(client, app, auth):
 @pytest.mark.parametrize("path", ["/technology/new", "/technology/review"])
 def test_signed_out_members_are_sent_to_sign_in(client, path):
     assert client.get(path).status_code == 302
+
+
+def test_comments_on_an_entry(client, app, auth):
+    slug = published_entry(app)
+    auth.sign_in("bob")
+    assert client.post(f"/technology/{slug}/comments", data={"body": "We use it too, in 12 halls"}).status_code == 302
+    page = client.get(f"/technology/{slug}").get_data(as_text=True)
+    assert "We use it too, in 12 halls" in page
+    empty = client.post(f"/technology/{slug}/comments", data={"body": "  "}, follow_redirects=True)
+    assert empty.status_code == 200 and "Write your comment" in empty.get_data(as_text=True)
+    with app.app_context():
+        # Ada proposed it and follows it: she hears of the comment.
+        kinds = db.session.scalars(
+            select(Notification.kind).where(Notification.user_id == find_user_by_username("ada").id)
+        )
+        assert "register_updated" in list(kinds)
+
+
+def test_evidence_and_deployments_are_added_with_their_details_checked(client, app, auth):
+    slug = published_entry(app)
+    auth.sign_in("bob")
+    form = {"kind": "audit", "summary": "An independent audit", "url": "https://example.org/audit", "conflict": ""}
+    assert client.post(f"/technology/{slug}/evidence", data=form).status_code == 302
+    bad = client.post(f"/technology/{slug}/evidence", data=form | {"url": "javascript:alert(1)"})
+    assert bad.status_code == 200 and "Enter a web address starting with https://" in bad.get_data(as_text=True)
+    deployment = {"organisation": "Leeds City Council", "outcome": "Fine", "cost": "£0"}
+    assert client.post(f"/technology/{slug}/deployments", data=deployment).status_code == 302
+    page = client.get(f"/technology/{slug}").get_data(as_text=True)
+    assert "An independent audit" in page and "Leeds City Council" in page
+    bad = client.post(f"/technology/{slug}/deployments", data={"organisation": ""})
+    assert bad.status_code == 200 and "Enter the organisation" in bad.get_data(as_text=True)
