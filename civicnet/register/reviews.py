@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from civicnet import audit
-from civicnet.accounts.permissions import check_moderator, is_signed_in
+from civicnet.accounts.permissions import check_moderator, is_moderator, is_signed_in
 from civicnet.accounts.services import find_user_by_username
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid
@@ -97,7 +97,7 @@ def review_queue() -> list[Entry]:
 
 def mark_reviewed(actor, entry: Entry, months: int = 12) -> Entry:
     """A verified public servant or a moderator confirms the entry still holds, until a new date."""
-    if not (is_signed_in(actor) and (actor.is_verified_public_servant or actor.role in ("moderator", "admin"))):
+    if not (is_signed_in(actor) and (actor.is_verified_public_servant or is_moderator(actor))):
         raise Forbidden("Only verified public servants and moderators confirm a review")
     if months not in (3, 6, 12, 24):
         raise Invalid("months", "Choose when it should be reviewed next")

@@ -423,7 +423,7 @@ def test_compose_box_is_keyboard_usable(chat, people, app):
     online_now(ada, "Bob Okafor")
 
     # The last link in the newest message's menu; the compose box comes straight after it.
-    ada.get_by_role("link", name="Report this message by Bob Okafor").focus()
+    ada.get_by_role("link", name="Propose for the register from this message by Bob Okafor").focus()
     ada.keyboard.press("Tab")
     expect(compose(ada)).to_be_focused()
     ada.keyboard.type("Yes, I am")

@@ -12,7 +12,7 @@ from tests.factories import make_moderator, make_user, make_verified
 
 
 def test_each_capability_registers_its_reportable_items(ctx):
-    assert set(reportables.names()) == {"message", "room", "profile", "request", "offer"}
+    assert set(reportables.names()) == {"message", "room", "profile", "request", "offer", "technology"}
 
 
 def test_a_mentoring_offer_is_reported_queued_and_dismissed_like_any_item(ctx):
