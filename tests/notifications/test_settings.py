@@ -221,3 +221,16 @@ def test_the_export_carries_the_settings(ctx):
     settings = {row["setting"]: row["value"] for row in sections["notifications"][0].rows}
     assert settings["Someone mentions me"] == "In the digest" and settings["Digest"] == "weekly"
     assert sections["followed_tags"][0].rows == [{"tag": "Open data"}]
+
+
+def test_unsubscribing_from_everything_needs_the_pages_form_token(make_app):
+    """Unlike the one-click link, "everything" is a form on civicnet's page: a forged post changes nothing."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        bob = make_user(username="bob")
+        token = unsubscribing.link(bob.id, ["mention"]).rsplit("/", 1)[1]
+    client = app.test_client()
+    response = client.post(f"/unsubscribe/{token}/everything", data={})
+    assert response.status_code == 400 and "Traceback" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert channels("bob")["reply"] == "email" and preferences.email_settings(bob.id).digest == "weekly"
