@@ -1,4 +1,4 @@
-"""Evidence: cited room messages (a private room's only once its author consents, asked by
+"""Evidence: cited room messages (one only members can read, only once its author consents, asked by
 notification), links, and what each item is, dated, with who added it and any conflict of interest."""
 
 from datetime import date
@@ -38,29 +38,43 @@ def citations(reader, message_ids) -> list[dict]:
 
 
 def cite(actor, entry: Entry, citation: dict) -> Evidence:
-    """A cited message as evidence (in the caller's transaction). A private room's message waits for its
-    author's consent, unless the author is the one citing it."""
-    private_other = citation["private"] and citation["author_id"] != actor.id
+    """A cited message as evidence (in the caller's transaction). A message only members can read (a
+    private room's, or a public room's not open to visitors) waits for its author's consent, unless the
+    author is the one citing it: entries are public, and so is their open data."""
+    restricted = citation["restricted"]
+    asked = restricted and citation["author_id"] != actor.id
     item = Evidence(
         entry_id=entry.id,
         kind="discussion",
-        summary=f"{citation['author']} in {citation['room_name']}",
+        # Who said it, and where, is shown from the message itself, and only once it may be.
+        summary="A message in a room" if restricted else f"{citation['author']} in {citation['room_name']}",
         message_id=citation["id"],
         dated=citation["created_at"].date(),
         added_by_id=actor.id,
-        consent=CONSENT_ASKED if private_other else (CONSENT_GIVEN if citation["private"] else None),
-        consent_from_id=citation["author_id"] if citation["private"] else None,
+        consent=CONSENT_ASKED if asked else (CONSENT_GIVEN if restricted else None),
+        consent_from_id=citation["author_id"] if restricted else None,
     )
     db.session.add(item)
     db.session.flush()
-    if private_other:
+    if asked:
         notices.ask_consent(item)
     return item
 
 
 def cited(item: Evidence) -> dict | None:
-    """What a cited message shows on the entry: only with consent where it was needed."""
+    """What a cited message shows on the entry: only with consent where it is needed (a room that has
+    since closed to visitors needs it too)."""
     if item.message_id is None or not item.shown:
+        return None
+    citation = signals.answer(signals.cite_message, None, message_id=item.message_id, reader=None)
+    if citation is not None and citation["restricted"] and item.consent != CONSENT_GIVEN:
+        return None
+    return citation
+
+
+def for_its_author(item: Evidence) -> dict | None:
+    """The cited message as its author sees it on the consent page, even if they left its room."""
+    if item.message_id is None:
         return None
     return signals.answer(signals.cite_message, None, message_id=item.message_id, reader=None)
 

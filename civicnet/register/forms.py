@@ -51,7 +51,7 @@ class EntryForm(FlaskForm):
     messages = text_field(
         "Room messages to cite (optional)",
         max_length=600,
-        description="Links to messages, separated by commas. A private room's message is shown only once its author agrees.",
+        description="Links to messages, separated by commas. A message from a room only members can read is shown once its author agrees.",
     )
     review_by = GovDateField(
         "Review by (optional)",

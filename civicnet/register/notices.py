@@ -23,7 +23,7 @@ preferences.register_event(
 )
 preferences.register_event(
     "register_consent",
-    "Someone asks to cite my message from a private room in the technology register",
+    "Someone asks to cite my message from a members-only room in the technology register",
     "It is shown only if you agree.",
     preferences.EMAIL,
     order=46,
@@ -79,7 +79,7 @@ def _consent(notification) -> Shown | None:
     if item is None:
         return None
     return Shown(
-        lead="May your message from a private room be cited in",
+        lead="May your message from a members-only room be cited in",
         link_text=item.entry.name,
         url=external_url("register.consent", evidence_id=item.id),
         excerpt="It is shown on the entry only if you agree.",

@@ -157,7 +157,7 @@ def consent(evidence_id: int):
         evidence_rules.answer_consent(current_user, evidence_id, give)
         flash("Thank you: your message is cited on the entry" if give else "Your message will not be shown")
         return redirect(url_for("register.show", slug=item.entry.slug))
-    cited = evidence_rules.citations(current_user, [item.message_id])[0] if item.message_id else None
+    cited = evidence_rules.for_its_author(item)
     return render_template("register/consent.html", item=item, cited=cited, asked=item.consent == CONSENT_ASKED)
 
 

@@ -26,6 +26,9 @@ def cite(_sender, message_id=None, reader=None, **_) -> dict | None:
         "room_id": room.id,
         "room_name": room.name,
         "private": room.is_private,
+        # Whether only members can read it (a private room, or a public room not open to visitors):
+        # quoting it to the world then needs its author's consent. Read now, not when it was cited.
+        "restricted": not can_read(None, room),
         "author_id": author.id,
         "author": author.display_name,
         "excerpt": plain_excerpt(message.body, 280),

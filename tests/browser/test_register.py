@@ -29,7 +29,7 @@ def discussion(live_server):
         bob = make_user(username="bob", display_name="Bob Baker")
         cyd = make_user(username="cyd", display_name="Cyd Charisse")
         pat = make_verified(username="pat", display_name="Pat Civil")
-        room = make_room(ada, "Town centre cameras", members=[bob, cyd, pat])
+        room = make_room(ada, "Town centre cameras", members=[bob, cyd, pat], open_to_public=True)
         first = post_message(room, ada, "FaceMatch misidentified 8 in 10 people in the Cardiff trial").id
         second = post_message(room, pat, "Our procurement team rejected FaceMatch after its DPIA").id
     return first, second

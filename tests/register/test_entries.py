@@ -40,7 +40,7 @@ def details(**changes) -> entries.EntryDetails:
 def people(ctx, clock):  # noqa: F811
     ada, bob = make_user(username="ada"), make_user(username="bob")
     pat = make_verified(username="pat")
-    public = make_room(ada, "Town centre cameras", members=[bob, pat])
+    public = make_room(ada, "Town centre cameras", members=[bob, pat], open_to_public=True)
     private = make_room(ada, "Council staff", kind="private", members=[bob, pat])
     said = post_message(public, ada, "FaceMatch misidentified 8 in 10 people in the Cardiff trial")
     also = post_message(public, pat, "Our procurement team rejected it")
@@ -70,6 +70,21 @@ def test_a_private_rooms_message_waits_for_its_authors_consent(people):
         evidence_rules.answer_consent(people["ada"], item.id, True)
     evidence_rules.answer_consent(people["bob"], item.id, True)
     assert item.consent == CONSENT_GIVEN and "failed the DPIA" in evidence_rules.cited(item)["excerpt"]
+
+
+def test_a_message_only_members_can_read_needs_consent_too_and_a_room_closed_later_hides_it(people):
+    lounge = make_room(people["ada"], "Members lounge", members=[people["bob"]])  # public, members only
+    said = post_message(lounge, people["bob"], "Our council paid twice for it")
+    entry = entries.create_draft(people["ada"], details(), [said.id, people["said"].id])
+    lounge_item, open_item = entry.evidence
+    assert lounge_item.consent == CONSENT_ASKED and evidence_rules.cited(lounge_item) is None
+    assert lounge_item.summary == "A message in a room"  # no name or room until the author agrees
+    assert evidence_rules.cited(open_item) is not None
+    # The open room closes to visitors: the quote, given without consent, is no longer shown.
+    open_item_room = people["said"].room
+    open_item_room.open_to_public = False
+    db.session.commit()
+    assert evidence_rules.cited(open_item) is None
 
 
 def test_nobody_cites_a_message_they_cannot_read(people):
