@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_moderator, is_signed_in
@@ -113,19 +114,20 @@ def _apply(entry: Entry, checked: dict) -> None:
     entry.updated_at = utcnow()
 
 
+# Addresses under /technology/ that are pages of their own, not entries.
+RESERVED = {"new", "review", "data", "consent"}
+
+
 def _unique_slug(name: str) -> str:
     base = tag_slug(name)[:80] or "entry"
-    slug, number = base, 2
+    slug, number = (base, 2) if base not in RESERVED else (f"{base}-2", 3)
     while db.session.scalar(select(Entry.id).where(Entry.slug == slug)) is not None:
         slug, number = f"{base}-{number}", number + 1
     return slug
 
 
 def check_may_draft(actor) -> None:
-    if not is_signed_in(actor):
-        raise Forbidden("Sign in to propose an entry")
-    if not actor.is_verified_email:
-        raise Forbidden("Confirm your email address before proposing an entry")
+    evidence_rules.check_may_contribute(actor)
 
 
 def create_draft(actor: User, details: EntryDetails, message_ids: list[int] = ()) -> Entry:
@@ -161,16 +163,7 @@ def update_entry(actor: User, entry: Entry, details: EntryDetails, base_revision
     if not isinstance(base_revision, int) or base_revision != entry.revision:
         raise Conflict(conflict_message(entry))
     # The version moves only if it is still the one the editor started from (two saves at once).
-    moved = db.session.execute(
-        update(Entry)
-        .where(Entry.id == entry.id, Entry.revision == base_revision)
-        .values(revision=base_revision + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not moved:
-        db.session.rollback()
-        raise Conflict(conflict_message(db.session.get(Entry, entry.id)))
-    entry.revision = base_revision + 1
+    _move_revision(entry, base_revision)
     _apply(entry, checked)
     _keep_revision(entry, actor, _text("note", note, 200) if note else "")
     notices.tell_followers(entry, actor, notices.UPDATED)
@@ -219,10 +212,25 @@ def _keep_revision(entry: Entry, actor: User | None, note: str) -> None:
 
 
 def keep_revision_after(entry: Entry, actor: User | None, note: str) -> None:
-    """A change made outside the edit form (a supplier's reply, a review date): a new version too."""
-    entry.revision += 1
+    """A change made outside the edit form (a supplier's reply, a review date): a new version too,
+    moved on only from the version it was read at, like an edit."""
+    _move_revision(entry, entry.revision)
     entry.updated_at = utcnow()
     _keep_revision(entry, actor, note)
+
+
+def _move_revision(entry: Entry, base: int) -> None:
+    """Version base + 1, if the entry is still at base; a conflict if someone saved meanwhile."""
+    moved = db.session.execute(
+        update(Entry)
+        .where(Entry.id == entry.id, Entry.revision == base)
+        .values(revision=base + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        db.session.rollback()
+        raise Conflict(conflict_message(db.session.get(Entry, entry.id)))
+    set_committed_value(entry, "revision", base + 1)
 
 
 def revisions(entry: Entry) -> list[Revision]:

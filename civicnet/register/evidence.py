@@ -4,6 +4,7 @@ notification), links, and what each item is, dated, with who added it and any co
 from datetime import date
 
 from civicnet import signals
+from civicnet.accounts.permissions import is_signed_in
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
@@ -21,6 +22,14 @@ from civicnet.register.models import (
 from civicnet.transactions import commit
 
 MAX_CITED = 20
+
+
+def check_may_contribute(actor) -> None:
+    """Whatever goes into an entry (and so into open data) comes from a member with a confirmed address."""
+    if not is_signed_in(actor):
+        raise Forbidden("Sign in to add to an entry")
+    if not actor.is_verified_email:
+        raise Forbidden("Confirm your email address before adding to an entry")
 
 
 def citations(reader, message_ids) -> list[dict]:
@@ -80,6 +89,7 @@ def for_its_author(item: Evidence) -> dict | None:
 
 
 def add_evidence(actor, entry: Entry, kind, summary, url, dated, conflict: str = "", message_id=None) -> Evidence:
+    check_may_contribute(actor)
     if kind not in EVIDENCE_KINDS:
         raise Invalid("kind", "Choose what kind of evidence it is")
     summary, url, conflict = (str(v or "").strip() for v in (summary, url, conflict))
@@ -124,6 +134,7 @@ def answer_consent(actor, evidence_id, give: bool) -> Evidence:
 
 
 def add_deployment(actor, entry: Entry, organisation, started, ended, outcome, cost) -> Deployment:
+    check_may_contribute(actor)
     organisation = str(organisation or "").strip()
     if not organisation or len(organisation) > 120:
         raise Invalid("organisation", "Enter the organisation (120 characters or fewer)")
@@ -145,6 +156,7 @@ def add_deployment(actor, entry: Entry, organisation, started, ended, outcome, c
 
 def add_comment(actor, entry: Entry, body) -> Comment:
     """A comment on the entry, for its reviewers and editors to weigh; its followers hear of it."""
+    check_may_contribute(actor)
     body = str(body or "").strip()
     if not body:
         raise Invalid("body", "Write your comment")

@@ -161,13 +161,17 @@ class SignOff(db.Model):
     """A reviewer's sign-off: shown on the entry. One per member per entry."""
 
     __tablename__ = "register_sign_offs"
-    __table_args__ = (UniqueConstraint("entry_id", "user_id", name="uq_register_sign_offs_entry_id_user_id"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "user_id", "revision", name="uq_register_sign_offs_entry_id_user_id_revision"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # What they signed as, then: "citizen" or "public_servant" (verified), kept as it was.
     capacity: Mapped[str] = mapped_column(String(20))
+    # The version they signed: an edit after it needs signing again before the draft is published.
+    revision: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped["User"] = relationship()  # noqa: F821

@@ -60,6 +60,8 @@ FIELDS = {
     "review_by": ("When it is next reviewed", "", "reviewDate"),
 }
 CSV_LISTS = ("deployments", "evidence", "reviewers")
+# A cell a spreadsheet would run as a formula starts with one of these: it gets a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def published() -> list[Entry]:
@@ -148,8 +150,13 @@ def as_csv() -> str:
         flat["tags"] = "; ".join(row["tags"])
         for key in CSV_LISTS:
             flat[key] = json.dumps(row[key], ensure_ascii=False)
-        writer.writerow(flat)
+        writer.writerow({key: _cell(value) for key, value in flat.items()})
     return out.getvalue()
+
+
+def _cell(value):
+    """Members' words in a CSV cell, never run as a spreadsheet formula."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def json_text() -> str:

@@ -5,7 +5,7 @@ supplier may be given a right of reply, never a vote."""
 from datetime import timedelta
 
 from huey import crontab
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from civicnet import audit
@@ -33,15 +33,17 @@ def sign_off(actor, entry: Entry) -> SignOff:
         raise Forbidden("Sign in with a confirmed email address to review entries")
     if entry.supplier_member_id == actor.id:
         raise Forbidden("The supplier has a right of reply, not a vote")
+    if entry.created_by_id == actor.id:
+        raise Forbidden("Reviewers are others: ask a citizen and a verified public servant to sign off your draft")
     if entry.status != DRAFT:
         raise Conflict("This entry is already published")
-    signed = SignOff(user_id=actor.id, capacity=capacity_of(actor))
+    signed = SignOff(user_id=actor.id, capacity=capacity_of(actor), revision=entry.revision)
     entry.sign_offs.append(signed)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("You have already signed this entry off") from None
+        raise Conflict("You have already signed this version off") from None
     publish_if_ready(entry)
     commit()
     return signed
@@ -50,7 +52,7 @@ def sign_off(actor, entry: Entry) -> SignOff:
 def missing(entry: Entry) -> list[str]:
     """What the draft still needs before it is published."""
     needs = []
-    capacities = {signed.capacity for signed in entry.sign_offs}
+    capacities = {signed.capacity for signed in entry.sign_offs if signed.revision == entry.revision}
     if CITIZEN not in capacities:
         needs.append("a citizen's sign-off")
     if PUBLIC_SERVANT not in capacities:
@@ -84,15 +86,13 @@ def publish_due() -> int:
 
 
 def needs_review(entry: Entry) -> bool:
-    return entry.status == PUBLISHED and entry.review_by <= utcnow().date()
+    return entry.status == PUBLISHED and (entry.review_by <= utcnow().date() or changed_since_review(entry))
 
 
 def review_queue() -> list[Entry]:
-    """Drafts waiting for reviewers, and published entries past their review date."""
-    query = (
-        select(Entry).where(or_(Entry.status == DRAFT, Entry.review_by <= utcnow().date())).order_by(Entry.review_by)
-    )
-    return list(db.session.scalars(query))
+    """Drafts waiting for reviewers, and published entries past their review date or changed since it."""
+    query = select(Entry).order_by(Entry.review_by)
+    return [entry for entry in db.session.scalars(query) if entry.status == DRAFT or needs_review(entry)]
 
 
 def mark_reviewed(actor, entry: Entry, months: int = 12) -> Entry:
@@ -103,6 +103,8 @@ def mark_reviewed(actor, entry: Entry, months: int = 12) -> Entry:
         raise Invalid("months", "Choose when it should be reviewed next")
     entry.review_by = utcnow().date() + timedelta(days=round(months * 30.4))
     entries.keep_revision_after(entry, actor, f"Reviewed: still holds, next review in {months} months")
+    # Their confirmation signs the version as it now stands.
+    entry.sign_offs.append(SignOff(user_id=actor.id, capacity=capacity_of(actor), revision=entry.revision))
     notices.tell_followers(entry, actor, notices.UPDATED)
     commit()
     return entry
@@ -133,4 +135,12 @@ def write_reply(actor, entry: Entry, text) -> Entry:
 
 def reviewers_needed_for(entry: Entry):
     """For the page: who signed, as what."""
-    return [(signed.user, CAPACITIES[signed.capacity], signed.created_at) for signed in entry.sign_offs]
+    return [
+        (signed.user, CAPACITIES[signed.capacity], signed.created_at, signed.revision) for signed in entry.sign_offs
+    ]
+
+
+def changed_since_review(entry: Entry) -> bool:
+    """A published entry edited after its reviewers signed it off: it shows so, and needs review."""
+    signed = [s.revision for s in entry.sign_offs]
+    return entry.is_published and bool(signed) and entry.revision > max(signed)

@@ -17,18 +17,21 @@ from civicnet.register.models import KINDS, PUBLISHED, QUESTIONS, VERDICTS, Entr
 from civicnet.tags.names import tag_slug
 from civicnet.transactions import commit
 
-MESSAGE_LINK = re.compile(r"(?:#message-)?(\d+)\s*$")
+# A message's link ends in #message-<id> (or its bare number is given): never any other number in a URL.
+MESSAGE_LINK = re.compile(r"(?:^|#message-)(\d{1,10})$")
 
 
 def message_ids(text: str) -> list[int]:
     """Message numbers from links like .../rooms/open-data#message-12, or bare numbers."""
     found = []
     for part in (text or "").split(","):
-        match = MESSAGE_LINK.search(part.strip())
-        if part.strip() and match is None:
-            raise Invalid("messages", f"“{part.strip()[:60]}” is not a link to a room message")
-        if match:
-            found.append(int(match.group(1)))
+        part = part.strip()
+        if not part:
+            continue
+        match = MESSAGE_LINK.search(part)
+        if match is None:
+            raise Invalid("messages", f"“{part[:60]}” is not a link to a room message")
+        found.append(int(match.group(1)))
     return found
 
 
@@ -79,11 +82,13 @@ def new():
     cited = []
     if request.method == "GET":
         form.kind.data, form.verdict.data = "product", "unknown"
-        ids = request.args.getlist("message", type=int)
+        ids = [number for number in request.args.getlist("message", type=int) if 0 < number < 10**10]
         form.messages.data = ", ".join(f"#message-{number}" for number in ids)
+    valid = form.validate_on_submit()  # lengths first: the links are read only once they are sane
     try:
-        cited = evidence_rules.citations(current_user, message_ids(form.messages.data or ""))
-        if form.validate_on_submit():
+        if request.method == "GET" or not form.messages.errors:
+            cited = evidence_rules.citations(current_user, message_ids(form.messages.data or ""))
+        if valid:
             entry = entries.create_draft(current_user, _details(form), [c["id"] for c in cited])
             flash(
                 "Your draft is open for comment. It is published once a citizen and a verified public servant sign it off."
@@ -108,6 +113,7 @@ def show(slug: str):
         reviewers=reviews.reviewers_needed_for(entry),
         missing=reviews.missing(entry) if not entry.is_published else [],
         needs_review=reviews.needs_review(entry),
+        changed=reviews.changed_since_review(entry),
         following=notices.follows(current_user, entry),
         capacity=reviews.CAPACITIES[reviews.capacity_of(current_user)] if current_user.is_authenticated else None,
     )

@@ -129,11 +129,12 @@ def upgrade():
     sa.Column('entry_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('capacity', sa.String(length=20), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('created_at', civicnet.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['entry_id'], ['register_entries.id'], name=op.f('fk_register_sign_offs_entry_id_register_entries'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_register_sign_offs_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_register_sign_offs')),
-    sa.UniqueConstraint('entry_id', 'user_id', name='uq_register_sign_offs_entry_id_user_id')
+    sa.UniqueConstraint('entry_id', 'user_id', 'revision', name='uq_register_sign_offs_entry_id_user_id_revision')
     )
     op.create_table('register_comments',
     sa.Column('id', sa.Integer(), nullable=False),

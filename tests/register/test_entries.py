@@ -200,3 +200,21 @@ def test_the_export_carries_a_members_part_and_erasure_keeps_the_record(people):
     leaving.erase(people["ada"])
     assert db.session.scalars(select(EntryFollow)).all() == []
     assert entries.get_entry(people["bob"], entry.slug).created_by.display_name == "Former member"
+
+
+def test_a_sign_off_counts_for_the_version_signed_and_never_the_proposers_own(people, clock):  # noqa: F811
+    entry = entries.create_draft(people["ada"], details(), [])
+    with pytest.raises(Forbidden):
+        reviews.sign_off(people["ada"], entry)  # the proposer
+    clock.shift(timedelta(days=8))
+    reviews.sign_off(people["bob"], entry)
+    entries.update_entry(people["ada"], entry, details(verdict="mixed"), 1)  # changed after Bob signed
+    reviews.sign_off(people["pat"], entry)
+    assert entry.status == "draft" and reviews.missing(entry) == ["a citizen's sign-off"]
+    reviews.sign_off(people["bob"], entry)  # Bob signs the new version
+    assert entry.status == PUBLISHED and not reviews.changed_since_review(entry)
+    # Edited after publication: it says so and goes to the review queue until someone confirms it.
+    entries.update_entry(people["ada"], entry, details(verdict="real"), entry.revision)
+    assert reviews.changed_since_review(entry) and reviews.needs_review(entry) and entry in reviews.review_queue()
+    reviews.mark_reviewed(people["pat"], entry, 12)
+    assert not reviews.changed_since_review(entry) and not reviews.needs_review(entry)

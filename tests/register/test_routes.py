@@ -68,6 +68,12 @@ def test_drafts_are_for_signed_in_members(client, app, auth):
     assert client.get(f"/technology/{slug}").status_code == 404
     auth.sign_in("ada")
     page = client.get(f"/technology/{slug}").get_data(as_text=True)
+    assert "open for comment" in page and "Sign off as a reviewer" not in page  # not one's own
+    auth.sign_out()
+    with app.app_context():
+        make_user(username="bob")
+    auth.sign_in("bob")
+    page = client.get(f"/technology/{slug}").get_data(as_text=True)
     assert "open for comment" in page and "Sign off as a reviewer" in page
     assert "Draft thing" in client.get("/technology/review").get_data(as_text=True)
 
@@ -170,3 +176,31 @@ def test_evidence_and_deployments_are_added_with_their_details_checked(client, a
     assert "An independent audit" in page and "Leeds City Council" in page
     bad = client.post(f"/technology/{slug}/deployments", data={"organisation": ""})
     assert bad.status_code == 200 and "Enter the organisation" in bad.get_data(as_text=True)
+
+
+def test_message_links_are_read_strictly_and_huge_numbers_are_refused_not_crashed(client, app, auth):
+    with app.app_context():
+        make_user(username="ada")
+    auth.sign_in("ada")
+    data = {"name": "X", "kind": "product", "summary": "Y", "verdict": "real"}
+    for messages, error in (
+        ("https://civicnet.example/rooms/budget-2025", "is not a link to a room message"),
+        ("9" * 5000, "Room messages to cite (optional) must be 600 characters or fewer"),
+        ("#message-99999", "does not exist, or you may not read it"),
+    ):
+        response = client.post("/technology/new", data=data | {"messages": messages})
+        assert response.status_code == 200 and error in response.get_data(as_text=True), messages
+    assert client.get("/technology/new?message=" + "9" * 5000).status_code == 200
+
+
+def test_the_csv_never_holds_a_spreadsheet_formula(client, app):
+    slug = published_entry(app)
+    with app.app_context():
+        entry = db.session.scalar(select(Entry).where(Entry.slug == slug))
+        entry.summary = '=HYPERLINK("https://evil.example","click")'
+        db.session.commit()
+    [row] = list(csv.DictReader(io.StringIO(client.get("/technology.csv").get_data(as_text=True))))
+    assert row["summary"] == "'" + '=HYPERLINK("https://evil.example","click")'
+    assert (
+        client.get("/technology.json").get_json()["entries"][0]["summary"].startswith("=HYPERLINK")
+    )  # JSON as written
