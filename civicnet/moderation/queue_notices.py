@@ -1,9 +1,10 @@
 """Moderators hear of each new report in the queue: on the site by default, or as each chose."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from civicnet.accounts.models import ADMIN, MODERATOR, User
 from civicnet.accounts.permissions import is_moderator
+from civicnet.db_types import utcnow
 from civicnet.errors import NotFound
 from civicnet.extensions import db
 from civicnet.moderation.items import load_item
@@ -29,7 +30,9 @@ def tell_moderators(report: Report) -> None:
     """Every moderator but the one who reported it, in the report's transaction."""
     db.session.flush()
     moderators = db.session.scalars(
-        select(User.id).where(User.role.in_((MODERATOR, ADMIN)), User.erased_at.is_(None), User.suspended_at.is_(None))
+        select(User.id)
+        .where(User.role.in_((MODERATOR, ADMIN)), User.erased_at.is_(None))
+        .where(or_(User.suspended_at.is_(None), User.suspended_until <= utcnow()))
     )
     for user_id in moderators:
         if user_id != report.reporter_id:

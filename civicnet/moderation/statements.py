@@ -27,6 +27,7 @@ preferences.register_event(
     preferences.EMAIL,
     order=60,
     channels=TOLD,
+    capped=False,  # a suspended member cannot sign in: this email may be the only way they learn why
 )
 preferences.register_event(
     "appeal_outcome",
@@ -35,6 +36,7 @@ preferences.register_event(
     preferences.EMAIL,
     order=70,
     channels=TOLD,
+    capped=False,
 )
 
 

@@ -9,10 +9,11 @@ Each member's digest is one transaction that stores the email, marks what it car
 member's digest time, claimed by a conditional update: a run that stops halfway resumes with the
 members it had not reached, and no one gets a second copy."""
 
+import logging
 from datetime import datetime, timedelta
 
 from huey import crontab
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
@@ -25,6 +26,7 @@ from civicnet.notifications.models import EMAIL_FOLDED, Notification
 from civicnet.notifications.preferences import DAILY, NEVER, WEEKLY, EmailSettings
 from civicnet.transactions import commit
 
+log = logging.getLogger(__name__)
 PERIODS = {DAILY: timedelta(days=1), WEEKLY: timedelta(days=7)}
 # The run is hourly: a member falls due up to an hour early rather than a whole period late.
 SLACK = timedelta(hours=1)
@@ -40,7 +42,9 @@ def run(now: datetime) -> int:
     members = db.session.execute(
         select(User.id, EmailSettings.digest, EmailSettings.last_digest_at, User.created_at)
         .outerjoin(EmailSettings, EmailSettings.user_id == User.id)
-        .where(User.erased_at.is_(None), User.suspended_at.is_(None))
+        .where(User.erased_at.is_(None), User.email_verified_at.is_not(None))
+        # Not while suspended: a suspension that has run out counts as over.
+        .where(or_(User.suspended_at.is_(None), and_(User.suspended_until.is_not(None), User.suspended_until <= now)))
         .where(or_(EmailSettings.digest.is_(None), EmailSettings.digest != NEVER))
         .order_by(User.id)
     ).all()
@@ -50,8 +54,10 @@ def run(now: datetime) -> int:
             try:
                 sent += send_one(user_id, now)
             except Exception:
-                db.session.rollback()  # this member's claim goes with it: the next run sends theirs
-                raise
+                # This member's claim goes with the rollback, so the next run sends theirs; the members
+                # after them are not held up by it.
+                db.session.rollback()
+                log.exception("the digest for member %s failed; it will be tried again at the next run", user_id)
     return sent
 
 
@@ -122,8 +128,13 @@ def _contents(user_id: int, since: datetime, now: datetime) -> list:
     query = (
         select(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None), Notification.digested_at.is_(None))
-        .where(Notification.created_at >= since, Notification.created_at <= now)
-        .where(or_(Notification.channel == preferences.DIGEST, Notification.email_state == EMAIL_FOLDED))
+        .where(Notification.created_at <= now)
+        .where(
+            or_(
+                and_(Notification.channel == preferences.DIGEST, Notification.created_at >= since),
+                Notification.email_state == EMAIL_FOLDED,  # folded by the cap, whenever: carried once
+            )
+        )
         .order_by(Notification.id.desc())
     )
     found = ((notification, render(notification)) for notification in db.session.scalars(query))

@@ -72,13 +72,15 @@ def _email_conversation(user_id: int, conversation: str, now: datetime) -> int:
     user = db.session.get(User, user_id)
     shown = [(n, render(n)) for n in pending]
     unread = [(n, s) for n, s in shown if n.read_at is None and s is not None]
-    if not unread or user is None or user.erased_at is not None:
+    # Never to an address its owner has not confirmed (anyone can type anyone's address when signing up).
+    if not unread or user is None or user.erased_at is not None or not user.is_verified_email:
         return _settle(pending, EMAIL_READ)
-    if counted_since(user_id, now - timedelta(days=1)) >= current_app.config["EMAIL_DAILY_CAP"]:
+    capped = any(_capped(n) for n, _ in unread)
+    if capped and counted_since(user_id, now - timedelta(days=1)) >= current_app.config["EMAIL_DAILY_CAP"]:
         return _settle(pending, EMAIL_FOLDED)  # the next digest carries them
     if not _claim(pending, EMAIL_SENT):
         return 0
-    _store(user, unread)
+    _store(user, unread, capped)
     commit()
     return 1
 
@@ -103,11 +105,16 @@ def _settle(pending: list[Notification], state: str) -> int:
     return 0
 
 
-def _store(user: User, unread: list) -> None:
+def _capped(notification: Notification) -> bool:
+    event = preferences.event(event_of(notification.kind) or "")
+    return event is None or event.capped
+
+
+def _store(user: User, unread: list, counted: bool) -> None:
     events = sorted({event_of(n.kind) for n, _ in unread} - {None})
     unsubscribe_url = unsubscribing.link(user.id, events)
     footer = unsubscribing.footer(user, events, unsubscribe_url)
-    options = {"member_id": user.id, "counted": True, "unsubscribe_url": unsubscribe_url, "footer": footer}
+    options = {"member_id": user.id, "counted": counted, "unsubscribe_url": unsubscribe_url, "footer": footer}
     own = own_email(unread[0][0]) if len(unread) == 1 else None
     if own is not None:
         store_email(user.email, own.subject, own.template, **options, **own.context)

@@ -36,6 +36,7 @@ class Event:
     channels: tuple[str, ...] = (SITE, EMAIL, DIGEST, OFF)
     audience: Callable[[object], bool] | None = None  # who sees the row (moderators only...); None: everyone
     waits: bool = False  # emailed after NOTIFY_EMAIL_DELAY, only if still unread (conversations)
+    capped: bool = True  # counts towards the daily cap; False for what a member must be told (decisions)
 
 
 _EVENTS: dict[str, Event] = {}

@@ -130,6 +130,30 @@ def mark_all_read(user, conversation: str | None = None) -> int:
     return len(ids)
 
 
+def mark_read_in(user_id: int, conversation: str, kinds: tuple[str, ...], up_to_subject: int) -> None:
+    """Notifications the member has now seen in place (a room read up to a message), in the caller's
+    transaction: they are not emailed, and every tab clears them once it commits."""
+    ids = list(
+        db.session.scalars(
+            select(Notification.id).where(
+                Notification.user_id == user_id,
+                Notification.conversation == conversation,
+                Notification.kind.in_(kinds),
+                Notification.subject_id <= up_to_subject,
+                Notification.read_at.is_(None),
+            )
+        )
+    )
+    if ids:
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids))
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        on_commit(lambda: _tell_read(user_id, ids))
+
+
 def _tell_read(user_id: int, ids: list[int]) -> None:
     """Every tab and device of the member: these are read now, and how many are left."""
     realtime.send("notifications_read", {"unread": unread_count(user_id), "ids": ids}, f"user:{user_id}")

@@ -7,7 +7,7 @@ from civicnet.accounts.models import User
 from civicnet.extensions import db
 from civicnet.notifications import kinds, preferences
 from civicnet.notifications.kinds import Shown
-from civicnet.notifications.services import notify
+from civicnet.notifications.services import mark_read_in, notify
 from civicnet.rooms.models import Membership, Message, Room
 from civicnet.rooms.payloads import message_payload
 from civicnet.rooms.permissions import can_read, is_member
@@ -63,6 +63,11 @@ def notify_about(message: Message, room: Room, actor: User, mentioned: list[User
     for user_id, kind in recipients.items():
         if levels.get(user_id) != MUTE:
             notify(user_id, kind, message.id, conversation=f"room:{room.id}")
+
+
+def read_up_to(user_id: int, room_id: int, message_id: int) -> None:
+    """A member read the room up to a message: its mentions, replies and followed messages are read too."""
+    mark_read_in(user_id, f"room:{room_id}", (MENTION, REPLY, ROOM_MESSAGE), message_id)
 
 
 def _levels(room: Room) -> dict[int, str]:

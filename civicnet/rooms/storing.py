@@ -161,3 +161,4 @@ def store_read_mark(room_id: int, user_id: int, message_id: int) -> None:
         .where(Membership.room_id == room_id, Membership.user_id == user_id, Membership.last_read_id < message_id)
         .values(last_read_id=message_id)
     )
+    notifications.read_up_to(user_id, room_id, message_id)

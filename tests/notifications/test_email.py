@@ -14,7 +14,7 @@ from civicnet.notifications import preferences, services
 from civicnet.notifications.models import Notification
 from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
-from tests.factories import DEFAULT_PASSWORD, make_moderator, make_room
+from tests.factories import DEFAULT_PASSWORD, make_moderator, make_room, make_user
 from tests.notifications.conftest import send_due
 
 DELAY = 120
@@ -150,3 +150,30 @@ def test_flask_sweep_sends_what_is_due(town, clock, outbox, app):
     output = app.test_cli_runner().invoke(args=["sweep"]).output
     assert "Notification emails sent: 1. Digests sent: 0." in output
     assert len(outbox) == 1
+
+
+def test_reading_the_room_counts_as_reading_its_mentions(town, clock, outbox):
+    message = post("ada", "open-data", "@bob look at this")
+    bob = find_user_by_username("bob")
+    messages.mark_read(bob, rooms.get_readable_room(bob, "open-data"), message.id)
+    clock.shift(DELAY)
+    assert send_due() == 0 and outbox == []
+    assert notices("bob")[0].read_at is not None
+
+
+def test_no_email_to_an_address_its_owner_has_not_confirmed(town, clock, outbox):
+    make_user(username="newbie", verified=False)
+    bob = find_user_by_username("bob")
+    room = rooms.get_readable_room(bob, "open-data")
+    rooms.join_room(find_user_by_username("newbie"), room)
+    post("ada", "open-data", "@newbie welcome")
+    clock.shift(DELAY)
+    assert send_due() == 0
+    assert not [email for email in outbox if "mentioned you" in email.subject]
+
+
+def test_a_decision_about_a_member_is_emailed_beyond_the_cap(town, clock, outbox, app):
+    app.config["EMAIL_DAILY_CAP"] = 0
+    take_action(make_moderator(), ActionRequest(kind="suspend", reason="respect", username="bob", period="24"))
+    assert [email.subject for email in outbox] == ["civicnet: a moderation decision about you"]
+    assert db.session.scalars(select(Email.counted)).all() == [False]
