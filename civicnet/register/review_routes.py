@@ -37,7 +37,7 @@ def add_evidence(slug: str):
         else:
             flash("Evidence added")
             return redirect(url_for("register.show", slug=entry.slug, _anchor="evidence"))
-    return render_template("register/evidence_form.html", form=form, entry=entry)
+    return render_template("register/simple_form.html", form=form, entry=entry, title="Add evidence")
 
 
 @bp.route("/technology/<slug>/comments", methods=["POST"])
@@ -78,7 +78,7 @@ def add_deployment(slug: str):
         else:
             flash("Deployment added")
             return redirect(url_for("register.show", slug=entry.slug, _anchor="deployments"))
-    return render_template("register/deployment_form.html", form=form, entry=entry)
+    return render_template("register/simple_form.html", form=form, entry=entry, title="Add a deployment")
 
 
 @bp.route("/technology/<slug>/sign-off", methods=["POST"])
