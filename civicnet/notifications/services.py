@@ -114,18 +114,9 @@ def open_notification(user, notification_id: int) -> Notification | None:
 
 def mark_all_read(user, conversation: str | None = None) -> int:
     """Mark every unread notification read (or those of one conversation); the member's other tabs follow."""
-    query = select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    if conversation:
-        query = query.where(Notification.conversation == conversation)
-    ids = list(db.session.scalars(query))
-    if ids:
-        db.session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids))
-            .values(read_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+    conditions = [Notification.conversation == conversation] if conversation else []
+    ids = _mark_read(user.id, *conditions)
+    db.session.commit()
     _tell_read(user.id, ids)
     return len(ids)
 
@@ -133,25 +124,28 @@ def mark_all_read(user, conversation: str | None = None) -> int:
 def mark_read_in(user_id: int, conversation: str, kinds: tuple[str, ...], up_to_subject: int) -> None:
     """Notifications the member has now seen in place (a room read up to a message), in the caller's
     transaction: they are not emailed, and every tab clears them once it commits."""
-    ids = list(
-        db.session.scalars(
-            select(Notification.id).where(
-                Notification.user_id == user_id,
-                Notification.conversation == conversation,
-                Notification.kind.in_(kinds),
-                Notification.subject_id <= up_to_subject,
-                Notification.read_at.is_(None),
-            )
-        )
+    ids = _mark_read(
+        user_id,
+        Notification.conversation == conversation,
+        Notification.kind.in_(kinds),
+        Notification.subject_id <= up_to_subject,
     )
     if ids:
-        db.session.execute(
+        on_commit(lambda: _tell_read(user_id, ids))
+
+
+def _mark_read(user_id: int, *conditions) -> list[int]:
+    """Mark the member's unread notifications that meet the conditions read, in one statement (it is on
+    the room-reading path); returns their ids."""
+    return list(
+        db.session.scalars(
             update(Notification)
-            .where(Notification.id.in_(ids))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None), *conditions)
             .values(read_at=utcnow())
+            .returning(Notification.id)
             .execution_options(synchronize_session=False)
         )
-        on_commit(lambda: _tell_read(user_id, ids))
+    )
 
 
 def _tell_read(user_id: int, ids: list[int]) -> None:

@@ -17,7 +17,7 @@ from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.register import evidence as evidence_rules
 from civicnet.register import notices
-from civicnet.register.models import DRAFT, KINDS, QUESTIONS, VERDICTS, Entry, Revision
+from civicnet.register.models import DRAFT, KINDS, PUBLISHED, QUESTIONS, VERDICTS, Entry, Revision
 from civicnet.tags.names import tag_slug
 from civicnet.tags.services import check_tag_names, get_or_create_tag
 from civicnet.transactions import commit
@@ -64,6 +64,23 @@ def get_entry(viewer, slug: str) -> Entry:
     if entry is None or (entry.status == DRAFT and not is_signed_in(viewer)):
         raise NotFound("There is no entry at this address")
     return entry
+
+
+def published(verdict: str = "", kind: str = "", tag: str = "") -> list[Entry]:
+    """Published entries by name, narrowed by the list's filters (unknown values narrow nothing)."""
+    query = select(Entry).where(Entry.status == PUBLISHED).order_by(Entry.name)
+    if verdict in VERDICTS:
+        query = query.where(Entry.verdict == verdict)
+    if kind in KINDS:
+        query = query.where(Entry.kind == kind)
+    if tag:
+        query = query.where(Entry.tags.any(slug=tag_slug(tag)))
+    return list(db.session.scalars(query))
+
+
+def published_from_room(room_id: int) -> list[Entry]:
+    query = select(Entry).where(Entry.source_room_id == room_id, Entry.status == PUBLISHED).order_by(Entry.name)
+    return list(db.session.scalars(query))
 
 
 def _text(field_name: str, value, limit: int = MAX_TEXT, required: str | None = None) -> str:

@@ -121,8 +121,16 @@ def add_evidence(actor, entry: Entry, kind, summary, url, dated, conflict: str =
     return item
 
 
+def consent_request(actor, evidence_id) -> Evidence:
+    """A request to cite one of the actor's messages; NotFound for anyone else (who need not know of it)."""
+    item = db.session.get(Evidence, evidence_id) if is_id(evidence_id) else None
+    if item is None or item.consent_from_id is None or item.consent_from_id != actor.id:
+        raise NotFound("There is no such request")
+    return item
+
+
 def answer_consent(actor, evidence_id, give: bool) -> Evidence:
-    """The author of a private-room message says whether it may be cited."""
+    """The author of a message only members can read says whether it may be cited."""
     item = db.session.get(Evidence, evidence_id) if is_id(evidence_id) else None
     if item is None or item.consent_from_id is None:
         raise NotFound("There is no such request")

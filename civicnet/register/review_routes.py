@@ -1,17 +1,31 @@
 """Register pages around an entry: evidence and deployments, sign-off and review, the supplier's right
 of reply, consent for private-room messages, the review queue, and the open data."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from civicnet.errors import ServiceError
-from civicnet.extensions import db
 from civicnet.forms import FlaskForm, apply_service_error
 from civicnet.register import bp, entries, opendata, reviews
 from civicnet.register import evidence as evidence_rules
 from civicnet.register.forms import CommentForm, DeploymentForm, EvidenceForm, ReplyForm, ReviewedForm, SupplierForm
-from civicnet.register.models import CONSENT_ASKED, Evidence
+from civicnet.register.models import CONSENT_ASKED
 from civicnet.register.routes import message_ids
+
+
+def _form_page(entry, form, title: str, save, done, anchor: str | None = None):
+    """One small form about an entry: on a valid post, save (the service call) and go back to the entry
+    saying `done` (a text, or a function of nothing for one that needs the saved state); a broken rule
+    is shown on the form."""
+    if form.validate_on_submit():
+        try:
+            save()
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            flash(done() if callable(done) else done)
+            return redirect(url_for("register.show", slug=entry.slug, _anchor=anchor))
+    return render_template("register/simple_form.html", form=form, entry=entry, title=title)
 
 
 @bp.route("/technology/<slug>/evidence", methods=["GET", "POST"])
@@ -19,25 +33,21 @@ from civicnet.register.routes import message_ids
 def add_evidence(slug: str):
     entry = entries.get_entry(current_user, slug)
     form = EvidenceForm()
-    if form.validate_on_submit():
-        try:
-            cited = message_ids(form.message.data or "")
-            evidence_rules.add_evidence(
-                current_user,
-                entry,
-                form.kind.data,
-                form.summary.data,
-                form.url.data,
-                form.dated.data,
-                form.conflict.data or "",
-                message_id=cited[0] if cited else None,
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash("Evidence added")
-            return redirect(url_for("register.show", slug=entry.slug, _anchor="evidence"))
-    return render_template("register/simple_form.html", form=form, entry=entry, title="Add evidence")
+
+    def save():
+        cited = message_ids(form.message.data or "")
+        evidence_rules.add_evidence(
+            current_user,
+            entry,
+            form.kind.data,
+            form.summary.data,
+            form.url.data,
+            form.dated.data,
+            form.conflict.data or "",
+            message_id=cited[0] if cited else None,
+        )
+
+    return _form_page(entry, form, "Add evidence", save, "Evidence added", "evidence")
 
 
 @bp.route("/technology/<slug>/comments", methods=["POST"])
@@ -62,23 +72,19 @@ def comment(slug: str):
 def add_deployment(slug: str):
     entry = entries.get_entry(current_user, slug)
     form = DeploymentForm()
-    if form.validate_on_submit():
-        try:
-            evidence_rules.add_deployment(
-                current_user,
-                entry,
-                form.organisation.data,
-                form.started.data,
-                form.ended.data,
-                form.outcome.data,
-                form.cost.data,
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash("Deployment added")
-            return redirect(url_for("register.show", slug=entry.slug, _anchor="deployments"))
-    return render_template("register/simple_form.html", form=form, entry=entry, title="Add a deployment")
+
+    def save():
+        evidence_rules.add_deployment(
+            current_user,
+            entry,
+            form.organisation.data,
+            form.started.data,
+            form.ended.data,
+            form.outcome.data,
+            form.cost.data,
+        )
+
+    return _form_page(entry, form, "Add a deployment", save, "Deployment added", "deployments")
 
 
 @bp.route("/technology/<slug>/sign-off", methods=["POST"])
@@ -101,15 +107,13 @@ def sign_off(slug: str):
 def reviewed(slug: str):
     entry = entries.get_entry(current_user, slug)
     form = ReviewedForm()
-    if form.validate_on_submit():
-        try:
-            reviews.mark_reviewed(current_user, entry, int(form.months.data))
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash(f"Reviewed: next review by {entry.review_by:%-d %B %Y}")
-            return redirect(url_for("register.show", slug=entry.slug))
-    return render_template("register/simple_form.html", form=form, entry=entry, title="Confirm the entry still holds")
+    return _form_page(
+        entry,
+        form,
+        "Confirm the entry still holds",
+        lambda: reviews.mark_reviewed(current_user, entry, int(form.months.data)),
+        lambda: f"Reviewed: next review by {entry.review_by:%-d %B %Y}",
+    )
 
 
 @bp.route("/technology/<slug>/reply", methods=["GET", "POST"])
@@ -117,15 +121,14 @@ def reviewed(slug: str):
 def reply(slug: str):
     entry = entries.get_entry(current_user, slug)
     form = ReplyForm(data={"reply": entry.supplier_reply} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            reviews.write_reply(current_user, entry, form.reply.data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash("Your reply is published on the entry, marked as the supplier's")
-            return redirect(url_for("register.show", slug=entry.slug, _anchor="supplier-reply"))
-    return render_template("register/simple_form.html", form=form, entry=entry, title="The supplier's reply")
+    return _form_page(
+        entry,
+        form,
+        "The supplier's reply",
+        lambda: reviews.write_reply(current_user, entry, form.reply.data),
+        "Your reply is published on the entry, marked as the supplier's",
+        "supplier-reply",
+    )
 
 
 @bp.route("/technology/<slug>/supplier", methods=["GET", "POST"])
@@ -133,25 +136,19 @@ def reply(slug: str):
 def supplier(slug: str):
     entry = entries.get_entry(current_user, slug)
     form = SupplierForm()
-    if form.validate_on_submit():
-        try:
-            reviews.give_right_of_reply(current_user, entry, form.username.data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            flash(f"{entry.supplier_member.display_name} may now write the supplier's reply")
-            return redirect(url_for("register.show", slug=entry.slug))
-    return render_template(
-        "register/simple_form.html", form=form, entry=entry, title="Give the supplier a right of reply"
+    return _form_page(
+        entry,
+        form,
+        "Give the supplier a right of reply",
+        lambda: reviews.give_right_of_reply(current_user, entry, form.username.data),
+        lambda: f"{entry.supplier_member.display_name} may now write the supplier's reply",
     )
 
 
 @bp.route("/technology/consent/<int:evidence_id>", methods=["GET", "POST"])
 @login_required
 def consent(evidence_id: int):
-    item = db.session.get(Evidence, evidence_id)
-    if item is None or item.consent_from_id != current_user.id:
-        abort(404)
+    item = evidence_rules.consent_request(current_user, evidence_id)
     if request.method == "POST" and FlaskForm().validate_on_submit():
         give = request.form.get("answer") == "yes"
         evidence_rules.answer_consent(current_user, evidence_id, give)

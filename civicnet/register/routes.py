@@ -5,7 +5,6 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from civicnet.errors import Conflict, Invalid, ServiceError
 from civicnet.extensions import db
@@ -13,8 +12,7 @@ from civicnet.forms import apply_service_error
 from civicnet.register import bp, entries, notices, reviews
 from civicnet.register import evidence as evidence_rules
 from civicnet.register.forms import EntryForm
-from civicnet.register.models import KINDS, PUBLISHED, QUESTIONS, VERDICTS, Entry
-from civicnet.tags.names import tag_slug
+from civicnet.register.models import KINDS, QUESTIONS, VERDICTS, Entry
 from civicnet.transactions import commit
 
 # A message's link ends in #message-<id> (or its bare number is given): never any other number in a URL.
@@ -55,21 +53,13 @@ def _details(form: EntryForm) -> entries.EntryDetails:
 @bp.app_template_global()
 def register_entries_from(room_id: int) -> list[Entry]:
     """Published entries made from a room's conversation, for the room's page."""
-    query = select(Entry).where(Entry.source_room_id == room_id, Entry.status == PUBLISHED).order_by(Entry.name)
-    return list(db.session.scalars(query))
+    return entries.published_from_room(room_id)
 
 
 @bp.route("/technology")
 def index():
     verdict, kind, tag = (request.args.get(name, "")[:60] for name in ("verdict", "kind", "tag"))
-    query = select(Entry).where(Entry.status == PUBLISHED).order_by(Entry.name)
-    if verdict in VERDICTS:
-        query = query.where(Entry.verdict == verdict)
-    if kind in KINDS:
-        query = query.where(Entry.kind == kind)
-    if tag:
-        query = query.where(Entry.tags.any(slug=tag_slug(tag)))
-    found = list(db.session.scalars(query))
+    found = entries.published(verdict, kind, tag)
     return render_template(
         "register/index.html", entries=found, verdict=verdict, kind=kind, tag=tag, verdicts=VERDICTS, kinds=KINDS
     )
@@ -149,21 +139,11 @@ def edit(slug: str):
 
 
 def _form_data(entry: Entry) -> dict:
-    return {
-        "name": entry.name,
-        "kind": entry.kind,
-        "supplier": entry.supplier,
-        "companies_house": entry.companies_house,
-        "version_or_date": entry.version_or_date,
-        "summary": entry.summary,
-        "verdict": entry.verdict,
-        "reasoning": entry.reasoning,
-        "dissent": entry.dissent,
-        "tags": ", ".join(tag.name for tag in entry.tags),
-        "review_by": entry.review_by,
-        "revision": entry.revision,
-        **{f"answer_{key}": (entry.answers or {}).get(key, "") for key in QUESTIONS},
-    }
+    """The edit form filled from the entry as it stands (its snapshot, with the form's own names)."""
+    fields = entries.snapshot(entry)
+    answers = {f"answer_{key}": fields.pop(key) for key in QUESTIONS}
+    fields.pop("supplier_reply")  # the supplier's own section, not on this form
+    return {**fields, **answers, "review_by": entry.review_by, "revision": entry.revision}
 
 
 @bp.route("/technology/<slug>/history")
