@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from civicnet.db_types import iso
 from civicnet.extensions import db
+from civicnet.register import entries
 from civicnet.register import evidence as evidence_rules
 from civicnet.register.models import EVIDENCE_KINDS, KINDS, PUBLISHED, QUESTIONS, VERDICTS, Entry, SignOff
 from civicnet.urls import external_url
@@ -82,7 +83,6 @@ def published() -> list[Entry]:
 
 def record(entry: Entry) -> dict:
     """One entry as open data: documented fields only, nobody's private words."""
-    answers = entry.answers or {}
     evidence = []
     for item in entry.evidence:
         cited = evidence_rules.cited(item)
@@ -98,22 +98,12 @@ def record(entry: Entry) -> dict:
                 "conflict_of_interest": item.conflict_of_interest,
             }
         )
-    return {
+    values = {
+        **entries.snapshot(entry),  # the entry's own fields, as its revisions keep them
         "id": entry.id,
         "revision": entry.revision,
         "url": external_url("register.show", slug=entry.slug),
-        "name": entry.name,
-        "kind": entry.kind,
-        "supplier": entry.supplier,
-        "companies_house": entry.companies_house,
-        "version_or_date": entry.version_or_date,
-        "summary": entry.summary,
-        "verdict": entry.verdict,
-        "reasoning": entry.reasoning,
-        "dissent": entry.dissent,
         "tags": [tag.name for tag in entry.tags],
-        **{key: answers.get(key, "") for key in QUESTIONS},
-        "supplier_reply": entry.supplier_reply,
         "deployments": [
             {
                 "organisation": d.organisation,
@@ -128,8 +118,8 @@ def record(entry: Entry) -> dict:
         "reviewers": [{"name": s.user.display_name, "as": s.capacity} for s in entry.sign_offs],
         "published_at": iso(entry.published_at),
         "updated_at": iso(entry.updated_at),
-        "review_by": entry.review_by.isoformat(),
     }
+    return {name: values[name] for name in FIELDS}  # the documented fields, in their documented order
 
 
 def document() -> dict:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from huey import crontab
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from civicnet import audit
 from civicnet.accounts.permissions import check_moderator, is_moderator, is_signed_in
@@ -91,7 +92,7 @@ def needs_review(entry: Entry) -> bool:
 
 def review_queue() -> list[Entry]:
     """Drafts waiting for reviewers, and published entries past their review date or changed since it."""
-    query = select(Entry).order_by(Entry.review_by)
+    query = select(Entry).order_by(Entry.review_by).options(selectinload(Entry.sign_offs))
     return [entry for entry in db.session.scalars(query) if entry.status == DRAFT or needs_review(entry)]
 
 

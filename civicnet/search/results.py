@@ -10,6 +10,7 @@ from whoosh import sorting
 from whoosh.util.times import datetime_to_long
 
 from civicnet.accounts.models import ROLE_LABELS, User
+from civicnet.accounts.permissions import is_signed_in
 from civicnet.accounts.services import is_suspended
 from civicnet.extensions import db
 from civicnet.profiles.services import can_view_profile, is_listed
@@ -89,9 +90,8 @@ def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
             if user is not None
         ]
     if kind == TECHNOLOGY:
-        signed_in = getattr(viewer, "is_authenticated", False)
         rows = db.session.scalars(select(Entry).where(Entry.id.in_(ids)))
-        found = {entry.id: entry for entry in rows if entry.status != DRAFT or signed_in}
+        found = {entry.id: entry for entry in rows if entry.status != DRAFT or is_signed_in(viewer)}
         return [
             Hit(TECHNOLOGY, entry, highlight(entry.name, terms), highlight(entry.summary, terms))
             for entry in (found.get(i) for i in ids)
