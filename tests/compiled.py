@@ -43,7 +43,13 @@ def _shared_compile(rule: Rule) -> None:
     key = (rule.rule, rule.host, rule.subdomain, rule.merge_slashes, url_map.host_matching, defaults, converters)
     if key not in _COMPILED:
         _compile(rule)
-        _COMPILED[key] = (rule._parts, rule._trace, rule._converters, rule._build.__func__, rule._build_unknown.__func__)
+        _COMPILED[key] = (
+            rule._parts,
+            rule._trace,
+            rule._converters,
+            rule._build.__func__,
+            rule._build_unknown.__func__,
+        )
         return
     rule._parts, rule._trace, rule._converters, build, build_unknown = _COMPILED[key]
     rule.arguments.update(rule._converters)

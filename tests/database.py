@@ -19,6 +19,15 @@ def shared_engine(app: Flask) -> sa.Engine:
     return _ENGINES[url]
 
 
+def share_engine(app: Flask) -> None:
+    """Serve `app` from the shared engine too: a test that serves its app to other threads commits for
+    real, and with an engine of its own it compiled every query afresh (in the browser tests, a third
+    of the test process's CPU went to seeding three members through cold caches)."""
+    engine = db._app_engines[app][None]
+    db._app_engines[app][None] = shared_engine(app)
+    engine.dispose()
+
+
 class JoinedSession(flask_sqlalchemy.session.Session):
     """Flask-SQLAlchemy's session picks its app's engine; this one always uses the test's connection."""
 
