@@ -59,7 +59,7 @@ from civicnet import cli, errors, jobs, socket_guard, templating
 from civicnet.accounts import routes as accounts_routes
 from civicnet.api import routes as api_routes
 from civicnet.application import Civicnet
-from civicnet.config import BASE_DIR, INSTANCE_DIR, Config, engine_options
+from civicnet.config import BASE_DIR, INSTANCE_DIR, Config, engine_options, load_environment
 from civicnet.cookies import CookieSessionInterface
 from civicnet.datarights import routes as datarights_routes
 from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
@@ -106,6 +106,7 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
 def create_app(config_class: type = Config, **overrides) -> Flask:
     """Build the civicnet Flask application."""
+    load_environment()
     app = Civicnet(
         "civicnet",
         instance_path=str(INSTANCE_DIR),

@@ -11,32 +11,40 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 
-# The test suite sets CIVICNET_FAST_PASSWORD_HASHING: the same argon2id, at a cost that lets it
-# create hundreds of members quickly. Never set it on a real site.
-_hasher = (
-    PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    if os.environ.get("CIVICNET_FAST_PASSWORD_HASHING")
-    else PasswordHasher()
-)
-# Verified against when no account matches, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("civicnet-timing-equaliser")
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    """argon2id at its library's recommended cost. The test suite sets CIVICNET_FAST_PASSWORD_HASHING:
+    the same argon2id, at a cost that lets it create hundreds of members quickly. Never set it on a
+    real site. Read on first use, as the configuration is (civicnet.config), not at import."""
+    if os.environ.get("CIVICNET_FAST_PASSWORD_HASHING"):
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when no account matches, so a wrong email takes as long as a wrong password.
+    Made on first use: at import it cost every process (server, worker, indexer, each `flask`
+    command) a full hash, about 0.15 s of CPU."""
+    return _hasher().hash("civicnet-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
     """Hash a password with argon2id."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; with no hash, spend the same time and say no."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 @lru_cache(maxsize=1)
