@@ -8,6 +8,11 @@ for. The child takes that process's environment, working directory and log, and 
 __main__ (or a module, as `python -m` does): civicnet's own modules (whose configuration is read from
 the environment when they are imported) are imported fresh in every child.
 
+Since civicnet reads its configuration when an app is made (civicnet.config), not when it is imported,
+this process imports civicnet too, and makes one app to fill two caches its children share: each
+URL rule's compiled parts (tests/compiled.py) and the compiled templates, kept in a directory of this
+process's own so that a template one child compiled is loaded, not compiled, by the next.
+
 `forkserver.py gevent` first does what app.py does first (gevent's monkey-patching), for servers;
 `forkserver.py plain` does not, for `flask` commands, which run unpatched.
 
@@ -32,9 +37,13 @@ if sys.argv[1:] == ["gevent"]:
 else:
     fork, waitpid = os.fork, os.waitpid
 
+import atexit
 import importlib
 import json
 import runpy
+import shutil
+import tempfile
+import threading
 import traceback
 
 # What civicnet imports from outside itself (a module missing here is still imported by the child,
@@ -75,6 +84,35 @@ LIBRARIES = [
     "whoosh.sorting",
     "wtforms",
 ]
+
+
+def warm_up() -> None:
+    """Import civicnet and make one app, so that children start from shared compiled rules and templates."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from jinja2 import FileSystemBytecodeCache
+
+    from civicnet.config import TestConfig
+    from civicnet.factory import Civicnet, create_app
+    from tests.compiled import share_url_builders
+
+    share_url_builders()
+    scratch = tempfile.mkdtemp(prefix="civicnet-forkserver-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    templates = os.path.join(scratch, "templates")
+    os.mkdir(templates)
+    Civicnet.jinja_options = {**Civicnet.jinja_options, "bytecode_cache": FileSystemBytecodeCache(templates)}
+    create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        SEARCH_INDEX_DIR=os.path.join(scratch, "search-index"),
+        EXPORT_DIR=os.path.join(scratch, "exports"),
+    )
+    # Making the app started short timers (the rate limiter's memory store expires its counts after 10
+    # ms): let them end here, or each child would start them as threads it does not have.
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(timeout=5)
+    sys.path.pop(0)
 
 
 def run_child(request: dict, reply: int) -> None:
@@ -125,6 +163,7 @@ def serve() -> None:
     """Answer requests until the tests close stdin."""
     for name in LIBRARIES:
         importlib.import_module(name)
+    warm_up()
     reply = os.fdopen(os.dup(1), "w", buffering=1)
     ended: dict[int, int] = {}
     print(json.dumps({"ready": os.getpid()}), file=reply)
