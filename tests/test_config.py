@@ -122,3 +122,18 @@ def test_a_changed_secret_key_ends_sessions_unless_kept_as_a_fallback(app, clien
     client.set_cookie("session", signed_with_old_key)
     app.config["SECRET_KEY_FALLBACKS"] = [old]
     assert client.get("/account").status_code == 200  # and the fallback keys
+
+
+def test_settings_are_read_from_the_environment_when_an_app_is_made(monkeypatch, tmp_path):
+    """Importing civicnet reads no setting (the test fork server imports it once for every server it
+    starts): each app gets the environment of the moment it is made, derived settings included."""
+    monkeypatch.setenv("REGISTER_COMMENT_DAYS", "3")
+    monkeypatch.setenv("HTTPS", "yes")
+    monkeypatch.setenv("PROXY_HOPS", "1")
+    first = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.db'}")
+    monkeypatch.setenv("REGISTER_COMMENT_DAYS", "5")
+    monkeypatch.delenv("HTTPS")
+    second = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'b.db'}")
+    assert (first.config["REGISTER_COMMENT_DAYS"], second.config["REGISTER_COMMENT_DAYS"]) == (3, 5)
+    assert first.config["SESSION_COOKIE_SECURE"] is True and first.config["REMEMBER_COOKIE_SECURE"] is True
+    assert second.config["SESSION_COOKIE_SECURE"] is False and second.config["PROXY_HOPS"] == 1
