@@ -10,7 +10,7 @@ TEST_PG_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 
 run: install assets .env db
 	@echo ""
-	@echo "  civicnet: http://127.0.0.1:5000/"
+	@echo "  civicnet prints its address below once it is serving (HOST and PORT choose it)."
 	@echo "  Demo sign-ins (password for each: civicnet demo password):"
 	@echo "    amira, dafydd, grace   citizens"
 	@echo "    priya, tom, morag      public servants"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import gevent
 
+from civicnet.config import served_address
 from civicnet.extensions import db, socketio
 from civicnet.factory import create_app
 
@@ -100,7 +101,7 @@ if __name__ == "__main__":
     running = children()
     for child in running:
         child.start()  # the indexer rebuilds a missing index at once, before anyone searches
-    print(f"civicnet is running ({socketio.async_mode}): open http://{host}:{port}/ (Ctrl+C to stop).", flush=True)
+    print(f"civicnet is running ({socketio.async_mode}): open {served_address()}/ (Ctrl+C to stop).", flush=True)
     try:
         socketio.run(app, host=host, port=port)
     except KeyboardInterrupt:

@@ -52,6 +52,17 @@ def database_url(url: str | None) -> str:
     return url
 
 
+def served_address() -> str:
+    """Where `python app.py` serves (HOST and PORT), as a browser on this machine reaches it: BASE_URL's
+    default, so that emailed links follow the port."""
+    host = os.environ.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"  # listening everywhere; this machine's own address reaches it
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('PORT') or '5000'}"
+
+
 # A gevent server has dozens of handlers in flight; on SQLite each keeps its connection, since a new
 # one costs a file open and the PRAGMAs of the connect listener. A PostgreSQL connection is a server
 # process: keep fewer, so that several server processes stay within max_connections (100 by default).
@@ -84,7 +95,7 @@ class Config:
     # database numbers, so two deployments (or two test runs) on one Redis need channels of their own.
     SOCKETIO_CHANNEL = setting(lambda: os.environ.get("SOCKETIO_CHANNEL") or "flask-socketio")
     # Where members reach civicnet; used for links in emails.
-    BASE_URL = setting(lambda: os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"))
+    BASE_URL = setting(lambda: (os.environ.get("BASE_URL") or served_address()).rstrip("/"))
     SEARCH_INDEX_DIR = setting(lambda: os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE_DIR / "search-index"))
     # `python app.py` (and so `make run`) starts `flask search indexer` beside the server. Servers run
     # any other way (gunicorn) never index: run that command as a service of its own.

@@ -137,3 +137,21 @@ def test_settings_are_read_from_the_environment_when_an_app_is_made(monkeypatch,
     assert (first.config["REGISTER_COMMENT_DAYS"], second.config["REGISTER_COMMENT_DAYS"]) == (3, 5)
     assert first.config["SESSION_COOKIE_SECURE"] is True and first.config["REMEMBER_COOKIE_SECURE"] is True
     assert second.config["SESSION_COOKIE_SECURE"] is False and second.config["PROXY_HOPS"] == 1
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"PORT": "8080"}, "http://127.0.0.1:8080"),
+        ({"HOST": "0.0.0.0", "PORT": "8000"}, "http://127.0.0.1:8000"),
+        ({"HOST": "::1"}, "http://[::1]:5000"),
+        ({"PORT": "8080", "BASE_URL": "https://civicnet.example.gov.uk/"}, "https://civicnet.example.gov.uk"),
+    ],
+)
+def test_emailed_links_follow_the_port_unless_base_url_says_otherwise(environment, expected, monkeypatch, tmp_path):
+    for name in ("HOST", "PORT", "BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.db'}")
+    assert app.config["BASE_URL"] == expected
