@@ -48,11 +48,26 @@ def format_date(value: datetime | None, style: str = "date") -> str:
     return f"{value:%-d %B %Y}"
 
 
+def plural(count: int, unit: str) -> str:
+    """'1 minute', '5 minutes'."""
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def duration(hours: float) -> str:
+    """A length of time for people: minutes under an hour, then hours to one decimal ('1 hour', '2.5 hours')."""
+    if hours < 1:
+        return plural(max(round(hours * 60), 1 if hours > 0 else 0), "minute")
+    rounded = round(hours, 1)
+    return plural(int(rounded), "hour") if rounded == int(rounded) else f"{rounded} hours"
+
+
 def register(app: Flask) -> None:
     """Add civicnet's helpers to Jinja."""
     app.add_template_global(error_list)
     app.add_template_global(pagination_params)
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(duration)
+    app.add_template_filter(plural)
     app.add_template_filter(lambda counter: sum(counter.values()), "sum_counter")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
