@@ -20,9 +20,10 @@ class ServiceError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, advice: str | None = None):
         super().__init__(message)
         self.message = message
+        self.advice = advice  # what to do next, on the error page (instead of the usual line)
 
 
 class Invalid(ServiceError):
@@ -87,7 +88,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        return error_response(error.status, error.code, error.message)
+        return error_response(error.status, error.code, error.message, error.advice)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -22,6 +22,16 @@ def check_moderator(actor) -> None:
         raise Forbidden("Only moderators and admins can do that")
 
 
+def check_admin(actor) -> None:
+    """For pages only administrators may open. The usual 403 advice ("contact a moderator") would send a
+    moderator in a circle, so this one names who can help."""
+    if not is_admin(actor):
+        raise Forbidden(
+            "This page is for administrators.",
+            advice="If you need something from it, ask one of civicnet's administrators.",
+        )
+
+
 def check_may_act_on(actor, subject: User | None) -> None:
     """Moderators act on members; nobody acts on themselves, and only admins act on admins."""
     check_moderator(actor)

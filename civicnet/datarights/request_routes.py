@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from civicnet.accounts.permissions import is_admin
+from civicnet.accounts.permissions import check_admin
 from civicnet.datarights import bp, requests
 from civicnet.datarights.forms import CloseForm, ExtendForm, RightsRequestForm
 from civicnet.db_types import utcnow
@@ -14,8 +14,7 @@ from civicnet.forms import apply_service_error
 
 
 def _admins_only() -> None:
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)
 
 
 @bp.route("/admin/requests")

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from civicnet import access_log, access_purpose
 from civicnet.access_log import CATEGORIES
-from civicnet.accounts.permissions import is_admin, is_moderator
+from civicnet.accounts.permissions import check_admin, is_moderator
 from civicnet.accounts.services import find_user_by_username, usernames
 from civicnet.datarights import bp
 from civicnet.datarights.forms import ApproveHoldForm, PurposeForm
@@ -71,8 +71,7 @@ def purpose():
 @login_required
 def holds():
     """Looks an administrator asked to keep from the member: a second administrator approves them."""
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)
     form = ApproveHoldForm()
     if form.validate_on_submit():
         try:
@@ -99,8 +98,7 @@ def _names(holds) -> dict[int, str]:
 @login_required
 def all_looks():
     """Every look at members' data with who looked (members see only the role)."""
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)
     page = db.paginate(access_log.newest_first(), per_page=50, error_out=False, max_per_page=50)
     entries = page.items
     people = usernames({e.actor_id for e in entries} | {e.subject_id for e in entries})

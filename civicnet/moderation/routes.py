@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from civicnet import audit, reportables
 from civicnet.access_log import Look
 from civicnet.access_purpose import look_at
-from civicnet.accounts.permissions import is_admin, is_moderator
+from civicnet.accounts.permissions import check_admin, is_admin, is_moderator
 from civicnet.accounts.services import is_suspended, set_role, usernames
 from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.forms import apply_service_error
@@ -208,8 +208,7 @@ def act():
 @bp.route("/moderation/members/<username>/role", methods=["POST"])
 @login_required
 def change_role(username: str):
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)
     member = find_member(username)
     form = RoleForm()
     if form.validate_on_submit():
@@ -260,8 +259,7 @@ def delete_word(word_id: int):
 @bp.route("/moderation/audit")
 @login_required
 def audit_log():
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)
     page = audit.newest_page()
     # Names as they are now: an erased member shows under their pseudonym, not the name they left.
     names = usernames({e.actor_id for e in page.items} | {e.subject_id for e in page.items})

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from civicnet.access_log import Look
 from civicnet.access_purpose import look_at
-from civicnet.accounts.permissions import is_admin, is_moderator
+from civicnet.accounts.permissions import check_admin, is_moderator
 from civicnet.errors import ServiceError
 from civicnet.forms import apply_service_error
 from civicnet.verification import bp, services
@@ -84,8 +84,7 @@ def decide(verification_id: int):
 @bp.route("/admin/domains", methods=["GET", "POST"])
 @login_required
 def domains():
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)
     form = DomainForm()
     if form.validate_on_submit():
         try:
@@ -103,8 +102,7 @@ def domains():
 @bp.route("/admin/domains/<int:domain_id>/delete", methods=["POST"])
 @login_required
 def remove_domain(domain_id: int):
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)
     try:
         ended = services.remove_domain(current_user, domain_id)
     except ServiceError as error:

@@ -249,6 +249,18 @@ def test_audit_log_is_for_admins_and_the_transparency_page_for_everyone(client, 
         assert f">{name}<" not in page and f" {name} " not in page
 
 
+@pytest.mark.parametrize(
+    "path", ["/moderation/audit", "/admin/domains", "/admin/access-holds", "/admin/access-log", "/admin/requests"]
+)
+def test_a_moderator_refused_an_administrators_page_is_told_who_can_help(client, auth, seeded, path):
+    auth.sign_in("mona")
+    response = client.get(path)
+    page = text_of(response)
+    assert response.status_code == 403
+    assert "This page is for administrators" in page and "ask one of civicnet" in page
+    assert "contact a moderator" not in page
+
+
 def test_the_word_filter_page(client, auth, seeded, app):
     auth.sign_in("bob")
     assert client.get("/moderation/words").status_code == 403
