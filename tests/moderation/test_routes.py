@@ -225,6 +225,11 @@ def test_a_different_moderator_decides_the_appeal_and_the_member_is_told(client,
     assert "A moderator decided your appeal" in text_of(client.get("/notifications"))
     mine = text_of(client.get("/account/moderation"))
     assert "warn" in mine and "appeal reversed" in mine and "mona" not in mine and "max" not in mine
+    # A note with no reason (the appeal's, the decision's) is not introduced by a colon.
+    assert '<td class="govuk-table__cell">It was on topic</td>' in mine and ">: " not in mine
+    auth.sign_out()
+    auth.sign_in("root1")
+    assert ">: " not in text_of(client.get("/moderation/audit"))
     auth.sign_out()
     auth.sign_in("bob")
     assert client.get(f"/decisions/{action.id}").status_code == 404  # someone else's decision
