@@ -24,6 +24,8 @@ def directory():
     if form.validate():
         try:
             tag = tag_services.get_tag(form.tag.data) if form.tag.data else None
+            if tag:
+                form.tag.data = tag.name  # a link from a tag page carries its address; show its name
             if form.q.data and form.q.data.strip():
                 # Words: the same search as /search, narrowed to people, with the same filters.
                 filters = {

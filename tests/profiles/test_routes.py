@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from civicnet.accounts.services import find_user_by_username
@@ -100,6 +102,8 @@ def test_profile_form_errors_keep_what_was_typed(client, app, auth):
 def test_people_directory_filters_and_hides_members_only_profiles_from_visitors(client, auth, people):
     page = client.get("/people?tag=data-protection").get_data(as_text=True)
     assert "Priya Shah" in page and "Amira Haddad" in page and "Quiet Member" not in page
+    # The filter shows the tag's name, not the address the link carried.
+    assert re.search(r'<input[^>]+name="tag"[^>]+value="Data protection"', page), page
     page = client.get("/people?tag=Data+Protection&role=public_servant").get_data(as_text=True)
     assert "Priya Shah" in page and "Amira Haddad" not in page
     auth.sign_in("amira")
