@@ -33,7 +33,7 @@ from civicnet.moderation.rules import (
     WARN,
 )
 from civicnet.rooms import moderation_events
-from civicnet.rooms.models import HIDDEN, Message, Room
+from civicnet.rooms.models import HIDDEN, REMOVED, Message, Room
 from civicnet.rooms.services import MAX_DESCRIPTION, MAX_NAME, get_readable_room
 from civicnet.transactions import commit
 
@@ -93,6 +93,10 @@ def take_action(actor, request: ActionRequest) -> ModerationAction:
         raise
     for report in queue.open_reports(item.type, item.id) if item else []:
         report.status, report.resolved_at, report.resolved_by_action_id = RESOLVED, utcnow(), action.id
+    if item is not None and item.type == MESSAGE and item.obj.is_pending_review:
+        # Any decision on a message hidden pending review (a warning, a suspension) ends the review:
+        # it stays hidden, as removed by a moderator, until an appeal reverses the decision.
+        after = [*after, _removed(item.obj)]
     audit.record(
         actor,
         request.kind,
@@ -154,10 +158,15 @@ def _dismiss(action, item, subject, request) -> After:
 
 def _hide(action, item, subject, request) -> After:
     message = item.obj
-    if message.moderation == HIDDEN and not queue.open_reports(item.type, item.id):
+    if message.moderation == REMOVED or (message.moderation == HIDDEN and not queue.open_reports(item.type, item.id)):
         raise Conflict("This message is already hidden")
-    message.hide()
+    message.remove()  # the decision: no longer "pending review"
     return [lambda: moderation_events.message_hidden(message)]
+
+
+def _removed(message):
+    message.remove()
+    return lambda: moderation_events.message_hidden(message)
 
 
 def _restore(action, item, subject, request) -> After:

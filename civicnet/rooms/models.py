@@ -14,7 +14,8 @@ PRIVATE = "private"
 ROOM_KINDS = {PUBLIC: "Public: any member can read and join", PRIVATE: "Private: members only, by invitation"}
 
 # Message.moderation: None (visible), or one of these.
-HIDDEN = "hidden"  # by a moderator, or pending review after several reports
+HIDDEN = "hidden"  # pending review, after several reports
+REMOVED = "removed"  # by a moderator's decision
 HELD = "held"  # by the word filter: only the author sees it until a moderator approves it
 
 
@@ -104,7 +105,16 @@ class Message(db.Model):
 
     @property
     def is_hidden(self) -> bool:
+        """Not shown to the room: pending review, or removed by a moderator."""
+        return self.moderation in (HIDDEN, REMOVED)
+
+    @property
+    def is_pending_review(self) -> bool:
         return self.moderation == HIDDEN
+
+    @property
+    def is_removed(self) -> bool:
+        return self.moderation == REMOVED
 
     @property
     def is_held(self) -> bool:
@@ -113,8 +123,12 @@ class Message(db.Model):
     # A message's moderation state changes only here, in the caller's transaction; the caller
     # announces the change after the commit (civicnet.rooms.moderation_events).
     def hide(self) -> None:
-        """Hidden by a moderator, or pending review after enough reports."""
+        """Hidden pending review, after enough reports."""
         self.moderation, self.moderated_at = HIDDEN, utcnow()
+
+    def remove(self) -> None:
+        """Removed by a moderator's decision (which its author may appeal)."""
+        self.moderation, self.moderated_at = REMOVED, utcnow()
 
     def hold(self) -> None:
         """Held by the word filter: only its author sees it until a moderator approves it."""

@@ -28,6 +28,7 @@ def message_payload(message: Message) -> dict:
         "reply_to": reply_payload(message.reply_to),
         "speaking_for": message.speaking_for,
         "hidden": message.is_hidden,
+        "removed": message.is_removed,
         # Only its author ever receives a held message.
         "held": message.is_held,
     }

@@ -7,6 +7,7 @@ const MONTHS = [
 ];
 
 export const HIDDEN_TEXT = "This message is hidden pending review.";
+export const REMOVED_TEXT = "This message was removed by a moderator.";
 
 export function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -110,7 +111,8 @@ export function messageRenderer(root, canPost) {
       item.append(element("blockquote", "civicnet-message__quote govuk-body-s", quote));
     }
     if (message.hidden) {
-      item.append(element("p", "civicnet-message__body civicnet-message__notice govuk-body", HIDDEN_TEXT));
+      const notice = message.removed ? REMOVED_TEXT : HIDDEN_TEXT;
+      item.append(element("p", "civicnet-message__body civicnet-message__notice govuk-body", notice));
       return item;
     }
     if (message.held) {

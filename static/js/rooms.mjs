@@ -135,7 +135,8 @@ function start(root) {
   socket.on("message_hidden", (message) => {
     if (message.room !== slug || !document.getElementById(`message-${message.id}`)) return;
     applyEdit(message);
-    announce(`A message from ${message.author.display_name} was hidden pending review`);
+    const what = message.removed ? "removed by a moderator" : "hidden pending review";
+    announce(`A message from ${message.author.display_name} was ${what}`);
   });
   socket.on("message_restored", (message) => {
     if (message.room !== slug) return;

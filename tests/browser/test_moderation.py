@@ -28,6 +28,7 @@ pytestmark = pytest.mark.browser
 
 ROOM = "/rooms/open-data"
 HIDDEN_TEXT = "This message is hidden pending review."
+REMOVED_TEXT = "This message was removed by a moderator."
 REPORTED_TEXT = "Nobody in this room has a clue, frankly"
 
 # Unusual names, so that finding none of them on /transparency means something.
@@ -160,7 +161,9 @@ def test_moderation_end_to_end(journey, people, app):
         "Done: suspended an account. The member has been sent a statement of reasons."
     )
     expect(first_moderator.get_by_text("No open reports.")).to_be_visible()
-    expect(post.locator(".civicnet-message__body")).to_have_text(HIDDEN_TEXT)  # the suspension leaves it hidden
+    # The suspension decided the reports: the message stays hidden, now as the decision's, live.
+    expect(post.locator(".civicnet-message__body")).to_have_text(REMOVED_TEXT)
+    expect(reader.locator("#announcer")).to_contain_text(f"A message from {AUTHOR[1]} was removed by a moderator")
     with app.app_context():
         suspension = db.session.scalar(db.select(ModerationAction).where(ModerationAction.kind == "suspend"))
         ends = f"{suspension.ends_at:%-d %B %Y at %H:%M} UTC"

@@ -178,7 +178,7 @@ def test_an_appeal_is_decided_by_a_different_moderator(app, town, members):
     decision = {"appeal_id": appeal_id, "outcome": "reversed", "note": "The figures check out"}
 
     refused(members(town, "mod").connect().call("decide_appeal", decision), "forbidden", "different moderator")
-    assert moderation_of(app, message_id) == "hidden"
+    assert moderation_of(app, message_id) == "removed"  # a moderator's decision, not pending review
 
     meg = members(town, "meg").connect()
     assert meg.call("decide_appeal", decision) == {"ok": True, "appeal": {"id": appeal_id, "outcome": "reversed"}}
@@ -215,6 +215,7 @@ def test_three_reports_hide_a_message_live_and_a_moderator_restores_it(app, town
         assert ack["ok"], ack
     hidden = fay.wait_for("message_hidden", lambda m: m["id"] == message_id)
     assert hidden["hidden"] is True and hidden["held"] is False and hidden["body_html"] == ""
+    assert hidden["removed"] is False  # pending review: no moderator has decided yet
     assert hidden["author"]["username"] == "ada" and hidden["room"] == ROOM
     assert moderation_of(app, message_id) == "hidden"
     assert mod.call("moderation_pending", {}) == {"ok": True, "count": 1}  # one item, three reports
@@ -325,12 +326,12 @@ def test_repeated_and_stale_actions_conflict_and_change_nothing(app, town, membe
 
     hid = mod.call("moderate", on_message("hide_message", message_id, reason="accuracy"))
     assert hid["ok"], hid
-    fay.wait_for("message_hidden", lambda m: m["id"] == message_id)
+    assert fay.wait_for("message_hidden", lambda m: m["id"] == message_id)["removed"] is True
     refused(meg.call("moderate", on_message("hide_message", message_id)), "conflict", "already hidden")
     stale = on_message("restore_message", message_id, reason="no_breach", seen=hid["action"]["id"] - 1)
     refused(meg.call("moderate", stale), "conflict", "Someone else acted")
     refused(meg.call("moderate", {**stale, "seen": 0}), "conflict", "Someone else acted")
-    assert moderation_of(app, message_id) == "hidden"
+    assert moderation_of(app, message_id) == "removed"  # a moderator's decision, not pending review
     assert action_count(app, kind="hide_message") == 1 and action_count(app, kind="restore_message") == 0
 
     fresh = meg.call("moderate", {**stale, "seen": hid["action"]["id"]})

@@ -15,6 +15,7 @@ from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.moderation.models import ModerationAction, Report
 from civicnet.moderation.queue import latest_action_id
 from civicnet.rooms import messages
+from civicnet.rooms.models import Message
 from tests.factories import make_moderator, make_room, make_user
 
 
@@ -139,6 +140,20 @@ def test_a_hidden_message_shows_its_place_but_not_its_text(client, auth, seeded,
     auth.sign_in("bob")
     page = text_of(client.get(f"/rooms/{seeded['room']}"))
     assert "This message is hidden pending review." in page and "Something reportable" not in page
+    auth.sign_out()
+    # A moderator's decision ends the review: the room says so, and the queue no longer lists it.
+    auth.sign_in("mona")
+    with app.app_context():
+        seen = latest_action_id("message", seeded["message"], None)
+    form = action_form("hide_message", item_type="message", item_id=seeded["message"], reason="respect", seen=seen)
+    assert client.post("/moderation/actions", data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Message, seeded["message"]).is_removed
+    auth.sign_out()
+    auth.sign_in("bob")
+    page = text_of(client.get(f"/rooms/{seeded['room']}"))
+    assert "This message was removed by a moderator." in page and "pending review" not in page
+    assert "Something reportable" not in page
 
 
 def test_muted_members_cannot_post_through_the_form_or_the_api(client, auth, seeded, app):

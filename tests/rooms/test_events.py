@@ -18,6 +18,7 @@ MESSAGE_KEYS = {
     "client_id",
     "reply_to",
     "hidden",
+    "removed",
     "held",
     "speaking_for",
 }
