@@ -154,6 +154,14 @@ def test_a_hidden_message_shows_its_place_but_not_its_text(client, auth, seeded,
     page = text_of(client.get(f"/rooms/{seeded['room']}"))
     assert "This message was removed by a moderator." in page and "pending review" not in page
     assert "Something reportable" not in page
+    auth.sign_out()
+    # Its author's statement of reasons names the message by its room and quotes it.
+    auth.sign_in("ada")
+    with app.app_context():
+        decision = db.session.scalar(select(ModerationAction).where(ModerationAction.kind == "hide_message"))
+    statement = text_of(client.get(f"/decisions/{decision.id}"))
+    assert "Message in Open data" in statement and "Something reportable" in statement
+    assert "(number" not in statement
 
 
 def test_muted_members_cannot_post_through_the_form_or_the_api(client, auth, seeded, app):
