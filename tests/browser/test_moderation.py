@@ -183,7 +183,7 @@ def test_moderation_end_to_end(journey, people, app):
     statement = author.locator(".govuk-summary-list")
     for key, value in [
         ("What was decided", "Your account was suspended"),
-        ("About", f"Your message (number {message_id})"),
+        ("About", f"Message in Open data{REPORTED_TEXT}"),  # its room, then its words quoted
         ("Rule", RULES["respect"]),
         ("Moderator’s note", "Insulting the whole room, again"),
         ("Ends", ends),

@@ -92,6 +92,7 @@ def test_only_moderators_see_the_queue(client, auth, seeded):
     auth.sign_in("mona")
     queue = text_of(client.get("/moderation"))
     assert "Message in Open data" in queue and "1 open report," in queue
+    assert "By Ada Author (@ada)." in queue and "Reported for: Spam or advertising." in queue
     item = text_of(client.get(f"/moderation/items/message/{seeded['message']}"))
     assert "Something reportable" in item and "cara: Spam or advertising: “Selling things”" in item
     assert "Suspend the account" in item and "No earlier decisions" in item
@@ -143,6 +144,7 @@ def test_a_hidden_message_shows_its_place_but_not_its_text(client, auth, seeded,
     auth.sign_out()
     # A moderator's decision ends the review: the room says so, and the queue no longer lists it.
     auth.sign_in("mona")
+    assert "Reported for: Harassment or abuse (3)." in text_of(client.get("/moderation"))
     with app.app_context():
         seen = latest_action_id("message", seeded["message"], None)
     form = action_form("hide_message", item_type="message", item_id=seeded["message"], reason="respect", seen=seen)
