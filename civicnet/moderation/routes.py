@@ -114,6 +114,7 @@ def render_item(item, failed: ActionForm | None = None, status: int = 200):
         history=queue.history(subject.id if subject else None),
         item_forms=_action_forms(item_actions(item.type), item, seen=seen, failed=failed),
         subject_suspended=subject is not None and is_suspended(subject),
+        subject_muted=subject is not None and bool(restrictions.active_mutes(subject)),
         member_forms=_action_forms(member_kinds, item, seen=seen, failed=failed),
         failed=failed,
     ), status

@@ -75,7 +75,7 @@ def test_reporting_a_profile_and_a_room(client, auth, seeded, app):
         }
 
 
-def test_only_moderators_see_the_queue(client, auth, seeded):
+def test_only_moderators_see_the_queue(client, auth, seeded, app):
     assert client.get("/moderation").status_code == 302  # to sign in
     auth.sign_in("bob")
     assert client.get("/moderation").status_code == 403
@@ -96,6 +96,12 @@ def test_only_moderators_see_the_queue(client, auth, seeded):
     item = text_of(client.get(f"/moderation/items/message/{seeded['message']}"))
     assert "Something reportable" in item and "cara: Spam or advertising: “Selling things”" in item
     assert "Suspend the account" in item and "No earlier decisions" in item
+    assert "Lift a mute" not in item and "Lift the suspension" not in item  # nothing to lift
+    with app.app_context():
+        take_action(
+            find_user_by_username("mona"), ActionRequest(kind="mute", reason="respect", username="ada", period="24")
+        )
+    assert "Lift a mute" in text_of(client.get(f"/moderation/items/message/{seeded['message']}"))
 
 
 def test_an_action_needs_a_reason_and_moderators_cannot_act_on_admins_or_themselves(client, auth, seeded, app):
