@@ -75,6 +75,14 @@ def _open_report(found: MentoringRequest) -> int | None:
     return signals.answer(signals.is_reported, "request", item_id=found.id)
 
 
+def request_in_room(viewer, room_id: int) -> MentoringRequest | None:
+    """The mentoring request whose private room this is, for one of its two people (None for anyone else)."""
+    if not is_signed_in(viewer):
+        return None
+    found = db.session.scalar(select(MentoringRequest).where(MentoringRequest.room_id == room_id))
+    return found if found is not None and viewer.id in (found.mentor_id, found.mentee_id) else None
+
+
 def requests_of(user: User) -> dict[str, list[MentoringRequest]]:
     """The member's requests, as mentor and as mentee, newest first."""
     expire_due()

@@ -11,6 +11,13 @@ from civicnet.tags.models import HELP, LEARN
 from civicnet.tags.services import user_tags
 
 
+@bp.app_template_global("mentoring_request_in_room")
+def mentoring_request_in_room(room_id: int):
+    """For a mentoring room's page: the request it belongs to, so the two people can go back to it (and
+    complete it there)."""
+    return requests.request_in_room(current_user, room_id)
+
+
 @bp.route("/mentoring", methods=["GET", "POST"])
 @login_required
 def index():

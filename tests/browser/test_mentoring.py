@@ -211,7 +211,7 @@ def test_mentoring_end_to_end(journey, people, app):
     expect(sam.locator("#notification-count")).to_have_text("1")  # the mentee is told live too
 
     # Both open the private room: the mentor from the dashboard, the mentee from the request page.
-    pat.get_by_role("link", name="Your mentoring").click()
+    pat.get_by_role("link", name="Your mentoring", exact=True).click()
     pat.get_by_role("link", name=f"open the room with {MENTEE[1]}").click()
     room_name = f"Mentoring: {MENTOR[1]} and {MENTEE[1]}"
     expect(pat.get_by_role("heading", level=1)).to_have_text(room_name)
@@ -260,7 +260,7 @@ def test_mentoring_end_to_end(journey, people, app):
     expect(sam.get_by_role("button", name="Send feedback")).to_have_count(0)
     pat.goto(request_url)
     expect(summary_row(pat, "Mentee’s feedback")).to_have_text("Helpful: Clear, practical and kind.")
-    pat.get_by_role("link", name="Your mentoring").click()
+    pat.get_by_role("link", name="Your mentoring", exact=True).click()
     expect(pat.get_by_role("main")).to_contain_text(f"Your offer: {', '.join(OFFERED)}. 0 of 2 places taken")
 
     with app.app_context():

@@ -250,6 +250,14 @@ def test_accepting_links_the_private_room_from_both_dashboards_and_the_request_p
         room_page = client.get(f"/rooms/{slug}")
         assert room_page.status_code == 200 and "Private room" in text_of(room_page)
         assert "Room settings" not in text_of(room_page)
+        # The room leads back to the request, where it is completed.
+        assert f'href="/mentoring/requests/{request_id}"' in source_of(room_page)
+        assert "mark it as completed there" in text_of(room_page)
+        # On the request page the next step comes first; stopping early is kept apart, behind a disclosure.
+        request_page = source_of(client.get(f"/mentoring/requests/{request_id}"))
+        assert request_page.index("Go to your mentoring room") < request_page.index("Mark as completed")
+        details = request_page[request_page.index("<details") : request_page.index("</details>")]
+        assert "Cancel mentoring" in details and "Mark as completed" not in details
     mia = browser.as_("mia")
     assert mia.get(f"/rooms/{slug}/edit").status_code == 403
     assert mia.post(f"/rooms/{slug}/members", data={"username": "pat"}).status_code == 403
