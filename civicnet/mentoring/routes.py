@@ -32,6 +32,12 @@ def index():
         except ServiceError as error:
             apply_service_error(form, error)
         else:
+            found = len(offers.suggestions(current_user))
+            flash(
+                f"Saved. {found} mentor{'s' if found != 1 else ''} can help with what you want to learn."
+                if found
+                else "Saved. No open offer matches your tags yet: try broader tags, or look again later."
+            )
             return redirect(url_for("mentoring.index", _anchor="suggestions"))
     return render_template(
         "mentoring/index.html",
