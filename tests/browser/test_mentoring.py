@@ -182,8 +182,9 @@ def test_mentoring_end_to_end(journey, people, app):
     expect(suggested.nth(1).get_by_role("heading")).to_contain_text(OTHER_MENTOR[1])
     expect(suggested.nth(1)).to_contain_text("Matches: FOI requests ·")
 
-    # ... follows the suggestion and asks for mentoring.
-    suggested.nth(0).get_by_role("link", name=MENTOR[1]).click()
+    # ... presses the suggestion's Ask button, which opens the offer and its request form.
+    suggested.nth(0).get_by_role("link", name=f"Ask {MENTOR[1]} for mentoring").click()
+    expect(sam).to_have_url(re.compile(r"/mentoring/offers/\d+$"))
     expect(sam.get_by_role("heading", level=1)).to_have_text(f"Mentoring with {MENTOR[1]}")
     helps = summary_row(sam, "Helps with")
     expect(helps).to_contain_text(OFFERED[0])
