@@ -1,0 +1,51 @@
+"""Pages hold on a 375 px phone: nothing scrolls sideways (issue 16's first list of what broke)."""
+
+import pytest
+from playwright.sync_api import Page
+
+from civicnet.moderation import reports
+from civicnet.moderation.actions import ActionRequest, take_action
+from civicnet.rooms.messages import post_message
+from tests.browser.conftest import sign_in
+from tests.factories import make_room, make_user, make_verified
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def busy(live_server) -> dict:
+    """A verified public servant with a long organisation, a room they speak in, reports and decisions."""
+    with live_server.app.app_context():
+        servant = make_verified(
+            organisation="Royal Borough of Kensington and Chelsea Council", username="priya", display_name="Priya Shah"
+        )
+        ada = make_user(username="ada", display_name="Ada Lovelace")
+        make_user(username="rootadmin", role="admin", display_name="Root Admin")
+        moderator = make_user(username="grace", role="moderator", display_name="Grace Hopper")
+        room = make_room(servant, "Procurement of algorithmic decision-making systems", members=[ada])
+        message = post_message(room, servant, "Our framework contract is at https://example.org/" + "x" * 80)
+        reports.report(ada, "message", message.id, "misinformation", "Checking the framework contract number")
+        take_action(moderator, ActionRequest(kind="warn", reason="respect", username="ada", note="Please stay civil"))
+        return {"room": room.slug}
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        (None, "/people"),
+        ("ada", "/people"),
+        ("ada", "/rooms"),
+        ("ada", "/rooms/{room}"),
+        ("rootadmin", "/moderation/audit"),
+        (None, "/transparency"),
+    ],
+)
+def test_no_page_scrolls_sideways_at_375_px(who, path, page: Page, live_server, busy):
+    page.set_viewport_size(PHONE)
+    if who:
+        sign_in(page, live_server.url, who)
+    assert page.goto(live_server.url + path.format(**busy)).status == 200
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{path} is {width} px wide at {PHONE['width']} px"
