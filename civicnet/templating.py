@@ -6,6 +6,8 @@ from flask import Flask, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
+from civicnet.text import excerpt_of_html
+
 
 def error_list(*forms: FlaskForm) -> list[dict]:
     """Every error on the given forms, in field order, for the GOV.UK error summary."""
@@ -67,6 +69,7 @@ def register(app: Flask) -> None:
     app.add_template_global(pagination_params)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(duration)
+    app.add_template_filter(excerpt_of_html, "excerpt")
     app.add_template_filter(plural)
     app.add_template_filter(lambda counter: sum(counter.values()), "sum_counter")
     app.jinja_env.trim_blocks = True

@@ -42,7 +42,13 @@ def render_markdown(source: str) -> str:
 
 def plain_excerpt(source: str, length: int = 140) -> str:
     """A member's Markdown as one line of plain text, cut at a word near `length` characters."""
-    words = " ".join(text_of_html(render_markdown(source)).split())
+    return excerpt_of_html(render_markdown(source), length)
+
+
+def excerpt_of_html(html: str, length: int = 140) -> str:
+    """Rendered (and cleaned) HTML as one line of plain text, cut at a word near `length` characters: a
+    quote of a message that was rendered when it was stored, without rendering its Markdown again."""
+    words = " ".join(text_of_html(html).split())
     if len(words) <= length:
         return words
     return words[: length - 1].rsplit(" ", 1)[0] + "…"

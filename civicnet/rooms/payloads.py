@@ -4,6 +4,7 @@ from civicnet.accounts.models import User
 from civicnet.accounts.payloads import author_payload
 from civicnet.db_types import iso
 from civicnet.rooms.models import Message, Room
+from civicnet.text import excerpt_of_html
 
 EXCERPT_LENGTH = 140
 
@@ -11,7 +12,7 @@ EXCERPT_LENGTH = 140
 def reply_payload(parent: Message | None) -> dict | None:
     if parent is None:
         return None
-    excerpt = "" if parent.is_deleted or parent.moderation else " ".join(parent.body.split())[:EXCERPT_LENGTH]
+    excerpt = "" if parent.is_deleted or parent.moderation else excerpt_of_html(parent.body_html, EXCERPT_LENGTH)
     return {"id": parent.id, "author": parent.author.username, "excerpt": excerpt}
 
 

@@ -69,13 +69,15 @@ def test_bad_messages_get_form_errors(client, auth, room, body, message):
 
 def test_replies_quote_their_parent(client, app, auth, room):
     auth.sign_in("bob")
-    client.post(f"/rooms/{room}/messages", data={"body": "Parent message", "client_id": "p"})
+    client.post(f"/rooms/{room}/messages", data={"body": "Parent **open** message", "client_id": "p"})
     with app.app_context():
         parent_id = services.latest_message_id(services.get_readable_room(services.find_user_by_username("bob"), room))
+    # The quote reads as the message does, not as its Markdown.
     form = client.get(f"/rooms/{room}?reply_to={parent_id}").get_data(as_text=True)
-    assert "Replying to Bob Brown: Parent message" in form
+    assert "Replying to Bob Brown: Parent open message" in form
     client.post(f"/rooms/{room}/messages", data={"body": "Child", "client_id": "c", "reply_to": parent_id})
-    assert "Replying to @bob: Parent message" in client.get(f"/rooms/{room}").get_data(as_text=True)
+    page = client.get(f"/rooms/{room}").get_data(as_text=True)
+    assert "Replying to @bob: Parent open message" in page and "**open**" not in page
 
 
 def test_private_rooms_are_404_to_outsiders_and_managed_by_their_creator(client, auth, room):
