@@ -29,6 +29,7 @@ function start(root) {
   const announcer = document.getElementById("announcer");
   const typingLine = document.getElementById("typing");
   const online = document.getElementById("online");
+  const offline = document.getElementById("offline"); // the banner beside the compose box
   const form = document.getElementById("compose");
   const textarea = form?.querySelector("textarea[name=body]");
   const replyInput = document.getElementById("reply_to");
@@ -246,10 +247,14 @@ function start(root) {
 
   // live.mjs may have connected already, before this module ran.
   socket.on("connect", join);
+  socket.on("connect", () => {
+    if (offline) offline.hidden = true;
+  });
   if (socket.connected) join();
 
   socket.on("disconnect", () => {
     online.replaceChildren(element("li", "", "Reconnecting…"));
+    if (offline) offline.hidden = false;
     [...typists.keys()].forEach(stopTyping);
   });
 
@@ -258,6 +263,7 @@ function start(root) {
   socket.on("connect_error", () => {
     if (socket.active) return;
     refused = true;
+    if (offline) offline.hidden = true; // not reconnecting: the form posts instead
     online.replaceChildren(element("li", "", "Not connected. Reload the page to see who is online."));
     pending.forEach((entry) => giveBack(entry, "Your message was not sent. Send it again"));
   });

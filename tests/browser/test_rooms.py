@@ -436,6 +436,27 @@ def test_compose_box_is_keyboard_usable(chat, people, app):
     assert people.problems == []
 
 
+def test_the_message_box_is_one_tab_away_and_says_when_the_page_is_offline(chat, people):
+    ada = people.open("ada")
+    online_now(ada, "Ada Lovelace (you)")
+    ada.keyboard.press("Tab")
+    skip = ada.get_by_role("link", name="Skip to the message box")
+    expect(skip).to_be_focused()
+    ada.keyboard.press("Enter")
+    expect(compose(ada)).to_be_focused()
+
+    banner = ada.locator("#offline")
+    expect(banner).to_be_hidden()
+    go_offline(ada)
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("You are offline.")
+    # Beside the box: straight above it, where a phone shows it too.
+    assert ada.evaluate("document.getElementById('offline').nextElementSibling.contains(document.activeElement)")
+    ada.context.set_offline(False)
+    expect(banner).to_be_hidden()
+    assert people.problems == []
+
+
 # --- axe -----------------------------------------------------------------------------------
 
 
