@@ -107,7 +107,11 @@ def test_join_leave_edit_and_archive(client, app, auth, room):
     client.post(f"/rooms/{room}/join")
     assert "Leave this room" in client.get(f"/rooms/{room}/members").get_data(as_text=True)
     client.post(f"/rooms/{room}/leave")
-    assert "Join room" in client.get(f"/rooms/{room}").get_data(as_text=True)
+    page = client.get(f"/rooms/{room}").get_data(as_text=True)
+    # Joining is explained, since the message box works without it (and a first message joins).
+    assert "Join room" in page and "You can post without joining: your first message joins you." in page
+    client.post(f"/rooms/{room}/messages", data={"body": "Back again", "client_id": "b-again"})
+    assert "Join room" not in client.get(f"/rooms/{room}").get_data(as_text=True)
     auth.sign_out()
     with app.app_context():
         make_moderator(username="sam")
