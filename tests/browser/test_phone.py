@@ -1,7 +1,7 @@
 """Pages hold on a 375 px phone: nothing scrolls sideways (issue 16's first list of what broke)."""
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from civicnet.moderation import reports
 from civicnet.moderation.actions import ActionRequest, take_action
@@ -49,3 +49,30 @@ def test_no_page_scrolls_sideways_at_375_px(who, path, page: Page, live_server, 
     assert page.goto(live_server.url + path.format(**busy)).status == 200
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{path} is {width} px wide at {PHONE['width']} px"
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone_and_opens_with_it(page: Page, live_server, busy):
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "ada")
+    page.goto(live_server.url + "/people")
+    menu = page.get_by_role("button", name="Menu")
+    rooms = page.get_by_role("navigation", name="Menu").get_by_role("link", name="Rooms")
+    expect(menu).to_be_visible()
+    expect(rooms).to_be_hidden()
+    # The page's heading is near the top, not under a block of links (it was about 240 px down).
+    assert page.get_by_role("heading", level=1).bounding_box()["y"] < 240
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    rooms.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rooms")
+
+
+def test_every_link_is_in_one_row_on_a_desktop(page: Page, live_server, busy):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server.url, "grace")  # a moderator: the longest menu, with two counts
+    page.goto(live_server.url + "/people")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    tops = page.locator(".govuk-service-navigation__item").evaluate_all(
+        "items => items.map(item => Math.round(item.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 9 and len(set(tops)) == 1, tops
