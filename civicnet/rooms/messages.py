@@ -260,6 +260,15 @@ def _mark_read(user: User, room: Room, message_id: int) -> None:
         db.session.expire(membership)
 
 
+def first_unread(actor: User, room: Room, shown: list[Message]) -> Message | None:
+    """The first of the shown messages the member has not read (someone else's, after their read
+    mark), for the room page's "New messages" line; None for a visitor or a non-member."""
+    membership = db.session.get(Membership, (room.id, actor.id)) if is_signed_in(actor) else None
+    if membership is None:
+        return None
+    return next((m for m in shown if m.id > membership.last_read_id and m.author_id != actor.id), None)
+
+
 def mark_read(actor: User, room: Room, message_id) -> int:
     """Record that the member has read up to message_id; returns their read mark."""
     message_id = _message_id(message_id, "message_id")

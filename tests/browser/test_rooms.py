@@ -457,6 +457,22 @@ def test_the_message_box_is_one_tab_away_and_says_when_the_page_is_offline(chat,
     assert people.problems == []
 
 
+def test_a_member_jumps_to_the_first_message_they_have_not_read(chat, people, app):
+    with app.app_context():
+        bob = find_user_by_username("bob")
+        room = get_readable_room(bob, "open-data")
+        messages.mark_read(find_user_by_username("ada"), room, messages.post_message(room, bob, "Seen before").id)
+        for n in range(30):
+            messages.post_message(room, bob, f"Catching up, part {n}")
+    ada = people.open("ada")
+    ada.get_by_role("link", name="Jump to the first unread message").click()
+    marker = ada.locator("#first-unread")
+    expect(marker).to_have_text("New messages")
+    expect(marker).to_be_in_viewport()
+    expect(marker.locator("xpath=following-sibling::li[1]")).to_contain_text("Catching up, part 0")
+    assert people.problems == []
+
+
 # --- axe -----------------------------------------------------------------------------------
 
 

@@ -179,3 +179,26 @@ def test_create_room_form(client, auth, room):
     response = client.post("/rooms/new", data={"name": "Facial recognition", "kind": "private", "tags": "AI ethics"})
     assert response.headers["Location"] == "/rooms/facial-recognition"
     assert "Private room" in client.get("/rooms/facial-recognition").get_data(as_text=True)
+
+
+def test_a_new_messages_line_marks_the_first_unread_message_once(client, app, auth, room):
+    with app.app_context():
+        ada = services.find_user_by_username("ada")
+        readable = services.get_readable_room(ada, room)
+        messages.post_message(readable, ada, "Read already")
+    auth.sign_in("ada")
+    page = client.get(f"/rooms/{room}").get_data(as_text=True)
+    assert "New messages" not in page and "first unread" not in page  # nothing new: own message
+    with app.app_context():
+        bob = services.find_user_by_username("bob")
+        readable = services.get_readable_room(bob, room)
+        first = messages.post_message(readable, bob, "First new one").id
+        messages.post_message(readable, bob, "Second new one")
+    page = client.get(f"/rooms/{room}").get_data(as_text=True)
+    assert 'href="#first-unread">Jump to the first unread message</a> (2 new messages)' in page
+    marker = page.index('id="first-unread"')
+    assert page.index("Read already") < marker < page.index(f'id="message-{first}"')
+    # Read now: the line is gone on the next visit, and a visitor never sees one.
+    assert 'id="first-unread"' not in client.get(f"/rooms/{room}").get_data(as_text=True)
+    auth.sign_out()
+    assert 'id="first-unread"' not in client.get(f"/rooms/{room}").get_data(as_text=True)
