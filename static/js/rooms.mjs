@@ -4,6 +4,7 @@
 // Messages are built to the same structure as templates/rooms/_message.html.
 
 import { socket } from "./live.mjs";
+import { composeKeys } from "./compose-keys.mjs";
 import { element, messageRenderer, plainText, visuallyHidden } from "./room-messages.mjs";
 
 const TYPING_SHOWN_MS = 3000;
@@ -370,13 +371,7 @@ function start(root) {
     send();
   });
 
-  // Ctrl+Enter (Cmd+Enter on a Mac) sends; Enter alone starts a new line.
-  textarea.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.isComposing) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  composeKeys(form, textarea); // Enter sends, or starts a new line by the member's choice
 
   textarea.addEventListener("input", (event) => {
     const now = Date.now();

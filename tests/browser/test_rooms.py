@@ -162,7 +162,7 @@ def test_two_people_chat_live(chat, people, app):
     expect(ada.locator("#typing")).to_have_text("Bob Okafor is typing…")
 
     box.fill("Line one")
-    box.press("Enter")  # a new line, not a send
+    box.press("Shift+Enter")  # a new line, not a send (Enter sends, as in Slack and Zulip)
     box.press_sequentially("line two")
     expect(box).to_have_value("Line one\nline two")
     box.press("Control+Enter")
@@ -454,6 +454,31 @@ def test_the_message_box_is_one_tab_away_and_says_when_the_page_is_offline(chat,
     assert ada.evaluate("document.getElementById('offline').nextElementSibling.contains(document.activeElement)")
     ada.context.set_offline(False)
     expect(banner).to_be_hidden()
+    assert people.problems == []
+
+
+def test_enter_sends_and_shift_enter_starts_a_line_unless_the_member_chooses_otherwise(chat, people):
+    ada = people.open("ada")
+    bob = people.open("bob")
+    online_now(ada, "Bob Okafor")
+    box = compose(ada)
+    expect(ada.locator("#compose-keys")).to_have_text("Enter sends; Shift+Enter starts a new line.")
+    box.fill("Two lines:")
+    box.press("Shift+Enter")
+    box.press_sequentially("the second")
+    expect(box).to_have_value("Two lines:\nthe second")
+    box.press("Enter")
+    expect(messages_saying(bob, "the second")).to_have_count(1)
+
+    ada.get_by_label("Enter starts a new line").check()
+    expect(ada.locator("#compose-keys")).to_have_text("Enter starts a new line; Ctrl+Enter sends.")
+    box.fill("Longer thoughts")
+    box.press("Enter")
+    expect(box).to_have_value("Longer thoughts\n")
+    box.press("Control+Enter")
+    expect(messages_saying(bob, "Longer thoughts")).to_have_count(1)
+    ada.reload()  # the choice is kept in this browser
+    expect(ada.get_by_label("Enter starts a new line")).to_be_checked()
     assert people.problems == []
 
 
