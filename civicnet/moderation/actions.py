@@ -160,11 +160,11 @@ def _hide(action, item, subject, request) -> After:
     message = item.obj
     if message.moderation == REMOVED or (message.moderation == HIDDEN and not queue.open_reports(item.type, item.id)):
         raise Conflict("This message is already hidden")
-    message.remove()  # the decision: no longer "pending review"
-    return [lambda: moderation_events.message_hidden(message)]
+    return [_removed(message)]  # the decision: no longer "pending review"
 
 
 def _removed(message):
+    """Mark a message removed by a moderator's decision; returns its announcement, for after the commit."""
     message.remove()
     return lambda: moderation_events.message_hidden(message)
 

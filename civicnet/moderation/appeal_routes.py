@@ -11,7 +11,7 @@ from civicnet.extensions import db
 from civicnet.forms import apply_service_error
 from civicnet.moderation import appeals, bp, statements
 from civicnet.moderation.forms import AppealForm, DecideAppealForm
-from civicnet.moderation.items import load_item
+from civicnet.moderation.items import find_item
 from civicnet.moderation.routes import moderators_only
 from civicnet.moderation.rules import RULES
 
@@ -36,21 +36,11 @@ def appeal_page(appeal_id: int):
     return render_template("moderation/appeal.html", appeal=found, action=found.action, form=form), status
 
 
-def _item_of(action):
-    """What the decision was about, to name it by its label and words; None if it has been deleted since."""
-    if not action.item_type:
-        return None
-    try:
-        return load_item(action.item_type, action.item_id)
-    except ServiceError:
-        return None
-
-
 def _render_decision(action, form: AppealForm, token: str | None = None, status: int = 200):
     return render_template(
         "moderation/decision.html",
         action=action,
-        item=_item_of(action),
+        item=find_item(action.item_type, action.item_id) if action.item_type else None,  # named by its label
         rule=RULES.get(action.reason),
         deadline=appeals.appeal_deadline(action),
         problem=appeals.why_not_appealable(action.subject_id, action),

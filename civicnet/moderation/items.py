@@ -59,6 +59,14 @@ def load_item(item_type, item_id) -> Item:
     return Item(item_type, item_id, obj, kind.author(obj))
 
 
+def find_item(item_type: str, item_id: int) -> Item | None:
+    """A reported or decided item as it is now, or None if it has been deleted since."""
+    try:
+        return load_item(item_type, item_id)
+    except NotFound:
+        return None
+
+
 def find_member(username) -> User:
     user = db.session.scalar(select(User).where(User.username == str(username).strip().lower()))
     if user is None:

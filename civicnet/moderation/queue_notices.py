@@ -5,9 +5,8 @@ from sqlalchemy import or_, select
 from civicnet.accounts.models import ADMIN, MODERATOR, User
 from civicnet.accounts.permissions import is_moderator
 from civicnet.db_types import utcnow
-from civicnet.errors import NotFound
 from civicnet.extensions import db
-from civicnet.moderation.items import load_item
+from civicnet.moderation.items import find_item
 from civicnet.moderation.models import Report
 from civicnet.notifications import kinds, preferences
 from civicnet.notifications.kinds import Shown
@@ -44,9 +43,8 @@ def _shown(notification) -> Shown | None:
     report = db.session.get(Report, notification.subject_id)
     if report is None or not is_moderator(notification.user):
         return None
-    try:
-        item = load_item(report.item_type, report.item_id)
-    except NotFound:
+    item = find_item(report.item_type, report.item_id)
+    if item is None:
         return None
     url = external_url("moderation.item_page", item_type=item.type, item_id=item.id)
     return Shown(lead="New report in the moderation queue:", link_text=item.label, url=url, excerpt=item.excerpt)

@@ -260,13 +260,13 @@ def _mark_read(user: User, room: Room, message_id: int) -> None:
         db.session.expire(membership)
 
 
-def first_unread(actor: User, room: Room, shown: list[Message]) -> Message | None:
-    """The first of the shown messages the member has not read (someone else's, after their read
-    mark), for the room page's "New messages" line; None for a visitor or a non-member."""
+def unread_shown(actor: User, room: Room, shown: list[Message]) -> list[Message]:
+    """The shown messages the member has not read (others', after their read mark), for the room page's
+    "New messages" line; none for a visitor or a non-member."""
     membership = db.session.get(Membership, (room.id, actor.id)) if is_signed_in(actor) else None
     if membership is None:
-        return None
-    return next((m for m in shown if m.id > membership.last_read_id and m.author_id != actor.id), None)
+        return []
+    return [m for m in shown if m.id > membership.last_read_id and m.author_id != actor.id]
 
 
 def mark_read(actor: User, room: Room, message_id) -> int:

@@ -53,7 +53,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
     rendered_at = iso(utcnow())  # before reading: the live client's first `since`
     before = request.args.get("before", type=int)
     page = messages.history(current_user, room, before_id=before)
-    unread = messages.first_unread(current_user, room, page.messages) if before is None else None
+    unread = messages.unread_shown(current_user, room, page.messages) if before is None else []
     if current_user.is_authenticated and page.messages and before is None:
         messages.mark_read(current_user, room, page.messages[-1].id)
     if form is None:
@@ -72,8 +72,8 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         levels=LEVELS,
         older_than=page.messages[0].id if page.has_more and page.messages else None,
         mute_notice=_mute_notice(room),
-        first_unread=unread,
-        unread_count=sum(1 for m in page.messages if unread and m.id >= unread.id and m.author_id != current_user.id),
+        first_unread=unread[0] if unread else None,
+        unread_count=len(unread),
         rendered_at=rendered_at,
     ), status
 
