@@ -163,10 +163,10 @@ class Config:
     HTTPS = setting(lambda: env_bool("HTTPS"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = setting(lambda: env_bool("HTTPS"))
+    SESSION_COOKIE_SECURE = HTTPS  # the same setting as HTTPS, not a copy of it
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = setting(lambda: env_bool("HTTPS"))
+    REMEMBER_COOKIE_SECURE = HTTPS
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     PROXY_HOPS = setting(lambda: int(os.environ.get("PROXY_HOPS", "0")))
     MAX_CONTENT_LENGTH = 1024 * 1024
