@@ -6,6 +6,7 @@ from flask import Flask, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
+from civicnet.db_types import iso
 from civicnet.text import excerpt_of_html
 
 
@@ -69,6 +70,7 @@ def register(app: Flask) -> None:
     app.add_template_global(pagination_params)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(duration)
+    app.add_template_filter(iso)  # a time as the live payloads give it, so page and script agree
     app.add_template_filter(excerpt_of_html, "excerpt")
     app.add_template_filter(plural)
     app.add_template_filter(lambda counter: sum(counter.values()), "sum_counter")

@@ -14,6 +14,7 @@ from civicnet.rooms import bp, messages, services
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.notifications import LEVELS
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
+from civicnet.rooms.prototype import message_prototype
 
 
 def _details(form: RoomForm) -> services.RoomDetails:
@@ -75,6 +76,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         first_unread=unread[0] if unread else None,
         unread_count=len(unread),
         rendered_at=rendered_at,
+        prototype_message=message_prototype(),
     ), status
 
 

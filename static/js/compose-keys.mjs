@@ -21,8 +21,20 @@ function store(value) {
   }
 }
 
-export function composeKeys(form, textarea) {
+// The page's main box carries the setting; smaller boxes (a thread's) follow it.
+export function composeKeys(form, textarea, { setting = true } = {}) {
   let enterAddsLine = stored();
+
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing) return;
+    if (!setting) enterAddsLine = stored();
+    const modified = event.ctrlKey || event.metaKey;
+    if (modified || (!enterAddsLine && !event.shiftKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  if (!setting) return;
 
   const hint = element("p", "govuk-hint govuk-!-margin-bottom-1 civicnet-compose-keys");
   hint.id = "compose-keys";
@@ -51,14 +63,5 @@ export function composeKeys(form, textarea) {
     enterAddsLine = input.checked;
     store(enterAddsLine);
     describe();
-  });
-
-  textarea.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" || event.isComposing) return;
-    const modified = event.ctrlKey || event.metaKey;
-    if (modified || (!enterAddsLine && !event.shiftKey)) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
   });
 }

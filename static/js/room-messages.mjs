@@ -1,13 +1,16 @@
-// Building room messages in the browser, to the same structure and classes as
-// templates/rooms/_message.html, so a live message looks and reads like a server-rendered one.
+// Live messages are made from the page's own <template id="message-template">, which the server
+// renders from templates/rooms/_message.html with every optional part present: this module clones
+// it, fills each [data-slot] and removes the [data-part]s a message does not have. The markup is
+// written once, in the template.
 
 const MONTHS = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
 ];
 
-export const HIDDEN_TEXT = "This message is hidden pending review.";
-export const REMOVED_TEXT = "This message was removed by a moderator.";
+// The stand-in values the template's links carry (civicnet/rooms/prototype.py).
+const PROTOTYPE_ID = "987654321";
+const PROTOTYPE_USERNAME = "AUTHOR";
 
 export function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -35,96 +38,85 @@ export function plainText(message) {
   return template.content.textContent.replace(/\s+/g, " ").trim();
 }
 
-// The room's details come from #room's data attributes (see templates/rooms/show.html).
+// Which optional parts of the template a message has, for this viewer: the same conditions as
+// _message.html's, with the server's answers for the message and the page's for the viewer.
+function partsOf(message, viewer) {
+  const { author } = message;
+  const mine = author.username === viewer.username;
+  const quoted = message.reply_to;
+  const plain = !message.hidden;
+  const actions = !message.hidden && !message.held;
+  return {
+    "speaking-for": Boolean(message.speaking_for),
+    "speaking-personally": !message.speaking_for && author.verified,
+    edited: Boolean(message.edited_at),
+    quote: Boolean(quoted),
+    "quote-excerpt": Boolean(quoted?.excerpt),
+    "quote-gone": Boolean(quoted) && !quoted.excerpt,
+    removed: message.hidden && message.removed,
+    hidden: message.hidden && !message.removed,
+    held: message.held && !message.hidden,
+    body: plain,
+    actions: actions && (viewer.canPost() || Boolean(viewer.username)),
+    reply: viewer.canPost(),
+    edit: viewer.canPost() && mine,
+    report: Boolean(viewer.username) && !mine,
+    propose: Boolean(viewer.username),
+  };
+}
+
 export function messageRenderer(root, canPost) {
-  const me = root.dataset.username;
-  const roomUrl = root.dataset.url;
-  const peopleUrl = root.dataset.peopleUrl;
+  const template = document.getElementById("message-template");
+  const viewer = { username: root.dataset.username, canPost };
   const roleLabels = JSON.parse(root.dataset.roleLabels || "{}");
-  const reportUrl = root.dataset.reportUrl; // ends in "/0": the message id goes there
-  const registerUrl = root.dataset.registerUrl; // ends in "?message=": the message id goes there
 
-  function meta(message) {
-    const { author } = message;
-    const line = element("p", "civicnet-message__meta govuk-body-s");
-    const name = element("a", "govuk-link govuk-!-font-weight-bold", author.display_name);
-    name.href = `${peopleUrl}/${encodeURIComponent(author.username)}`;
-    const role = author.role.replaceAll("_", "-");
-    // As the role_badge macro: "Verified: organisation" for attested public servants, the role otherwise.
-    const badges = [];
-    if (author.verified) {
-      const verified = element("strong", "civicnet-badge civicnet-badge--verified");
-      const tick = element("span", "civicnet-badge__tick", "✓");
-      tick.setAttribute("aria-hidden", "true");
-      verified.append(tick, ` Verified: ${author.organisation}`);
-      badges.push(verified, " ");
-    }
-    if (!(author.verified && author.role === "public_servant")) {
-      badges.push(element("strong", `civicnet-badge civicnet-badge--${role}`, roleLabels[author.role] || author.role), " ");
-    }
-    const time = element("time", "", formatTime(message.created_at));
-    time.dateTime = message.created_at;
-    line.append(name, " ", ...badges, time);
-    if (message.speaking_for) line.append(" ", element("span", "civicnet-message__capacity", `Speaking for ${message.speaking_for}`));
-    else if (author.verified) line.append(" ", element("span", "civicnet-message__capacity", "Speaking personally"));
-    if (message.edited_at) line.append(" ", edited());
-    return line;
+  function fill(item, name, text) {
+    item.querySelectorAll(`[data-slot="${name}"]`).forEach((node) => { node.textContent = text; });
   }
 
-  function link(text, href, hidden) {
-    const anchor = element("a", "govuk-link", text);
-    anchor.href = href;
-    anchor.append(visuallyHidden(hidden));
-    return anchor;
-  }
-
-  // As the template: Reply and Edit for those who can post, Report for everyone else's messages.
-  function actions(message, posting) {
-    const links = [];
-    const mine = message.author.username === me;
-    if (posting) links.push(link("Reply", `${roomUrl}?reply_to=${message.id}#compose`, ` to ${message.author.display_name}`));
-    if (posting && mine) links.push(link("Edit", `${roomUrl}/messages/${message.id}/edit`, " your message"));
-    if (!mine && reportUrl) {
-      links.push(link("Report", reportUrl.replace(/0$/, message.id), ` this message by ${message.author.display_name}`));
+  function badges(item, author) {
+    const verified = item.querySelector(".civicnet-badge--verified");
+    const role = item.querySelector(".civicnet-badge:not(.civicnet-badge--verified)");
+    if (author.verified) verified.lastChild.textContent = ` Verified: ${author.organisation}`;
+    else verified.remove();
+    // As role_badge: a verified public servant's badge says it all.
+    if (author.verified && author.role === "public_servant") {
+      role.remove();
+    } else {
+      role.className = `civicnet-badge civicnet-badge--${author.role.replaceAll("_", "-")}`;
+      role.textContent = roleLabels[author.role] || author.role;
     }
-    if (registerUrl) links.push(link("Propose for the register", `${registerUrl}${message.id}`, ` from this message by ${message.author.display_name}`));
-    if (!links.length) return null;
-    const line = element("p", "civicnet-message__actions govuk-body-s");
-    links.forEach((anchor, index) => line.append(...(index ? [" · ", anchor] : [anchor])));
-    return line;
-  }
-
-  function edited() {
-    return element("span", "civicnet-message__edited", "(edited)");
   }
 
   function render(message) {
-    const state = message.hidden ? " civicnet-message--hidden" : message.held ? " civicnet-message--held" : "";
-    const item = element("li", `civicnet-message${state}`);
+    const item = template.content.firstElementChild.cloneNode(true);
+    const { author } = message;
+    const parts = partsOf(message, viewer);
+    item.querySelectorAll("[data-part]").forEach((part) => {
+      if (!parts[part.dataset.part]) part.remove();
+    });
     item.id = `message-${message.id}`;
     item.dataset.id = message.id;
-    item.dataset.author = message.author.username;
-    item.append(meta(message));
+    item.dataset.author = author.username;
+    item.classList.toggle("civicnet-message--hidden", message.hidden);
+    item.classList.toggle("civicnet-message--held", message.held);
+    item.querySelectorAll("a[href]").forEach((link) => {
+      const href = link.getAttribute("href");
+      link.setAttribute("href", href.replace(PROTOTYPE_ID, message.id).replace(PROTOTYPE_USERNAME, encodeURIComponent(author.username)));
+    });
+    fill(item, "author", author.display_name);
+    fill(item, "author-name", author.display_name);
+    badges(item, author);
+    const time = item.querySelector("[data-slot=time]");
+    time.dateTime = message.created_at;
+    time.textContent = formatTime(message.created_at);
+    fill(item, "speaking-for", message.speaking_for || "");
     if (message.reply_to) {
-      const { author, excerpt } = message.reply_to;
-      const quote = `Replying to @${author}: ${excerpt || "a message that is no longer shown"}`;
-      item.append(element("blockquote", "civicnet-message__quote govuk-body-s", quote));
+      fill(item, "quote-author", message.reply_to.author);
+      fill(item, "quote-excerpt", message.reply_to.excerpt);
     }
-    if (message.hidden) {
-      const notice = message.removed ? REMOVED_TEXT : HIDDEN_TEXT;
-      item.append(element("p", "civicnet-message__body civicnet-message__notice govuk-body", notice));
-      return item;
-    }
-    if (message.held) {
-      const notice = element("p", "civicnet-message__notice govuk-body-s");
-      notice.append(element("strong", "", "Held for review:"), " only you can see this message until a moderator approves it.");
-      item.append(notice);
-    }
-    const body = element("div", "civicnet-message__body govuk-body");
-    body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
-    item.append(body);
-    const links = message.held ? null : actions(message, canPost());
-    if (links) item.append(links);
+    const body = item.querySelector("[data-slot=body]");
+    if (body) body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
     return item;
   }
 
@@ -134,7 +126,7 @@ export function messageRenderer(root, canPost) {
     item.dataset.clientId = entry.client_id;
     const line = element("p", "civicnet-message__meta govuk-body-s");
     line.append(
-      element("span", "govuk-!-font-weight-bold", root.dataset.displayName || me),
+      element("span", "govuk-!-font-weight-bold", root.dataset.displayName || viewer.username),
       " ",
       element("span", "civicnet-message__status", "Sending…"),
     );
@@ -144,12 +136,5 @@ export function messageRenderer(root, canPost) {
     return item;
   }
 
-  // An edit from the server: new body, and "(edited)" once.
-  function applyEdit(item, message) {
-    item.querySelector(".civicnet-message__body").innerHTML = message.body_html; // sanitised server-side
-    const line = item.querySelector(".civicnet-message__meta");
-    if (message.edited_at && !line.querySelector(".civicnet-message__edited")) line.append(" ", edited());
-  }
-
-  return { render, renderPending, applyEdit };
+  return { render, renderPending };
 }

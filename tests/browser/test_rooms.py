@@ -174,6 +174,27 @@ def test_two_people_chat_live(chat, people, app):
     assert people.problems == []
 
 
+def markup(page: Page, text: str) -> str:
+    """A message's HTML with its whitespace between tags evened out."""
+    html = messages_saying(page, text).evaluate("item => item.outerHTML")
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+def test_a_live_message_is_the_same_markup_as_the_page_draws(chat, people):
+    """Live messages are cloned from the page's own template of _message.html, not built by script."""
+    ada, bob = people.open("ada"), people.open("bob")
+    online_now(bob, "Ada Lovelace")
+    compose(bob).fill("Spending data is **published** monthly, @ada")
+    bob.get_by_role("button", name="Send message").click()
+    expect(messages_saying(ada, "published monthly").locator(".civicnet-message__body strong")).to_have_text(
+        "published"
+    )
+    live = markup(ada, "published monthly")
+    ada.reload()
+    assert markup(ada, "published monthly") == live
+    assert people.problems == []
+
+
 def test_edits_and_deletions_show_live(chat, people, members):
     bob = people.open("bob")
     online_now(bob, "Bob Okafor (you)")

@@ -1,0 +1,36 @@
+"""The stand-in message the room page renders into its <template>: every field set, so that
+templates/rooms/_message.html draws every optional part, and recognisable values in its links,
+which static/js/room-messages.mjs swaps for a live message's own."""
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+# Kept in step with room-messages.mjs. The name is upper case: usernames and room slugs never are.
+PROTOTYPE_ID = 987654321
+PROTOTYPE_USERNAME = "AUTHOR"
+
+
+def message_prototype() -> SimpleNamespace:
+    author = SimpleNamespace(
+        username=PROTOTYPE_USERNAME,
+        display_name="",
+        role="citizen",
+        role_label="",
+        is_verified_public_servant=True,  # so that role_badge draws the verified badge too
+        verified_organisation="",
+    )
+    quoted = SimpleNamespace(author=SimpleNamespace(username=""), body_html="", is_deleted=False, moderation=None)
+    return SimpleNamespace(
+        id=PROTOTYPE_ID,
+        author=author,
+        author_id=None,
+        created_at=datetime(2000, 1, 1, tzinfo=UTC),
+        edited_at=None,
+        speaking_for="",
+        reply_to=quoted,
+        body_html="",
+        moderation=None,
+        is_hidden=False,
+        is_removed=False,
+        is_held=False,
+    )

@@ -1,0 +1,169 @@
+// Sending from a compose form over the shared socket: the message shows at once as "Sending…", is
+// stored once however often it is sent (its client_id), and is given back with the reason if it
+// cannot be. A form left to itself (no JavaScript, or the connection refused) posts as usual.
+
+import { composeKeys } from "./compose-keys.mjs";
+import { element, visuallyHidden } from "./room-messages.mjs";
+
+const TYPING_SENT_EVERY_MS = 3000;
+const RATE_LIMITED_RETRY_MS = 2500;
+
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // randomUUID needs a secure context; getRandomValues does not.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// The room's messages on their way, whichever form sent them: client_id -> entry.
+export function pendingMessages(room) {
+  const pending = new Map();
+  return {
+    pending,
+    // A message of ours replaces its pending copy; true if it was one.
+    settle(message) {
+      const entry = message.author.username === room.me && message.client_id ? pending.get(message.client_id) : undefined;
+      if (!entry) return false;
+      pending.delete(entry.client_id);
+      entry.element.remove();
+      return true;
+    },
+    // Whatever was sent on an earlier connection and never answered goes again with the same
+    // client_id, so the server stores it once even if the first attempt did arrive.
+    resend() {
+      pending.forEach((entry) => {
+        if (entry.sentOn !== room.socket.id) entry.send();
+      });
+    },
+    giveAllBack(reason) {
+      pending.forEach((entry) => entry.giveBack(reason));
+    },
+  };
+}
+
+// list: where this form's pending copies go; replyTo: the message this form answers, if fixed.
+export function composer(room, form, { list, replyTo = null, onSent = () => {} }) {
+  const { slug, socket, view, stream } = room;
+  const textarea = form.querySelector("textarea[name=body]");
+  const replyInput = form.querySelector("input[name=reply_to]");
+  const errorId = `${textarea.id}-error`;
+  let lastTypingSent = 0;
+
+  function describedBy(add, id) {
+    const ids = new Set((textarea.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean));
+    if (add) ids.add(id);
+    else ids.delete(id);
+    textarea.setAttribute("aria-describedby", [...ids].join(" "));
+  }
+
+  function showError(text) {
+    textarea.closest(".govuk-form-group")?.classList.add("govuk-form-group--error");
+    textarea.classList.add("govuk-textarea--error");
+    let error = document.getElementById(errorId);
+    if (!error) {
+      error = element("p", "govuk-error-message");
+      error.id = errorId;
+      textarea.before(error);
+    }
+    error.replaceChildren(visuallyHidden("Error:"), ` ${text}`);
+    describedBy(true, errorId);
+    stream.announce(`Error: ${text}`);
+  }
+
+  function clearError() {
+    textarea.closest(".govuk-form-group")?.classList.remove("govuk-form-group--error");
+    textarea.classList.remove("govuk-textarea--error");
+    document.getElementById(errorId)?.remove();
+    describedBy(false, errorId);
+  }
+
+  function setText(text) {
+    textarea.value = text;
+    textarea.dispatchEvent(new Event("input")); // let GOV.UK's character count catch up
+  }
+
+  function endReply(replyToId) {
+    if (replyInput && replyToId !== null && replyInput.value === String(replyToId) && replyTo === null) {
+      replyInput.value = "";
+      document.getElementById("replying-to")?.remove();
+    }
+  }
+
+  function makeEntry(body) {
+    const speaking = form.querySelector("input[name=speaking_for]:checked")?.value || null;
+    const entry = {
+      client_id: newClientId(),
+      body,
+      reply_to: replyTo ?? (Number(replyInput?.value) || null),
+      speaking_for: speaking,
+    };
+    entry.send = () => emitSend(entry);
+    // Give a message that cannot be sent back to its writer, with the reason.
+    entry.giveBack = (reason) => {
+      if (!room.pending.pending.delete(entry.client_id)) return;
+      entry.element.remove();
+      stream.updateEmptyState();
+      setText(textarea.value.trim() ? `${entry.body}\n\n${textarea.value}` : entry.body);
+      showError(reason);
+    };
+    return entry;
+  }
+
+  function sent(entry, ack) {
+    if (ack?.ok) {
+      if (room.pending.pending.has(entry.client_id)) stream.receiveAll([ack.message]);
+      endReply(entry.reply_to);
+      onSent(ack.message);
+    } else if (ack?.error?.code === "rate_limited" && room.pending.pending.has(entry.client_id)) {
+      // Typical after a long time offline with several messages queued: they go a little later.
+      setTimeout(() => emitSend(entry), RATE_LIMITED_RETRY_MS);
+    } else {
+      entry.giveBack(ack?.error?.message || "Your message could not be sent. Try again");
+    }
+  }
+
+  function emitSend(entry) {
+    // While disconnected, leave it pending: the next join sends it once the connection is back.
+    if (!socket.connected) return;
+    const { client_id, body, reply_to, speaking_for } = entry;
+    entry.sentOn = socket.id;
+    socket.emit("send_message", { room: slug, body, client_id, reply_to, speaking_for }, (ack) => sent(entry, ack));
+  }
+
+  function send() {
+    const body = textarea.value;
+    textarea.focus({ preventScroll: true });
+    if (!body.trim()) {
+      showError("Enter a message");
+      return;
+    }
+    clearError();
+    const entry = makeEntry(body);
+    entry.element = view.renderPending(entry);
+    room.pending.pending.set(entry.client_id, entry);
+    const wasNearBottom = stream.nearBottom();
+    list.append(entry.element);
+    stream.updateEmptyState();
+    if (replyTo === null) stream.keepAtBottom(wasNearBottom);
+    setText("");
+    lastTypingSent = 0;
+    emitSend(entry);
+  }
+
+  form.addEventListener("submit", (event) => {
+    if (room.refused) return; // post the form, as without JavaScript
+    event.preventDefault();
+    send();
+  });
+
+  composeKeys(form, textarea); // Enter sends, or starts a new line by the member's choice
+
+  textarea.addEventListener("input", (event) => {
+    const now = Date.now();
+    if (!event.isTrusted || !textarea.value.trim() || !socket.connected) return;
+    if (now - lastTypingSent < TYPING_SENT_EVERY_MS) return;
+    lastTypingSent = now;
+    socket.emit("typing", { room: slug });
+  });
+
+  return { textarea, clearError, showError };
+}
