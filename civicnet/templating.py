@@ -51,9 +51,9 @@ def format_date(value: datetime | None, style: str = "date") -> str:
     return f"{value:%-d %B %Y}"
 
 
-def plural(count: int, unit: str) -> str:
-    """'1 minute', '5 minutes'."""
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+def plural(count: int, unit: str, units: str | None = None) -> str:
+    """'1 minute', '5 minutes'; '1 reply', '3 replies' with the plural given."""
+    return f"{count} {unit}" if count == 1 else f"{count} {units or unit + 's'}"
 
 
 def duration(hours: float) -> str:

@@ -137,6 +137,10 @@ SCHEMAS = {
                     "excerpt": {"type": "string"},
                 },
             },
+            "thread_root": {
+                "type": ["integer", "null"],
+                "description": "A reply's thread: the id of the message that starts it; null: not a reply",
+            },
             "speaking_for": {
                 "type": ["string", "null"],
                 "description": "The organisation a verified public servant spoke for; null: personally",

@@ -4,10 +4,10 @@ someone who may read the message now."""
 from civicnet import signals
 from civicnet.extensions import db
 from civicnet.ids import is_id
+from civicnet.rooms.links import message_url
 from civicnet.rooms.models import Message
 from civicnet.rooms.permissions import can_read
 from civicnet.text import plain_excerpt
-from civicnet.urls import external_url
 
 
 @signals.cite_message.connect
@@ -32,6 +32,6 @@ def cite(_sender, message_id=None, reader=None, **_) -> dict | None:
         "author_id": author.id,
         "author": author.display_name,
         "excerpt": plain_excerpt(message.body, 280),
-        "url": external_url("rooms.show", slug=room.slug) + f"#message-{message.id}",
+        "url": message_url(message, external=True),
         "created_at": message.created_at,
     }

@@ -13,7 +13,7 @@ from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, socketio
 from civicnet.realtime import authenticated_socket, error_ack, event_fields, ok
-from civicnet.rooms import authority, messages, services
+from civicnet.rooms import authority, messages, services, threads
 from civicnet.rooms.models import Room
 from civicnet.rooms.payloads import author_payload, iso, member_payload, message_payload, room_payload
 from civicnet.rooms.permissions import can_post
@@ -169,12 +169,30 @@ def on_edit_message(user: User, data=None):
     return ok(message=message_payload(messages.edit_message(user, fields["id"], fields["body"])))
 
 
+@socketio.on("message_source")
+@authenticated_socket(attach=False)
+def on_message_source(user: User, data=None):
+    """One's own message as written (its Markdown), for editing it in place."""
+    message = messages.get_own_message(user, event_fields(data, id=int)["id"])
+    return ok(id=message.id, body=message.body)
+
+
 @socketio.on("delete_message")
 @authenticated_socket(attach=False)
 def on_delete_message(user: User, data=None):
     """Delete one's own message."""
     message = messages.delete_message(user, event_fields(data, id=int)["id"])
     return ok(id=message.id)
+
+
+@socketio.on("open_thread")
+@authenticated_socket(attach=False)
+def on_open_thread(user: User, data=None):
+    """A thread's replies, for opening it under its first message."""
+    fields = event_fields(data, room=str, id=int)
+    room = _room(user, fields["room"])
+    root = threads.get_thread(user, room, fields["id"])
+    return ok(root=root.id, messages=[message_payload(message) for message in threads.replies(user, room, root)])
 
 
 @socketio.on("typing")

@@ -203,8 +203,9 @@ def _message_id(value, field: str) -> int | None:
     return value
 
 
-def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None) -> Page:
-    """Messages newer than after_id (oldest first), older than before_id, between the two, or the latest ones."""
+def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None, threads_only=False) -> Page:
+    """Messages newer than after_id (oldest first), older than before_id, between the two, or the latest ones;
+    with threads_only, only the messages that start a thread or stand alone (the room page's list)."""
     if not can_read(viewer, room):
         raise NotFound("There is no room at this address, or you are not a member of it")
     size = _page_size(limit)
@@ -214,6 +215,8 @@ def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None) ->
         .where(Message.room_id == room.id, Message.deleted_at.is_(None), visible_to(viewer))
         .options(joinedload(Message.reply_to).joinedload(Message.author))
     )
+    if threads_only:
+        query = query.where(Message.thread_root_id.is_(None))
     if before_id is not None:
         query = query.where(Message.id < before_id)
     if after_id is not None:

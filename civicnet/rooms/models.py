@@ -86,6 +86,8 @@ class Message(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     client_id: Mapped[str | None] = mapped_column(String(64))
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    # A reply's thread: the first message of its reply chain. The room lists only messages without one.
+    thread_root_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -97,7 +99,7 @@ class Message(db.Model):
 
     room: Mapped[Room] = relationship()
     author: Mapped["User"] = relationship(lazy="joined")  # noqa: F821
-    reply_to: Mapped["Message | None"] = relationship(remote_side=[id])
+    reply_to: Mapped["Message | None"] = relationship(remote_side=[id], foreign_keys=[reply_to_id])
 
     @property
     def is_deleted(self) -> bool:

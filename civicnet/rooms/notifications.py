@@ -8,6 +8,7 @@ from civicnet.extensions import db
 from civicnet.notifications import kinds, preferences
 from civicnet.notifications.kinds import Shown
 from civicnet.notifications.services import mark_read_in, notify
+from civicnet.rooms.links import message_url
 from civicnet.rooms.models import Membership, Message, Room
 from civicnet.rooms.payloads import message_payload
 from civicnet.rooms.permissions import can_read, is_member
@@ -105,7 +106,7 @@ def _shown(notification) -> Shown | None:
     return Shown(
         lead=f"{author.display_name} {verb}",
         link_text=room.name,
-        url=external_url("rooms.show", slug=room.slug) + f"#message-{message.id}",
+        url=message_url(message, external=True),
         excerpt=plain_excerpt(message.body) if visible else "",
         fields={
             "room": room.slug,

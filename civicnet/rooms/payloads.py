@@ -27,6 +27,7 @@ def message_payload(message: Message) -> dict:
         "edited_at": iso(message.edited_at),
         "client_id": message.client_id,
         "reply_to": reply_payload(message.reply_to),
+        "thread_root": message.thread_root_id,
         "speaking_for": message.speaking_for,
         "hidden": message.is_hidden,
         "removed": message.is_removed,

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 # Kept in step with room-messages.mjs. The name is upper case: usernames and room slugs never are.
 PROTOTYPE_ID = 987654321
+PROTOTYPE_THREAD_ID = 987654322  # where a reply's thread number goes
 PROTOTYPE_USERNAME = "AUTHOR"
 
 
@@ -28,6 +29,8 @@ def message_prototype() -> SimpleNamespace:
         edited_at=None,
         speaking_for="",
         reply_to=quoted,
+        reply_to_id=None,
+        thread_root_id=PROTOTYPE_THREAD_ID,
         body_html="",
         moderation=None,
         is_hidden=False,

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from civicnet import reportables
 from civicnet.extensions import db
+from civicnet.rooms.links import message_url
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
 
@@ -36,7 +37,7 @@ reportables.register(
         author=lambda message: message.author,
         label=lambda message: f"Message in {message.room.name}",
         text=lambda message: message.body,
-        url=lambda message: url_for("rooms.show", slug=message.room.slug, _anchor=f"message-{message.id}"),
+        url=message_url,
         visible_to=_may_see_message,
         context=context_messages,
         data=lambda message: ("private_messages",) if message.room.is_private else (),

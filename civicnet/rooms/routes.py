@@ -10,11 +10,13 @@ from civicnet.accounts.services import get_user_or_404
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, ServiceError
 from civicnet.forms import FlaskForm, apply_service_error
-from civicnet.rooms import bp, messages, services
+from civicnet.rooms import bp, messages, services, threads
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
+from civicnet.rooms.links import message_url
 from civicnet.rooms.notifications import LEVELS
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
 from civicnet.rooms.prototype import message_prototype
+from civicnet.rooms.thread_routes import render_thread
 
 
 def _details(form: RoomForm) -> services.RoomDetails:
@@ -53,19 +55,18 @@ def new():
 def render_room(room, form: MessageForm | None = None, status: int = 200):
     rendered_at = iso(utcnow())  # before reading: the live client's first `since`
     before = request.args.get("before", type=int)
-    page = messages.history(current_user, room, before_id=before)
+    page = messages.history(current_user, room, before_id=before, threads_only=True)
     unread = messages.unread_shown(current_user, room, page.messages) if before is None else []
-    if current_user.is_authenticated and page.messages and before is None:
-        messages.mark_read(current_user, room, page.messages[-1].id)
+    latest_id = services.latest_message_id(room)
+    if current_user.is_authenticated and latest_id and before is None:
+        messages.mark_read(current_user, room, latest_id)  # replies in threads included
     if form is None:
         form = MessageForm(client_id=secrets.token_urlsafe(12))
-        form.reply_to.data = request.args.get("reply_to", type=int)
     return render_template(
         "rooms/show.html",
         room=room,
         page=page,
         form=form,
-        reply_to=messages.reply_target(room, form.reply_to.data),
         can_post=can_post(current_user, room),
         can_manage=can_manage(current_user, room),
         is_member=is_member(current_user, room),
@@ -77,6 +78,8 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         unread_count=len(unread),
         rendered_at=rendered_at,
         prototype_message=message_prototype(),
+        thread_summaries=threads.summaries(current_user, room, page.messages),
+        latest_id=latest_id,
     ), status
 
 
@@ -86,7 +89,11 @@ def _mute_notice(room) -> str | None:
 
 @bp.route("/rooms/<slug>")
 def show(slug: str):
-    return render_room(services.get_readable_room(current_user, slug))
+    room = services.get_readable_room(current_user, slug)
+    if (parent := messages.reply_target(room, request.args.get("reply_to", type=int))) is not None:
+        # Replies are written in the thread (an older link to reply from the room's own page).
+        return redirect(url_for("rooms.thread", slug=slug, message_id=parent.id, reply_to=parent.id, _anchor="compose"))
+    return render_room(room)
 
 
 @bp.route("/rooms/<slug>/messages", methods=["POST"])
@@ -109,7 +116,9 @@ def post(slug: str):
             apply_service_error(form, error)
             status = 200 if isinstance(error, Invalid) else error.status
         else:
-            return redirect(url_for("rooms.show", slug=room.slug, _anchor=f"message-{message.id}"))
+            return redirect(message_url(message))
+    if (root_id := request.form.get("thread", type=int)) is not None:  # the form on a thread's page
+        return render_thread(room, threads.get_thread(current_user, room, root_id), form, status)
     return render_room(room, form, status)
 
 
@@ -221,7 +230,7 @@ def edit_message(slug: str, message_id: int):
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            return redirect(url_for("rooms.show", slug=room.slug, _anchor=f"message-{message_id}"))
+            return redirect(message_url(message))
     return render_template(
         "rooms/edit_message.html", room=room, message=message, form=form, history=messages.revisions(message)
     )

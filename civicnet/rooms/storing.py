@@ -92,6 +92,7 @@ def store_message(draft: Draft) -> Generator[None, None, Message]:
         client_id=draft.client_id,
         reply_to=parent,
         reply_to_id=parent.id if parent is not None else None,
+        thread_root_id=(parent.thread_root_id or parent.id) if parent is not None else None,
         moderation=HELD if draft.held else None,
         speaking_for=draft.speaking_for,
         edited_at=None,
@@ -149,7 +150,11 @@ def store_deletion(message: Message) -> Message:
     message = attach(message)
     message.deleted_at = utcnow()
     on_commit(
-        lambda: realtime.emit_to_room(message.room, "message_deleted", {"id": message.id, "room": message.room.slug})
+        lambda: realtime.emit_to_room(
+            message.room,
+            "message_deleted",
+            {"id": message.id, "room": message.room.slug, "thread_root": message.thread_root_id},
+        )
     )
     return message
 

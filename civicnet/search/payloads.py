@@ -2,6 +2,7 @@
 
 from flask import url_for
 
+from civicnet.rooms.links import message_url
 from civicnet.rooms.payloads import author_payload, iso, room_payload
 from civicnet.search.models import MESSAGE, PERSON, ROOM, TECHNOLOGY
 from civicnet.search.results import Hit
@@ -16,8 +17,8 @@ def hit_url(hit: Hit) -> str:
     if hit.type == TECHNOLOGY:
         return url_for("register.show", slug=hit.item.slug)
     message = hit.item
-    # The room page shows the messages before an id; this one is the newest on that page.
-    return url_for("rooms.show", slug=message.room.slug, before=message.id + 1, _anchor=f"message-{message.id}")
+    # In its thread, or on the room page that ends with it.
+    return message_url(message, in_place=True)
 
 
 def hit_payload(hit: Hit) -> dict:

@@ -40,13 +40,9 @@ export function pendingMessages(room) {
   };
 }
 
-// list: where this form's pending copies go; replyTo: the message this form answers, if fixed.
-export function composer(room, form, { list, replyTo = null, onSent = () => {} }) {
-  const { slug, socket, view, stream } = room;
-  const textarea = form.querySelector("textarea[name=body]");
-  const replyInput = form.querySelector("input[name=reply_to]");
+// A box's error message, as GOV.UK's error pattern draws it, read out when it appears.
+export function fieldError(textarea, announce) {
   const errorId = `${textarea.id}-error`;
-  let lastTypingSent = 0;
 
   function describedBy(add, id) {
     const ids = new Set((textarea.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean));
@@ -66,7 +62,7 @@ export function composer(room, form, { list, replyTo = null, onSent = () => {} }
     }
     error.replaceChildren(visuallyHidden("Error:"), ` ${text}`);
     describedBy(true, errorId);
-    stream.announce(`Error: ${text}`);
+    announce(`Error: ${text}`);
   }
 
   function clearError() {
@@ -76,14 +72,29 @@ export function composer(room, form, { list, replyTo = null, onSent = () => {} }
     describedBy(false, errorId);
   }
 
+  return { showError, clearError };
+}
+
+// list: where this form's pending copies go; replyTo: the message this form answers, if fixed.
+// keySetting: whether this box carries the Enter setting (the page's main box) or follows it.
+export function composer(room, form, { list, replyTo = null, keySetting = true, onSent = () => {} }) {
+  const { slug, socket, view, stream } = room;
+  const textarea = form.querySelector("textarea[name=body]");
+  const replyInput = form.querySelector("input[name=reply_to]");
+  let lastTypingSent = 0;
+
+  const { showError, clearError } = fieldError(textarea, stream.announce);
+
   function setText(text) {
     textarea.value = text;
     textarea.dispatchEvent(new Event("input")); // let GOV.UK's character count catch up
   }
 
+  // After a reply that quoted one of a thread's replies, the box answers the thread again.
   function endReply(replyToId) {
-    if (replyInput && replyToId !== null && replyInput.value === String(replyToId) && replyTo === null) {
-      replyInput.value = "";
+    const thread = form.dataset.thread;
+    if (replyTo === null && replyInput && thread && replyInput.value === String(replyToId) && replyInput.value !== thread) {
+      replyInput.value = thread;
       document.getElementById("replying-to")?.remove();
     }
   }
@@ -155,7 +166,7 @@ export function composer(room, form, { list, replyTo = null, onSent = () => {} }
     send();
   });
 
-  composeKeys(form, textarea); // Enter sends, or starts a new line by the member's choice
+  composeKeys(form, textarea, { setting: keySetting }); // Enter sends, or starts a new line by the member's choice
 
   textarea.addEventListener("input", (event) => {
     const now = Date.now();

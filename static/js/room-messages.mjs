@@ -10,6 +10,7 @@ const MONTHS = [
 
 // The stand-in values the template's links carry (civicnet/rooms/prototype.py).
 const PROTOTYPE_ID = "987654321";
+const PROTOTYPE_THREAD_ID = "987654322";
 const PROTOTYPE_USERNAME = "AUTHOR";
 
 export function element(tag, className, text) {
@@ -43,7 +44,8 @@ export function plainText(message) {
 function partsOf(message, viewer) {
   const { author } = message;
   const mine = author.username === viewer.username;
-  const quoted = message.reply_to;
+  // In a thread, a reply to its first message needs no quote: it is right above.
+  const quoted = message.reply_to && message.reply_to.id !== message.thread_root ? message.reply_to : null;
   const plain = !message.hidden;
   const actions = !message.hidden && !message.held;
   return {
@@ -101,8 +103,11 @@ export function messageRenderer(root, canPost) {
     item.classList.toggle("civicnet-message--hidden", message.hidden);
     item.classList.toggle("civicnet-message--held", message.held);
     item.querySelectorAll("a[href]").forEach((link) => {
-      const href = link.getAttribute("href");
-      link.setAttribute("href", href.replace(PROTOTYPE_ID, message.id).replace(PROTOTYPE_USERNAME, encodeURIComponent(author.username)));
+      const href = link.getAttribute("href")
+        .replace(PROTOTYPE_THREAD_ID, message.thread_root || message.id)
+        .replace(PROTOTYPE_ID, message.id)
+        .replace(PROTOTYPE_USERNAME, encodeURIComponent(author.username));
+      link.setAttribute("href", href);
     });
     fill(item, "author", author.display_name);
     fill(item, "author-name", author.display_name);
@@ -118,6 +123,28 @@ export function messageRenderer(root, canPost) {
     const body = item.querySelector("[data-slot=body]");
     if (body) body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
     return item;
+  }
+
+  // "3 replies" under a message that starts a thread (the template's part, put back if it was left out).
+  function showReplies(item, count) {
+    item.dataset.replies = count;
+    let part = item.querySelector(":scope > [data-part=thread]");
+    if (!count) {
+      part?.remove();
+      return;
+    }
+    if (!part) {
+      part = template.content.querySelector("[data-part=thread]").cloneNode(true);
+      const link = part.querySelector("a");
+      link.setAttribute("href", link.getAttribute("href").replace(PROTOTYPE_ID, item.dataset.id));
+      link.setAttribute("aria-expanded", "false"); // it opens the thread here (room-threads.mjs)
+      const name = item.querySelector("[data-slot=author]")?.textContent || "";
+      part.querySelectorAll("[data-slot=author-name]").forEach((node) => { node.textContent = name; });
+      const actions = item.querySelector(":scope > [data-part=actions], :scope > .civicnet-thread");
+      if (actions) actions.before(part);
+      else item.append(part);
+    }
+    part.querySelector("[data-slot=replies]").textContent = `${count} ${count === 1 ? "reply" : "replies"}`;
   }
 
   // One's own message on its way: the text as typed, until the server has stored it.
@@ -136,5 +163,5 @@ export function messageRenderer(root, canPost) {
     return item;
   }
 
-  return { render, renderPending };
+  return { render, renderPending, showReplies };
 }

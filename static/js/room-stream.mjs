@@ -10,7 +10,10 @@ export function roomStream(room) {
   const { slug, me, list, socket, view } = room;
   const noMessages = document.getElementById("no-messages");
   const announcer = document.getElementById("announcer");
-  let lastId = Math.max(0, ...Array.from(list.querySelectorAll("li[data-id]"), (li) => Number(li.dataset.id)));
+  // The newest message in the room when the page was drawn, a reply in a thread perhaps.
+  const drawnUpTo = Number(room.root.dataset.lastId) || 0;
+  let lastId = Math.max(drawnUpTo, ...Array.from(list.querySelectorAll("li[data-id]"), (li) => Number(li.dataset.id)));
+  let lastAuthor = null; // of the message lastId names, once one has arrived
   let lastRead = room.readingBack ? Infinity : lastId; // the server marked the page read when it rendered it
   let seenUpTo = lastId; // the newest message the member had in view
   const listeners = { added: [] };
@@ -61,11 +64,21 @@ export function roomStream(room) {
     listeners.unseen?.(id);
   }
 
-  // Add a message unless it is already on the page. Returns true if it was new to this page.
+  // This list's messages: a thread's replies on its page; elsewhere the messages that start a
+  // thread or stand alone (replies go to their thread, room-threads.mjs).
+  function belongsHere(message) {
+    return room.thread ? message.thread_root === room.thread : !message.thread_root;
+  }
+
+  // Add a message unless it is already on the page. Returns true if it was new to this list.
   function receive(message) {
     if (message.room !== slug) return false;
-    lastId = Math.max(lastId, message.id);
+    if (message.id > lastId) [lastId, lastAuthor] = [message.id, message.author.username];
     const wasPending = room.settlePending(message); // one of ours: it replaces its "Sending…" copy
+    if (!belongsHere(message)) {
+      if (!room.thread) room.threads?.receiveReply(message, message.id > drawnUpTo);
+      return false;
+    }
     if (document.getElementById(`message-${message.id}`) || (room.readingBack && !wasPending)) {
       updateEmptyState();
       return false;
@@ -95,15 +108,18 @@ export function roomStream(room) {
 
   function markRead() {
     if (document.visibilityState !== "visible" || !socket.connected || lastId <= lastRead) return;
-    const newest = list.querySelector(`li[data-id="${lastId}"]`);
     lastRead = lastId;
     // The server already marked our own latest message read when it stored it.
-    if (newest && newest.dataset.author !== me) socket.emit("mark_read", { room: slug, message_id: lastId });
+    if (lastAuthor !== me) socket.emit("mark_read", { room: slug, message_id: lastId });
   }
 
   // A message redrawn whole keeps the keyboard where it was: on the same action of the new copy.
+  // An open thread and the count of replies go over to the new copy.
   function replace(item, fresh) {
     const focused = item.contains(document.activeElement) ? document.activeElement.closest("[data-part]") : null;
+    if (item.dataset.replies) view.showReplies(fresh, Number(item.dataset.replies));
+    const thread = item.querySelector(":scope > .civicnet-thread");
+    if (thread) fresh.append(thread);
     item.replaceWith(fresh);
     if (focused) fresh.querySelector(`[data-part="${focused.dataset.part}"] a, [data-part="${focused.dataset.part}"] button`)?.focus();
   }
@@ -115,12 +131,15 @@ export function roomStream(room) {
     const item = document.getElementById(`message-${message.id}`);
     if (item && item.dataset.editing) return listeners.editedWhileEditing?.(item, message);
     if (item) replace(item, view.render(message));
-    else if (!room.readingBack && message.id <= lastId && !message.hidden) placeMessage(view.render(message), message.id);
+    else if (!room.readingBack && belongsHere(message) && message.id <= lastId && !message.hidden) {
+      placeMessage(view.render(message), message.id);
+    }
     updateEmptyState();
   }
 
-  function applyDelete({ id, room: roomSlug }) {
+  function applyDelete({ id, room: roomSlug, thread_root: threadRoot }) {
     if (roomSlug !== slug) return;
+    if (threadRoot && !room.thread) room.threads?.replyGone(threadRoot, id);
     document.getElementById(`message-${id}`)?.remove();
     updateEmptyState();
   }
@@ -159,6 +178,7 @@ export function roomStream(room) {
     nearBottom,
     keepAtBottom,
     listeners,
+    replace,
     lastId: () => lastId,
   };
 }

@@ -5,10 +5,12 @@
 
 import { socket } from "./live.mjs";
 import { composer, pendingMessages } from "./room-compose.mjs";
+import { roomEdit } from "./room-edit.mjs";
 import { messageRenderer } from "./room-messages.mjs";
 import { roomPresence } from "./room-presence.mjs";
 import { roomStream } from "./room-stream.mjs";
 import { roomSync } from "./room-sync.mjs";
+import { roomThreads, threadPageReplies } from "./room-threads.mjs";
 
 const root = document.getElementById("room");
 if (root?.dataset.room) start(root);
@@ -22,6 +24,7 @@ function start(root) {
     me: root.dataset.username,
     list: document.getElementById("messages"),
     form,
+    thread: Number(root.dataset.thread) || null, // on a thread's own page: its first message
     canPost: Boolean(form),
     // An older page (?before=...) is for reading back: it does not take in new messages.
     readingBack: new URLSearchParams(window.location.search).has("before"),
@@ -33,6 +36,10 @@ function start(root) {
   room.stream = roomStream(room);
   room.presence = roomPresence(room);
   room.stream.listeners.added.push((message) => room.presence.stopTyping(message.author.username));
+  if (!room.thread) room.threads = roomThreads(room);
   roomSync(room);
-  if (form?.querySelector("textarea[name=body]")) composer(room, form, { list: room.list });
+  roomEdit(room);
+  if (!form?.querySelector("textarea[name=body]")) return;
+  composer(room, form, { list: room.list });
+  if (room.thread) threadPageReplies(room, form);
 }

@@ -132,3 +132,6 @@ def wait_until_connected(page: Page, frames: list[str], since: int = 0) -> None:
             return
         page.wait_for_timeout(50)
     raise AssertionError(f"the page never connected live: {frames}")
+
+
+from tests.browser.chat import chat, people  # noqa: E402, F401  (fixtures for the room tests)

@@ -14,6 +14,7 @@ MESSAGE_KEYS = {
     "author",
     "body_html",
     "created_at",
+    "thread_root",
     "edited_at",
     "client_id",
     "reply_to",
@@ -233,7 +234,7 @@ def test_edits_and_deletes_reach_everyone_and_only_authors_may_make_them(chat, m
     edited = ada.call("edit_message", {"id": sent["id"], "body": "first"})["message"]
     assert edited["edited_at"] and bob.wait_for("message_edited") == edited
     assert ada.call("delete_message", {"id": sent["id"]}) == {"ok": True, "id": sent["id"]}
-    assert bob.wait_for("message_deleted") == {"id": sent["id"], "room": "open-data"}
+    assert bob.wait_for("message_deleted") == {"id": sent["id"], "room": "open-data", "thread_root": None}
     assert ada.call("delete_message", {"id": sent["id"]})["ok"] is False
     assert ada.call("join_room", {"room": "open-data"})["messages"] == []
 

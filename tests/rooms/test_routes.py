@@ -70,21 +70,34 @@ def test_bad_messages_get_form_errors(client, auth, room, body, message):
 
 
 def text_of(html: str) -> str:
-    """A page's words as a reader meets them: no tags, each run of spaces one space."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    """A page's words as a reader meets them: no tags or inert <template>s, each run of spaces one space."""
+    shown = re.sub(r"<template.*?</template>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", shown))
 
 
-def test_replies_quote_their_parent(client, app, auth, room):
+def test_replies_quote_their_parent_when_it_is_not_the_start_of_the_thread(client, app, auth, room):
     auth.sign_in("bob")
     client.post(f"/rooms/{room}/messages", data={"body": "Parent **open** message", "client_id": "p"})
     with app.app_context():
         parent_id = services.latest_message_id(services.get_readable_room(services.find_user_by_username("bob"), room))
-    # The quote reads as the message does, not as its Markdown.
-    form = client.get(f"/rooms/{room}?reply_to={parent_id}").get_data(as_text=True)
-    assert "Replying to Bob Brown: Parent open message" in form
-    client.post(f"/rooms/{room}/messages", data={"body": "Child", "client_id": "c", "reply_to": parent_id})
+    # An older link to reply from the room page leads to the thread's box.
+    assert client.get(f"/rooms/{room}?reply_to={parent_id}").location == (
+        f"/rooms/{room}/messages/{parent_id}/thread?reply_to={parent_id}#compose"
+    )
+    thread = f"/rooms/{room}/messages/{parent_id}/thread"
+    reply = {"body": "Child", "client_id": "c", "reply_to": parent_id, "thread": parent_id}
+    child_id = int(client.post(f"/rooms/{room}/messages", data=reply).location.rsplit("-", 1)[1])
+    # Right under its parent, a reply to the thread's first message quotes nothing.
+    assert "Replying to" not in text_of(client.get(thread).get_data(as_text=True))
+    # Answering the reply quotes it, as it reads rather than as its Markdown.
+    client.post(f"/rooms/{room}/messages", data={**reply, "body": "Grandchild", "client_id": "g", "reply_to": child_id})
+    form = text_of(client.get(f"{thread}?reply_to={parent_id}").get_data(as_text=True))
+    assert "Replying to @bob: Child Grandchild" in form
+    quoting = text_of(client.get(f"{thread}?reply_to={child_id}").get_data(as_text=True))
+    assert "Replying to Bob Brown: Child" in quoting
+    client.post(f"/rooms/{room}/messages", data={"body": "Parent **x**", "client_id": "q"})
     page = client.get(f"/rooms/{room}").get_data(as_text=True)
-    assert "Replying to @bob: Parent open message" in text_of(page) and "**open**" not in page
+    assert "**open**" not in page
 
 
 def test_private_rooms_are_404_to_outsiders_and_managed_by_their_creator(client, auth, room):

@@ -1,0 +1,61 @@
+"""Threads: a message's replies, gathered under it. The room lists the messages that start a thread
+(or stand alone), each with how many replies it has; a thread's page lists one message and its replies."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from civicnet.errors import NotFound
+from civicnet.extensions import db
+from civicnet.ids import is_id
+from civicnet.rooms.messages import visible_to
+from civicnet.rooms.models import Message, Room
+from civicnet.rooms.permissions import can_read
+
+MAX_REPLIES = 500
+
+
+@dataclass(frozen=True)
+class Summary:
+    replies: int
+    last_reply_at: datetime
+
+
+def summaries(viewer, room: Room, messages: list[Message]) -> dict[int, Summary]:
+    """How many replies each of these messages has that the viewer can see, in one query."""
+    ids = [m.id for m in messages if m.thread_root_id is None]
+    if not ids:
+        return {}
+    query = (
+        select(Message.thread_root_id, func.count(), func.max(Message.created_at))
+        .where(Message.thread_root_id.in_(ids), Message.room_id == room.id, Message.deleted_at.is_(None))
+        .where(Message.moderation.is_(None))
+        .group_by(Message.thread_root_id)
+    )
+    return {root: Summary(count, last) for root, count, last in db.session.execute(query)}
+
+
+def get_thread(viewer, room: Room, message_id) -> Message:
+    """A thread's first message, for a viewer who can read the room; a reply leads to its thread's."""
+    message = db.session.get(Message, message_id) if is_id(message_id) else None
+    if message is None or message.room_id != room.id or not can_read(viewer, room) or message.is_deleted:
+        raise NotFound("That message does not exist")
+    root = message if message.thread_root_id is None else db.session.get(Message, message.thread_root_id)
+    if root is None or root.is_deleted:
+        raise NotFound("That message does not exist")
+    return root
+
+
+def replies(viewer, room: Room, root: Message) -> list[Message]:
+    """A thread's replies the viewer can see, oldest first (a held one only by its author)."""
+    query = (
+        select(Message)
+        .where(Message.thread_root_id == root.id, Message.room_id == room.id, Message.deleted_at.is_(None))
+        .where(visible_to(viewer))
+        .options(joinedload(Message.reply_to).joinedload(Message.author))
+        .order_by(Message.id)
+        .limit(MAX_REPLIES)
+    )
+    return list(db.session.scalars(query))

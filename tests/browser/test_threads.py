@@ -1,0 +1,138 @@
+"""Replying, threads and editing in place, and the "New messages" line for what arrives while a member
+is reading further up: at a desktop width and a phone's, with JavaScript and without."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from civicnet.accounts.services import find_user_by_username
+from civicnet.rooms import messages
+from civicnet.rooms.services import get_readable_room
+from tests.browser.chat import ROOM, compose, messages_saying, online_now
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
+
+
+@pytest.fixture
+def busy(chat, app):
+    """Open data with a question from Ada among thirty other messages, and a draft of hers."""
+    with app.app_context():
+        ada, bob = find_user_by_username("ada"), find_user_by_username("bob")
+        room = get_readable_room(ada, "open-data")
+        for n in range(12):
+            messages.post_message(room, bob, f"Earlier note {n}")
+        messages.post_message(room, ada, "Who publishes spending data?")
+        messages.post_message(room, ada, "Draft wording")
+        for n in range(18):
+            messages.post_message(room, bob, f"Later note {n}")
+    return chat
+
+
+def scrolled(page: Page) -> float:
+    return page.evaluate("window.scrollY")
+
+
+def into_view(page: Page, text: str):
+    """The message saying this, in view, found by its id from then on (its text may change)."""
+    found = messages_saying(page, text).first
+    found.scroll_into_view_if_needed()
+    return page.locator(f"#{found.get_attribute('id')}")
+
+
+@pytest.mark.parametrize("size", WIDTHS, ids=list(WIDTHS))
+def test_a_thread_opens_in_place_and_replies_arrive_live_in_another_browser(busy, people, size):
+    ada, bob = people.open("ada"), people.open("bob")
+    for page in (ada, bob):
+        page.set_viewport_size(WIDTHS[size])
+    online_now(ada, "Bob Okafor")
+    question = into_view(bob, "Who publishes spending data?")
+    before = scrolled(bob)
+    question.get_by_role("link", name="Reply to Ada Lovelace").click()
+    box = bob.get_by_role("textbox", name="Reply to Ada Lovelace")
+    expect(box).to_be_focused()
+    assert abs(scrolled(bob) - before) <= 2, "replying moved the page"
+    box.fill("Monthly, as CSV")
+    box.press("Enter")
+    thread = question.get_by_role("region", name="Thread: replies to Ada Lovelace")
+    expect(thread.locator("li[data-id]", has_text="Monthly, as CSV")).to_have_count(1)
+    expect(box).to_be_focused()
+    # Ada sees the count arrive, opens the thread where it is, and Bob's next reply arrives in it.
+    mine = messages_saying(ada, "Who publishes spending data?").first
+    expect(mine.get_by_role("link", name="1 reply to Ada Lovelace")).to_be_visible()
+    mine.get_by_role("link", name="1 reply to Ada Lovelace").click()
+    opened = mine.get_by_role("region", name="Thread: replies to Ada Lovelace")
+    expect(opened).to_contain_text("Monthly, as CSV")
+    box.fill("And JSON from April")
+    box.press("Enter")
+    expect(opened).to_contain_text("And JSON from April")
+    expect(mine.get_by_role("link", name="2 replies to Ada Lovelace")).to_have_attribute("aria-expanded", "true")
+    # The room lists only the messages that start threads.
+    ada.reload()
+    expect(ada.locator("#messages > li", has_text="Monthly, as CSV")).to_have_count(0)
+    expect(messages_saying(ada, "Who publishes spending data?").get_by_role("link", name="2 replies")).to_be_visible()
+    width = ada.evaluate("document.documentElement.scrollWidth")
+    assert width <= WIDTHS[size]["width"]
+    assert people.problems == []
+
+
+@pytest.mark.parametrize("size", WIDTHS, ids=list(WIDTHS))
+def test_an_edit_in_place_keeps_the_page_where_it_was_and_the_keyboard_on_the_message(busy, people, size):
+    ada, bob = people.open("ada"), people.open("bob")
+    ada.set_viewport_size(WIDTHS[size])
+    online_now(bob, "Ada Lovelace")
+    draft = into_view(ada, "Draft wording")
+    before = scrolled(ada)
+    edit = draft.get_by_role("link", name="Edit your message")
+    edit.click()
+    box = ada.get_by_role("textbox", name="Edit your message")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Draft wording")
+    box.press("Escape")  # changing one's mind puts the message back
+    expect(edit).to_be_focused()
+    edit.click()
+    box.fill("Final **wording**")
+    box.press("Enter")
+    expect(draft.locator(".civicnet-message__body strong")).to_have_text("wording")
+    expect(draft).to_contain_text("(edited)")
+    expect(draft.get_by_role("link", name="Edit your message")).to_be_focused()
+    assert abs(scrolled(ada) - before) <= 2, "editing moved the page"
+    expect(messages_saying(bob, "Final wording").locator(".civicnet-message__body strong")).to_have_count(1)
+    assert people.problems == []
+
+
+def test_an_empty_edit_is_refused_in_place(busy, people):
+    ada = people.open("ada")
+    online_now(ada, "Ada Lovelace (you)")
+    draft = into_view(ada, "Draft wording")
+    draft.get_by_role("link", name="Edit your message").click()
+    ada.get_by_role("textbox", name="Edit your message").fill(" ")
+    ada.get_by_role("button", name="Save changes").click()
+    expect(draft.locator(".govuk-error-message")).to_have_text("Error: Enter a message")
+    assert people.problems == []
+
+
+def test_messages_that_arrive_while_reading_further_up_come_after_a_new_messages_line(busy, people):
+    ada, bob = people.open("ada"), people.open("bob")
+    online_now(ada, "Bob Okafor")
+    ada.evaluate("window.scrollTo(0, 0)")
+    compose(bob).fill("Fresh news while Ada reads back")
+    bob.get_by_role("button", name="Send message").click()
+    line = ada.locator("#first-unread")
+    expect(line).to_have_text("New messages")
+    expect(line.locator("xpath=following-sibling::li[1]")).to_contain_text("Fresh news while Ada reads back")
+    assert people.problems == []
+
+
+def test_without_javascript_a_reply_is_written_on_the_threads_page(busy, people):
+    bob = people.open("bob", java_script_enabled=False)
+    question = messages_saying(bob, "Who publishes spending data?")
+    question.get_by_role("link", name="Reply to Ada Lovelace").click()
+    expect(bob.get_by_role("heading", level=1)).to_have_text("Thread")
+    bob.get_by_role("textbox", name="Reply").fill("Our council does")
+    bob.get_by_role("button", name="Send message").click()
+    expect(bob.get_by_role("heading", level=1)).to_have_text("Thread")
+    expect(messages_saying(bob, "Our council does")).to_have_count(1)
+    bob.get_by_role("link", name="Back to Open data").click()
+    expect(messages_saying(bob, "Who publishes spending data?").get_by_role("link", name="1 reply")).to_be_visible()
+    assert bob.url.endswith(f"{ROOM}#{question.get_attribute('id')}")

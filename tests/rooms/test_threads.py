@@ -1,0 +1,133 @@
+"""Threads: replies gather under the message that starts their thread; the room lists only those, with
+how many replies each has; a thread has its own page (without JavaScript) and opens live under its
+first message (open_thread); links to a reply lead to its thread."""
+
+import pytest
+
+from civicnet.accounts.services import find_user_by_username
+from civicnet.moderation.actions import ActionRequest, take_action
+from civicnet.rooms import messages, services, threads
+from civicnet.rooms.links import message_url
+from tests.factories import make_moderator, make_room, make_user
+
+
+@pytest.fixture
+def talk(app):
+    """Ada's public room with a thread: her question, Bob's answer and Ada's answer to him; Eve is
+    in no room, and Secret is private to Ada."""
+    with app.app_context():
+        ada = make_user(username="ada", display_name="Ada Lovelace")
+        bob = make_user(username="bob", display_name="Bob Brown")
+        make_user(username="eve")
+        room = make_room(ada, "Open data", members=[bob])
+        secret = make_room(ada, "Secret", kind="private")
+        question = messages.post_message(room, ada, "Who publishes **spending** data?")
+        answer = messages.post_message(room, bob, "We do, monthly", reply_to_id=question.id)
+        again = messages.post_message(room, ada, "Thanks, which format?", reply_to_id=answer.id)
+        messages.post_message(room, bob, "Unrelated news")
+        hidden = messages.post_message(secret, ada, "Private question")
+        messages.post_message(secret, ada, "Private answer", reply_to_id=hidden.id)
+        return {"question": question.id, "answer": answer.id, "again": again.id, "secret": hidden.id}
+
+
+def test_a_reply_to_a_reply_joins_the_same_thread(app, talk):
+    with app.app_context():
+        ada = find_user_by_username("ada")
+        room = services.get_readable_room(ada, "open-data")
+        root = threads.get_thread(ada, room, talk["again"])
+        assert root.id == talk["question"]
+        assert [m.id for m in threads.replies(ada, room, root)] == [talk["answer"], talk["again"]]
+
+
+def test_the_room_lists_thread_starts_with_their_reply_counts(client, auth, talk):
+    auth.sign_in("eve")
+    page = client.get("/rooms/open-data").get_data(as_text=True)
+    assert "Who publishes" in page and "Unrelated news" in page
+    listed = page.split('id="messages"')[1].split("</ol>")[0]
+    assert "We do, monthly" not in listed and "which format" not in listed
+    assert "2 replies" in listed and f'href="/rooms/open-data/messages/{talk["question"]}/thread"' in listed
+
+
+def test_deleted_and_removed_replies_are_not_counted(app, client, auth, talk):
+    with app.app_context():
+        ada, bob = find_user_by_username("ada"), find_user_by_username("bob")
+        messages.delete_message(ada, talk["again"])
+        take_action(
+            make_moderator(),
+            ActionRequest(kind="hide_message", reason="accuracy", item_type="message", item_id=talk["answer"]),
+        )
+        room = services.get_readable_room(bob, "open-data")
+        assert threads.summaries(bob, room, list(messages.history(bob, room, threads_only=True).messages)) == {}
+    auth.sign_in("bob")
+    assert (
+        'data-part="thread"'
+        not in client.get("/rooms/open-data").get_data(as_text=True).split('id="messages"')[1].split("<template")[0]
+    )
+
+
+def test_a_thread_has_its_own_page_that_works_without_javascript(client, auth, talk):
+    thread = f"/rooms/open-data/messages/{talk['question']}/thread"
+    auth.sign_in("eve")
+    page = client.get(thread).get_data(as_text=True)
+    assert "Who publishes" in page and "We do, monthly" in page and "which format" in page
+    assert "Back to Open data" in page and "Unrelated news" not in page
+    # A reply's own number leads to its thread, at the reply.
+    assert client.get(f"/rooms/open-data/messages/{talk['answer']}/thread").location == (
+        f"{thread}#message-{talk['answer']}"
+    )
+    posted = client.post(
+        "/rooms/open-data/messages", data={"body": "Me too", "reply_to": talk["question"], "thread": talk["question"]}
+    )
+    assert posted.status_code == 302 and posted.location.startswith(f"{thread}#message-")
+    assert "Me too" in client.get(thread).get_data(as_text=True)
+
+
+def test_a_bad_reply_is_told_on_the_thread_page(client, auth, talk):
+    auth.sign_in("bob")
+    response = client.post(
+        "/rooms/open-data/messages", data={"body": " ", "reply_to": talk["question"], "thread": talk["question"]}
+    )
+    page = response.get_data(as_text=True)
+    assert (
+        response.status_code == 200 and "Enter a message" in page and '<h1 class="govuk-heading-l">Thread</h1>' in page
+    )
+
+
+@pytest.mark.parametrize("who", [None, "eve"])
+def test_a_private_rooms_threads_are_404_to_outsiders(client, auth, talk, who):
+    if who:
+        auth.sign_in(who)
+    assert client.get(f"/rooms/secret/messages/{talk['secret']}/thread").status_code == 404
+    assert client.get(f"/rooms/open-data/messages/{talk['secret']}/thread").status_code == 404
+    assert client.get("/rooms/open-data/messages/99999/thread").status_code == 404
+
+
+def test_opening_a_thread_live_gives_its_replies_to_readers_only(chat_app, members, talk):
+    bob = members(chat_app, "bob").connect()
+    ack = bob.call("open_thread", {"room": "open-data", "id": talk["question"]})
+    assert ack["ok"] and [m["id"] for m in ack["messages"]] == [talk["answer"], talk["again"]]
+    assert {m["thread_root"] for m in ack["messages"]} == {talk["question"]}
+    eve = members(chat_app, "eve").connect()
+    refused = eve.call("open_thread", {"room": "secret", "id": talk["secret"]})
+    assert refused["ok"] is False and refused["error"]["code"] == "not_found"
+    assert eve.call("open_thread", {"room": "open-data", "id": "x"})["error"]["code"] == "invalid"
+    assert eve.call("open_thread", {"room": "open-data", "id": talk["secret"]})["ok"] is False
+
+
+def test_links_to_a_reply_lead_to_its_thread(app, talk):
+    with app.test_request_context():
+        ada = find_user_by_username("ada")
+        room = services.get_readable_room(ada, "open-data")
+        reply = threads.replies(ada, room, threads.get_thread(ada, room, talk["question"]))[0]
+        root = reply.reply_to
+        assert message_url(reply) == f"/rooms/open-data/messages/{root.id}/thread#message-{reply.id}"
+        assert message_url(root) == f"/rooms/open-data#message-{root.id}"
+        assert message_url(root, in_place=True) == f"/rooms/open-data?before={root.id + 1}#message-{root.id}"
+        assert message_url(reply, external=True).endswith(
+            f"/rooms/open-data/messages/{root.id}/thread#message-{reply.id}"
+        )
+
+
+@pytest.fixture
+def chat_app(app, talk):
+    return app
