@@ -437,6 +437,16 @@ def create_token(page: Page) -> None:
     expect(page.locator("#new-token")).to_be_visible()
 
 
+def open_thread(page: Page) -> None:
+    page.get_by_role("link", name="1 reply to Ada Lovelace").click()
+    expect(page.get_by_role("region", name="Thread: replies to Ada Lovelace")).to_contain_text("our portal")
+
+
+def edit_in_place(page: Page) -> None:
+    page.get_by_role("link", name="Edit your message").first.click()
+    expect(page.get_by_role("textbox", name="Edit your message")).to_be_focused()
+
+
 CASES = [
     Case("rooms-signed-out", "/rooms", who=None),
     Case("rooms", "/rooms"),
@@ -446,6 +456,10 @@ CASES = [
     Case("room-settings", f"{ROOM}/edit"),
     Case("members", f"{ROOM}/members"),
     Case("edit-message", f"{ROOM}/messages/{{message_id}}/edit"),
+    Case("thread", f"{ROOM}/messages/{{message_id}}/thread"),
+    Case("thread-signed-out", f"{ROOM}/messages/{{message_id}}/thread", who=None),
+    Case("thread-opened-in-place", ROOM, action=open_thread),
+    Case("editing-in-place", ROOM, action=edit_in_place),
     Case("notifications", "/notifications"),
     Case("tokens", "/account/tokens"),
     Case("tokens-created", "/account/tokens", action=create_token),
