@@ -10,7 +10,7 @@ from flask import url_for
 
 from civicnet.accounts.models import User
 from civicnet.mentoring import offers, requests
-from civicnet.mentoring.models import ACCEPTED, PENDING, MentoringRequest
+from civicnet.mentoring.models import ACCEPTED, MentoringRequest
 from civicnet.notifications import services as notifications
 from civicnet.notifications.kinds import Shown
 from civicnet.notifications.models import Notification
@@ -72,18 +72,15 @@ class OpenRequest:
 
 def open_mentoring(member: User) -> list[OpenRequest]:
     """The member's pending and accepted mentoring requests, as mentor and as mentee, newest first."""
-    mine = requests.requests_of(member)
     found = []
-    for as_mentor, key in ((True, "as_mentor"), (False, "as_mentee")):
-        for request in mine[key]:
-            if request.status == PENDING:
-                state = "Waiting for your answer" if as_mentor else "Waiting for an answer"
-            elif request.status == ACCEPTED:
-                state = "In progress"
-            else:
-                continue
-            found.append(OpenRequest(request, as_mentor, request.mentee if as_mentor else request.mentor, state))
-    return sorted(found, key=lambda item: item.request.id, reverse=True)
+    for request in requests.open_requests_of(member):
+        as_mentor = request.mentor_id == member.id
+        if request.status == ACCEPTED:
+            state = "In progress"
+        else:
+            state = "Waiting for your answer" if as_mentor else "Waiting for an answer"
+        found.append(OpenRequest(request, as_mentor, request.mentee if as_mentor else request.mentor, state))
+    return found
 
 
 @dataclass
@@ -99,11 +96,16 @@ def suggestions(member: User) -> Suggestions:
     for what they want to learn (mentoring's own matching), a few of each."""
     learn = user_tags(member, LEARN)
     tags = list({tag.id: tag for tag in user_tags(member, HELP) + learn}.values())
+    mentors = []
+    if learn:
+        # Not a mentor the member is already waiting on or working with.
+        asked = {request.mentor_id for request in requests.open_requests_of(member)}
+        mentors = [found for found in offers.suggestions(member) if found.mentor.id not in asked]
     return Suggestions(
         tags=tags,
         learn_tags=learn,
         rooms=rooms.rooms_on_tags(member, [tag.id for tag in tags], SUGGESTIONS_SHOWN),
-        mentors=offers.suggestions(member, SUGGESTIONS_SHOWN) if learn else [],
+        mentors=mentors[:SUGGESTIONS_SHOWN],
     )
 
 
@@ -126,7 +128,7 @@ def first_steps(member: User) -> list[Step]:
     if offers.can_offer(member):
         mentoring = Step("Offer mentoring", url_for("mentoring.offer"), offers.offer_of(member) is not None)
     else:
-        asked = bool(requests.requests_of(member)["as_mentee"])
+        asked = requests.has_asked(member)
         mentoring = Step(
             "Find a mentor", url_for("mentoring.index") if confirmed else None, asked, "" if confirmed else not_yet
         )

@@ -222,6 +222,9 @@ def test_open_mentoring_lists_pending_and_accepted_requests_on_both_sides(rq):
     requests.accept(sam, active.id)
     ended = requests.ask(make_user(), offers.offer_of(pat).id, "Help please")
     requests.decline(pat, ended.id)
+    lapsed = requests.ask(make_user(), offers.offer_of(pat).id, "Anyone?")
+    lapsed.expires_at = utcnow() - timedelta(minutes=1)  # past its date, before the daily sweep
+    db.session.commit()
 
     as_mentee = [
         (item.request.id, item.as_mentor, item.other.username, item.state) for item in home.open_mentoring(ada)
@@ -231,7 +234,7 @@ def test_open_mentoring_lists_pending_and_accepted_requests_on_both_sides(rq):
     ]
 
     assert as_mentee == [(active.id, False, "sam", "In progress"), (waiting.id, False, "pat", "Waiting for an answer")]
-    assert as_mentor == [(waiting.id, True, "ada", "Waiting for your answer")]  # the declined one is over
+    assert as_mentor == [(waiting.id, True, "ada", "Waiting for your answer")]  # declined and lapsed are over
 
 
 # --- Suggested for you ----------------------------------------------------------------------
@@ -256,14 +259,14 @@ def test_suggested_rooms_are_public_unjoined_rooms_on_the_members_tags(rq):
 
 def test_suggested_mentors_come_from_mentorings_matching_a_few_at_most(rq):
     ada = make_user(username="ada", learn_tags="Data protection")
-    for name in ("pat", "sam", "lee", "kim"):
-        make_mentor(name, "Data protection")
+    pat, *_ = [make_mentor(name, "Data protection") for name in ("pat", "sam", "lee", "kim")]
     make_mentor("zed", "Housing")
+    assert len(home.suggestions(ada).mentors) == home.SUGGESTIONS_SHOWN
 
+    requests.ask(ada, offers.offer_of(pat).id, "Could you help?")
     found = home.suggestions(ada)
 
-    assert len(found.mentors) == home.SUGGESTIONS_SHOWN
-    assert "zed" not in {suggestion.mentor.username for suggestion in found.mentors}
+    assert {suggestion.mentor.username for suggestion in found.mentors} == {"sam", "lee", "kim"}  # not pat: asked
     assert found.rooms == []
 
 
