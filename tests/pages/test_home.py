@@ -155,7 +155,7 @@ def test_a_member_in_no_room_is_told_where_to_find_one(client, app, auth):
     assert "You have not joined a room yet." in page
     assert "No unread mentions or replies. When someone mentions you with @ada" in page
     assert "You have no open mentoring requests." in page
-    assert "Add skill tags to your profile" in page
+    assert "Add your skill tags" in page
 
 
 def test_the_home_page_shows_unread_counts_muted_rooms_and_links_to_the_first_unread(client, app, auth):
