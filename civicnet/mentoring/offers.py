@@ -138,8 +138,9 @@ def open_offers(tag: str | None = None) -> list[Offer]:
         .join(User, User.id == Offer.mentor_id)
         .where(Offer.paused_at.is_(None), Offer.active_mentees < Offer.capacity, User.verified_until > utcnow())
         .where(or_(User.suspended_at.is_(None), User.suspended_until <= utcnow()))  # as accounts.is_suspended
-        # Suggestions read each mentor's profile (their privacy settings): one query, not one per offer.
-        .options(selectinload(Offer.mentor).selectinload(User.profile))
+        # Suggestions read each mentor's profile (their privacy settings) and tags: a query each, not
+        # one per offer.
+        .options(selectinload(Offer.mentor).selectinload(User.profile), selectinload(Offer.tags))
         .order_by(Offer.id)
     )
     if tag:

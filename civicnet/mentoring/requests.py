@@ -7,7 +7,8 @@ UPDATE (active_mentees < capacity) that the database applies to one transaction 
 from datetime import timedelta
 
 from huey import crontab
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from civicnet import access_log, signals
 from civicnet.access_log import Look
@@ -92,6 +93,30 @@ def requests_of(user: User) -> dict[str, list[MentoringRequest]]:
         "as_mentor": list(db.session.scalars(query.where(MentoringRequest.mentor_id == user.id))),
         "as_mentee": list(db.session.scalars(query.where(MentoringRequest.mentee_id == user.id))),
     }
+
+
+def open_requests_of(user: User) -> list[MentoringRequest]:
+    """The member's pending and accepted requests, as mentor or mentee, newest first. Read only, for a
+    page everyone opens often: a pending request past its date is left out, as expire_due would make it."""
+    involved = or_(MentoringRequest.mentor_id == user.id, MentoringRequest.mentee_id == user.id)
+    still_open = or_(
+        MentoringRequest.status == ACCEPTED,
+        and_(MentoringRequest.status == PENDING, MentoringRequest.expires_at > utcnow()),
+    )
+    query = (
+        select(MentoringRequest)
+        .where(involved, still_open)
+        .options(selectinload(MentoringRequest.mentor), selectinload(MentoringRequest.mentee))
+        .order_by(MentoringRequest.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def has_asked(user: User) -> bool:
+    """Whether the member has ever asked anyone for mentoring."""
+    return (
+        db.session.scalar(select(MentoringRequest.id).where(MentoringRequest.mentee_id == user.id).limit(1)) is not None
+    )
 
 
 def ask(actor: User, offer_id, message) -> MentoringRequest:

@@ -83,9 +83,17 @@ def text_of(shown: Shown) -> str:
     return f"{shown.lead} {shown.link_text}".strip()
 
 
-def listed(user, limit: int = 50) -> list[tuple[Notification, Shown]]:
-    """The member's newest notifications with what each shows; those whose subject is gone are left out."""
-    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+def listed(
+    user, limit: int = 50, *, kinds: tuple[str, ...] = (), unread_only: bool = False
+) -> list[tuple[Notification, Shown]]:
+    """The member's newest notifications (of these kinds, or only the unread ones, if asked) with what
+    each shows; those whose subject is gone are left out."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if kinds:
+        query = query.where(Notification.kind.in_(kinds))
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    query = query.order_by(Notification.id.desc()).limit(limit)
     found = ((notification, render(notification)) for notification in db.session.scalars(query))
     return [(notification, shown) for notification, shown in found if shown is not None]
 

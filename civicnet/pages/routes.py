@@ -1,15 +1,37 @@
-"""Static pages."""
+"""Pages about civicnet itself (home, about, accessibility and privacy), and a signed-in member's home."""
 
-from flask import current_app, render_template
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
 from civicnet.datarights.holdings import HOLDINGS
+from civicnet.forms import FlaskForm
 from civicnet.pages import bp
+from civicnet.pages import home as sections  # the view below is called home
+from civicnet.profiles import services as profiles
 from civicnet.tags.services import popular_tags
 
 
 @bp.route("/")
 def home():
-    return render_template("pages/home.html", tags=popular_tags()[:12])
+    if not current_user.is_authenticated:
+        return render_template("pages/home.html", tags=popular_tags()[:12])
+    return render_template(
+        "pages/member_home.html",
+        first_steps=sections.first_steps(current_user),
+        my_rooms=sections.my_rooms(current_user),
+        mentions=sections.mentions(current_user),
+        mentoring=sections.open_mentoring(current_user),
+        suggested=sections.suggestions(current_user),
+    )
+
+
+@bp.route("/first-steps/hide", methods=["POST"])
+@login_required
+def hide_first_steps():
+    if FlaskForm().validate_on_submit():
+        profiles.hide_first_steps(current_user)
+        flash("Your first steps are hidden")
+    return redirect(url_for("pages.home"))
 
 
 @bp.route("/about")

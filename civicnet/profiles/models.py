@@ -49,6 +49,8 @@ class Profile(db.Model):
     listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     suggest_as_mentor: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     mentions_from: Mapped[str] = mapped_column(String(10), default=EVERYONE, server_default=EVERYONE)
+    # When the member hid the first-steps checklist on their home page (None: shown until every step is done).
+    first_steps_hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped["User"] = relationship(back_populates="profile")  # noqa: F821

@@ -15,6 +15,7 @@ PROFILE_FIELDS = {
     "listed": "Whether you appear in the people directory and search",
     "suggest_as_mentor": "Whether your mentoring offer is suggested to learners",
     "mentions_from": "Who can notify you by @mention: everyone, or people in rooms you joined",
+    "first_steps_hidden_at": "When you hid the first steps on your home page, if you did",
 }
 
 
@@ -31,6 +32,7 @@ def profile_row(user) -> dict:
         "listed": profile.listed if profile else None,
         "suggest_as_mentor": profile.suggest_as_mentor if profile else None,
         "mentions_from": profile.mentions_from if profile else None,
+        "first_steps_hidden_at": profile.first_steps_hidden_at if profile else None,
     }
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from civicnet import signals
 from civicnet.accounts.models import User
@@ -17,6 +18,7 @@ from civicnet.extensions import db
 from civicnet.rooms.models import PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
 from civicnet.rooms.notifications import LEVELS, MUTE, notify_tag_followers
 from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
+from civicnet.tags.models import Tag
 from civicnet.tags.names import tag_slug
 from civicnet.tags.services import check_tag_names, get_or_create_tag
 from civicnet.transactions import commit
@@ -196,14 +198,19 @@ def latest_message_id(room: Room) -> int:
     return db.session.scalar(select(func.max(Message.id)).where(Message.room_id == room.id)) or 0
 
 
-def list_rooms(viewer, tag_slug_filter: str = "") -> list[RoomListing]:
-    """Rooms the viewer may read, with member counts, last activity and their unread counts."""
+def _last_activity():
+    return select(func.max(Message.created_at)).where(Message.room_id == Room.id).scalar_subquery()
+
+
+def list_rooms(viewer, tag_slug_filter: str = "", *, joined_only: bool = False) -> list[RoomListing]:
+    """Rooms the viewer may read (or only those they joined), with member counts, last activity and
+    their unread counts: the same few queries however many rooms there are."""
     member_count = select(func.count()).where(Membership.room_id == Room.id).scalar_subquery()
-    last_activity = select(func.max(Message.created_at)).where(Message.room_id == Room.id).scalar_subquery()
+    last_activity = _last_activity()
     query = select(Room, member_count, last_activity)
     if is_signed_in(viewer):
         mine = select(Membership.room_id).where(Membership.user_id == viewer.id)
-        query = query.where(or_(Room.kind == PUBLIC, Room.id.in_(mine)))
+        query = query.where(Room.id.in_(mine) if joined_only else or_(Room.kind == PUBLIC, Room.id.in_(mine)))
     else:
         query = query.where(and_(Room.kind == PUBLIC, Room.open_to_public.is_(True)))
     if tag_slug_filter:
@@ -215,6 +222,23 @@ def list_rooms(viewer, tag_slug_filter: str = "") -> list[RoomListing]:
         RoomListing(room, count, activity, unread.get(room.id) if is_signed_in(viewer) else None, levels.get(room.id))
         for room, count, activity in db.session.execute(query)
     ]
+
+
+def rooms_on_tags(viewer: User, tag_ids: list[int], limit: int = 3) -> list[Room]:
+    """Public rooms on any of these tags that the member has not joined, the most recently active
+    first (archived ones left out): suggestions. Private rooms are never suggested."""
+    if not tag_ids or not is_signed_in(viewer):
+        return []
+    mine = select(Membership.room_id).where(Membership.user_id == viewer.id)
+    query = (
+        select(Room)
+        .where(Room.kind == PUBLIC, Room.archived_at.is_(None), Room.id.not_in(mine))
+        .where(Room.tags.any(Tag.id.in_(tag_ids)))
+        .options(selectinload(Room.tags))
+        .order_by(_last_activity().desc().nulls_last(), Room.name)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
 
 
 def notify_levels(user: User) -> dict[int, str]:

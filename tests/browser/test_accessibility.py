@@ -15,9 +15,13 @@ from playwright.sync_api import Page, expect
 
 from civicnet.accounts import tokens
 from civicnet.accounts.services import find_user_by_username
+from civicnet.mentoring import offers, requests
+from civicnet.mentoring.offers import OfferDetails
 from civicnet.notifications import unsubscribing
+from civicnet.rooms import messages
+from civicnet.rooms import services as rooms
 from tests.browser.conftest import EXISTING_TAG_SLUG, sign_in, submit
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, make_room, make_user, make_verified
 
 pytestmark = pytest.mark.browser
 
@@ -90,13 +94,39 @@ def unsubscribe_from_everything(page: Page) -> None:
     expect(page.get_by_role("main")).to_contain_text("only the emails that cannot be turned off")
 
 
+def established_member() -> None:
+    """Ada, some time in: rooms with unread messages (one muted), a mention, a mentoring request, and a
+    mentor and a room to suggest on her tags; every first step done."""
+    ada = find_user_by_username("ada")
+    bob = make_user(username="bob", display_name="Bob Okafor")
+    pat = make_verified(username="pat", display_name="Pat Lee", help_tags="FOI requests")
+    sam = make_verified(username="sam", display_name="Sam Idowu", help_tags="FOI requests")
+    for mentor in (pat, sam):
+        offers.save_offer(mentor, OfferDetails(tags=["foi-requests"], description="Ten years of FOI", capacity=3))
+    room = make_room(bob, "Open data", members=[ada])
+    messages.post_message(room, ada, "Hello, I am new here")
+    messages.post_message(room, bob, "Welcome, @ada!")
+    messages.post_message(room, bob, "Our data portal is at https://example.org")
+    noisy = make_room(bob, "Noisy room", members=[ada])
+    rooms.set_notify_level(ada, noisy, "mute")
+    messages.post_message(noisy, bob, "Chatter")
+    make_room(bob, "AI ethics circle", tags="AI ethics")
+    requests.ask(ada, offers.offer_of(pat).id, "Could you help me write my first FOI request?")
+
+
+def new_member() -> None:
+    make_user(username="nova", display_name="Nova Reyes")
+
+
 @dataclass
 class Case:
     id: str
     path: str
-    who: str | None = None  # None (signed out), "citizen", "unverified" or "moderator"
+    who: str | None = None  # None (signed out), "citizen", "unverified", "moderator" or a seeded username
     action: Callable[[Page], None] | None = None
     status: int = 200
+    seed: Callable[[], None] | None = None  # more data, made in an app context before signing in
+    shows: tuple[str, ...] = ()  # what the page must show (so that axe checks the page meant)
 
 
 CASES = [
@@ -128,7 +158,21 @@ CASES = [
     Case("unsubscribed-everything", "/unsubscribe/{unsubscribe_token}", action=unsubscribe_from_everything),
     Case("unsubscribe-link-broken", "/unsubscribe/not-a-real-token", status=404),
     # Signed in as a citizen
-    Case("home-signed-in", "/", "citizen"),
+    Case(
+        "home-signed-in",
+        "/",
+        "citizen",
+        seed=established_member,
+        shows=(
+            "2 unread",
+            "Muted",
+            "Bob Okafor mentioned you in",
+            "Your request to Pat Lee",
+            "AI ethics circle",
+            "Sam Idowu",
+        ),
+    ),
+    Case("home-new-member", "/", "nova", seed=new_member, shows=("First steps", "You have completed 1 of 7 steps")),
     Case("check-email-confirmed", "/register/check-email", "citizen"),
     Case("account", "/account", "citizen"),
     Case("change-password", "/account/password", "citizen"),
@@ -163,7 +207,7 @@ CASES = [
     Case("notifications", "/notifications", "citizen"),
     # Signed in before confirming an email address
     Case("check-email-unconfirmed", "/register/check-email", "unverified"),
-    Case("home-unconfirmed", "/", "unverified"),
+    Case("home-unconfirmed", "/", "unverified", shows=("Confirm your email address", "Cannot start yet")),
     # Signed in as a moderator
     Case("tag-moderator", TAG, "moderator"),
     Case("tag-edit", f"{TAG}/edit", "moderator"),
@@ -184,13 +228,18 @@ def links(app) -> dict[str, str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_page_has_no_axe_violations(case: Case, page: Page, live_server, site, console_problems):
+    if case.seed:
+        with live_server.app.app_context():
+            case.seed()
     if case.who:
-        sign_in(page, live_server.url, getattr(site, case.who))
+        sign_in(page, live_server.url, getattr(site, case.who, case.who))
     path = case.path.format(**links(live_server.app)) if "{" in case.path else case.path
     response = page.goto(live_server.url + path)
     assert response.status == case.status
     if case.action:
         case.action(page)
+    for text in case.shows:
+        expect(page.get_by_role("main")).to_contain_text(text)
 
     results = axe.run(page)
 
