@@ -1,7 +1,7 @@
 """a member may hide the first-steps checklist on their home page
 
 Revision ID: c7e2a9d14b58
-Revises: 9b1e2c7d4f60
+Revises: a4c7e9f2b013
 Create Date: 2026-12-08 09:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 from civicnet.db_types import UTCDateTime
 
 revision = "c7e2a9d14b58"
-down_revision = "9b1e2c7d4f60"
+down_revision = "a4c7e9f2b013"
 branch_labels = None
 depends_on = None
 
