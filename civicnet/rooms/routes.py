@@ -49,7 +49,7 @@ def new():
     return render_template("rooms/new.html", form=form)
 
 
-def render_room(room, form: MessageForm | None = None, status: int = 200):
+def render_room(room, form: MessageForm | None = None, status: int = 200, preview: str | None = None):
     rendered_at = iso(utcnow())  # before reading: the live client's first `since`
     before = request.args.get("before", type=int)
     page = messages.history(current_user, room, before_id=before)
@@ -75,6 +75,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         first_unread=unread[0] if unread else None,
         unread_count=len(unread),
         rendered_at=rendered_at,
+        preview=preview,
     ), status
 
 
