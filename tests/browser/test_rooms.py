@@ -515,6 +515,17 @@ def create_token(page: Page) -> None:
     expect(page.locator("#new-token")).to_be_visible()
 
 
+def show_preview(page: Page) -> None:
+    compose(page).fill("A **preview** :tada:")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("region", name="Preview").locator("strong")).to_have_text("preview")
+
+
+def suggest_people(page: Page) -> None:
+    compose(page).press_sequentially("Over to @bo")
+    expect(page.get_by_role("option", name="Bob Okafor")).to_have_attribute("aria-selected", "true")
+
+
 CASES = [
     Case("rooms-signed-out", "/rooms", who=None),
     Case("rooms", "/rooms"),
@@ -523,6 +534,8 @@ CASES = [
     Case("new-room-errors", "/rooms/new", action=submit("Save room")),
     Case("room-settings", f"{ROOM}/edit"),
     Case("members", f"{ROOM}/members"),
+    Case("room-preview", ROOM, action=show_preview),
+    Case("room-mention-suggestions", ROOM, action=suggest_people),
     Case("edit-message", f"{ROOM}/messages/{{message_id}}/edit"),
     Case("notifications", "/notifications"),
     Case("tokens", "/account/tokens"),
