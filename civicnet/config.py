@@ -195,6 +195,9 @@ class Config:
     API_READ_LIMIT_PER_IP = setting(lambda: os.environ.get("API_READ_LIMIT_PER_IP", "600 per minute"))
     API_WRITE_LIMIT_PER_MEMBER = setting(lambda: os.environ.get("API_WRITE_LIMIT_PER_MEMBER", "60 per minute"))
     API_WRITE_LIMIT_PER_IP = setting(lambda: os.environ.get("API_WRITE_LIMIT_PER_IP", "120 per minute"))
+    # The message box: people suggested after "@" (a lookup a few keystrokes apart), and Preview.
+    MENTION_LOOKUP_LIMIT = setting(lambda: os.environ.get("MENTION_LOOKUP_LIMIT", "60 per minute"))
+    PREVIEW_LIMIT = setting(lambda: os.environ.get("PREVIEW_LIMIT", "30 per minute"))
 
     SOCKET_SEND_MESSAGE_LIMIT = setting(lambda: os.environ.get("SOCKET_SEND_MESSAGE_LIMIT", "10 per 10 seconds"))
     SOCKET_TYPING_LIMIT = setting(lambda: os.environ.get("SOCKET_TYPING_LIMIT", "10 per 10 seconds"))
@@ -244,6 +247,7 @@ class TestConfig(Config):
     SEARCH_LIMIT_PER_MEMBER = SEARCH_LIMIT_PER_IP = "1000 per minute"
     API_READ_LIMIT_PER_MEMBER = API_READ_LIMIT_PER_IP = "1000 per minute"
     API_WRITE_LIMIT_PER_MEMBER = API_WRITE_LIMIT_PER_IP = "1000 per minute"
+    MENTION_LOOKUP_LIMIT = PREVIEW_LIMIT = "1000 per minute"
     SOCKETIO_ASYNC_MODE = "threading"
     SERVER_NAME = None
     SEARCH_INDEXER = False

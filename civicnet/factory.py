@@ -44,6 +44,7 @@ import civicnet.register.notices
 import civicnet.register.personal_data
 import civicnet.register.review_routes
 import civicnet.rooms.citations
+import civicnet.rooms.compose_routes
 import civicnet.rooms.erasure
 import civicnet.rooms.events
 import civicnet.rooms.notifications

@@ -1,5 +1,5 @@
 """The plain-text shortcut of render_markdown gives exactly what the full Markdown renderer and
-sanitiser give, for every line it takes, and leaves every other line to them."""
+sanitiser give, for every line it takes, and leaves every other line to them; :shortcode: emoji."""
 
 import random
 
@@ -17,6 +17,8 @@ TAKEN = [
     "Is this right? Yes! 100% sure; 3:30 works.",
     "End of a sentence. Next one",
     "Ça va bien, merci",
+    "Well done :tada: see you at 10:30:00",
+    "Done :smile::eyes: and :nosuchemoji:",
 ]
 LEFT = [
     "1. a list",
@@ -74,3 +76,42 @@ def test_lines_made_mostly_of_plain_characters_render_the_same_either_way():
             taken += 1
             assert text.render_markdown(source) == full(source), repr(source)
     assert taken > 2_000
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        (
+            ":thumbsup: :heart: :tada: :smile: :thinking: :eyes: :wave: :+1: :-1: :warning: :white_check_mark: :x:",
+            "<p>👍 ❤️ 🎉 😄 🤔 👀 👋 👍 👎 ⚠️ ✅ ❌</p>\n",
+        ),
+        ("**Shipped** :rocket::fire:", "<p><strong>Shipped</strong> 🚀🔥</p>\n"),
+        ("Thanks :pray:", "<p>Thanks 🙏</p>\n"),  # the plain-text shortcut
+        (
+            "[Nice :clap:](https://example.org/)",
+            '<p><a href="https://example.org/" rel="nofollow ugc noopener">Nice 👏</a></p>\n',
+        ),
+    ],
+)
+def test_known_shortcodes_become_emoji(source, html):
+    assert text.render_markdown(source) == html
+
+
+@pytest.mark.parametrize(
+    ("source", "kept"),
+    [
+        ("Run `:tada:` and :tada:", "<code>:tada:</code> and 🎉"),
+        ("```\n:tada: :x:\n```", "<pre><code>:tada: :x:\n</code></pre>"),
+        ("    :tada: indented code", "<pre><code>:tada: indented code\n</code></pre>"),
+        ("see https://example.org/:tada:/page", ">https://example.org/:tada:/page</a>"),
+        ("see <https://example.org/:x:>", ">https://example.org/:x:</a>"),
+        (":nosuchemoji: and :Tada: stay", "<p>:nosuchemoji: and :Tada: stay</p>"),
+        ("at 10:30:00, a:smile:b", "<p>at 10:30:00, a:smile:b</p>"),
+    ],
+)
+def test_shortcodes_stay_as_typed_in_code_addresses_and_unknown_names(source, kept):
+    assert kept in text.render_markdown(source)
+
+
+def test_shortcodes_reach_the_plain_excerpt_of_emails_and_notifications():
+    assert text.plain_excerpt("Merged :white_check_mark: thanks :+1:") == "Merged ✅ thanks 👍"

@@ -114,11 +114,7 @@ def post_message(
     if not can_post(actor, room):
         if (earlier := resent(actor, room, client_id)) is not None:
             return earlier
-        if room.is_archived:
-            raise Forbidden("This room is archived: it can be read but not posted in")
-        if not actor.is_verified_email:
-            raise Forbidden("Confirm your email address before posting")
-        raise NotFound("There is no room at this address, or you are not a member of it")
+        _refuse_posting(actor, room)
     body = _clean_body(body)
     organisation = _speaking_for(actor, speaking_for)
     signals.posting_check.send(actor, room=room)
@@ -139,6 +135,30 @@ def post_message(
         if (earlier := resent(actor, room, client_id)) is not None:
             return earlier
         raise
+
+
+def _refuse_posting(actor: User, room: Room) -> None:
+    """Say why someone who may not post here cannot."""
+    if room.is_archived:
+        raise Forbidden("This room is archived: it can be read but not posted in")
+    if not actor.is_verified_email:
+        raise Forbidden("Confirm your email address before posting")
+    raise NotFound("There is no room at this address, or you are not a member of it")
+
+
+def preview_message(room: Room, actor: User, body) -> str:
+    """The HTML a message would be stored as, without storing it: the compose box's Preview.
+
+    The same checks of the text as posting (length, the word filter's blocked phrases, a new member's
+    links) and the same rendering, so what the member sees is what is stored. Not the posting check
+    itself: a preview sends nothing, so it costs nothing of a new member's sending allowance."""
+    if not can_post(actor, room):
+        _refuse_posting(actor, room)
+    body = _clean_body(body)
+    _screen(body)
+    html, _ = _render(body)
+    signals.links_check.send(actor, html=html)
+    return html
 
 
 def get_own_message(actor: User, message_id) -> Message:

@@ -52,7 +52,7 @@ def new():
     return render_template("rooms/new.html", form=form)
 
 
-def render_room(room, form: MessageForm | None = None, status: int = 200):
+def render_room(room, form: MessageForm | None = None, status: int = 200, preview: str | None = None):
     rendered_at = iso(utcnow())  # before reading: the live client's first `since`
     before = request.args.get("before", type=int)
     page = messages.history(current_user, room, before_id=before, threads_only=True)
@@ -80,6 +80,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         prototype_message=message_prototype(),
         thread_summaries=threads.summaries(current_user, room, page.messages),
         latest_id=latest_id,
+        preview=preview,
     ), status
 
 

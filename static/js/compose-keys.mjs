@@ -26,7 +26,8 @@ export function composeKeys(form, textarea, { setting = true } = {}) {
   let enterAddsLine = stored();
 
   textarea.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" || event.isComposing) return;
+    // defaultPrevented: the key chose a suggestion from the open "@" list (combobox.mjs), not a send.
+    if (event.key !== "Enter" || event.isComposing || event.defaultPrevented) return;
     if (!setting) enterAddsLine = stored();
     const modified = event.ctrlKey || event.metaKey;
     if (modified || (!enterAddsLine && !event.shiftKey)) {

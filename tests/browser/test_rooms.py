@@ -447,6 +447,17 @@ def edit_in_place(page: Page) -> None:
     expect(page.get_by_role("textbox", name="Edit your message")).to_be_focused()
 
 
+def show_preview(page: Page) -> None:
+    compose(page).fill("A **preview** :tada:")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("region", name="Preview").locator("strong")).to_have_text("preview")
+
+
+def suggest_people(page: Page) -> None:
+    compose(page).press_sequentially("Over to @bo")
+    expect(page.get_by_role("option", name="Bob Okafor")).to_have_attribute("aria-selected", "true")
+
+
 CASES = [
     Case("rooms-signed-out", "/rooms", who=None),
     Case("rooms", "/rooms"),
@@ -455,6 +466,8 @@ CASES = [
     Case("new-room-errors", "/rooms/new", action=submit("Save room")),
     Case("room-settings", f"{ROOM}/edit"),
     Case("members", f"{ROOM}/members"),
+    Case("room-preview", ROOM, action=show_preview),
+    Case("room-mention-suggestions", ROOM, action=suggest_people),
     Case("edit-message", f"{ROOM}/messages/{{message_id}}/edit"),
     Case("thread", f"{ROOM}/messages/{{message_id}}/thread"),
     Case("thread-signed-out", f"{ROOM}/messages/{{message_id}}/thread", who=None),
