@@ -1,5 +1,8 @@
 // Progressive enhancement for skill-tag fields: suggestions from existing tags while typing.
 // Without JavaScript the field is a plain comma-separated text input and works the same.
+// Other comma-separated fields use it too (the people a direct message goes to): their endpoint
+// answers {suggestions: [{name, label}]}, where name goes in the field and label is what is shown,
+// and data-list-label names the list for screen readers.
 
 const DEBOUNCE_MS = 150;
 
@@ -34,7 +37,7 @@ function enhance(wrapper, index) {
   list.id = listId;
   list.className = "civicnet-autocomplete__listbox";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Suggested skill tags");
+  list.setAttribute("aria-label", wrapper.dataset.listLabel || "Suggested skill tags");
   list.hidden = true;
   const status = document.createElement("div");
   status.className = "govuk-visually-hidden";
@@ -80,7 +83,8 @@ function enhance(wrapper, index) {
     if (!response.ok) return close();
     if (currentTerm(input, single) !== term) return; // a newer keystroke has its own request
     const chosen = chosenNames(input, single);
-    const tags = (await response.json()).tags.filter((tag) => !chosen.has(tag.name.toLowerCase()));
+    const body = await response.json();
+    const tags = (body.suggestions ?? body.tags).filter((tag) => !chosen.has(tag.name.toLowerCase()));
     list.replaceChildren();
     options = tags.map((tag, i) => {
       const option = document.createElement("li");
@@ -89,7 +93,7 @@ function enhance(wrapper, index) {
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       option.dataset.name = tag.name;
-      option.textContent = tag.name;
+      option.textContent = tag.label ?? tag.name;
       option.addEventListener("mousedown", (event) => {
         event.preventDefault();
         choose(i);
