@@ -6,9 +6,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from civicnet import ratelimit
 from civicnet.accounts.models import User
 from civicnet.accounts.services import find_user_by_username, is_suspended
 from civicnet.direct.models import DirectConversation
@@ -83,6 +85,7 @@ def start_conversation(actor: User, usernames) -> Room:
             raise NotAccepted(why)
     if existing is not None:
         return existing
+    ratelimit.check("start_conversation", str(actor.id), current_app.config["DIRECT_START_LIMIT"])
     room = Room(slug=f"dm-{secrets.token_hex(8)}", name=STORED_NAME, kind=DIRECT, created_by_id=actor.id)
     db.session.add(room)
     db.session.flush()

@@ -170,6 +170,18 @@ def test_writing_to_the_same_people_again_finds_their_conversation(people):
     assert count == 3
 
 
+def test_starting_new_conversations_is_limited_but_writing_to_existing_ones_is_not(people, app):
+    app.config["DIRECT_START_LIMIT"] = "2 per hour"
+    for user in (people.ada, people.bob, people.moe):
+        rules.set_allow_from(user, EVERYONE)
+    first = conversations.start_conversation(people.grace, "ada")
+    conversations.start_conversation(people.grace, "bob")
+    with pytest.raises(Invalid, match="too often"):
+        conversations.start_conversation(people.grace, "moe")
+    assert conversations.start_conversation(people.grace, "ada") == first
+    assert messages.post_message(first, people.grace, "Still fine").id
+
+
 def test_an_unconfirmed_member_cannot_start_a_conversation(people):
     newbie = make_user(username="newbie", verified=False)
     rules.set_allow_from(people.ada, EVERYONE)
