@@ -120,7 +120,7 @@ def notify_tag_followers(room: Room, actor: User) -> None:
         return
     for user_id in followers([tag.id for tag in room.tags]):
         if user_id != actor.id:
-            notify(user_id, TAG_ROOM, room.id, conversation=f"tag-room:{room.id}")
+            notify(user_id, TAG_ROOM, room.id, conversation=f"tag-room:{room.id}", actor_id=actor.id)
 
 
 @kinds.register(MENTION, REPLY, ROOM_MESSAGE, event={MENTION: "mention", REPLY: "reply", ROOM_MESSAGE: "followed_room"})

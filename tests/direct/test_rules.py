@@ -14,6 +14,8 @@ from civicnet.direct.models import EVERYONE, NOBODY, SHARED_ROOM
 from civicnet.direct.rules import NotAccepted
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.mentoring import offers, requests
+from civicnet.mentoring.offers import OfferDetails
 from civicnet.notifications.kinds import render
 from civicnet.notifications.models import Notification
 from civicnet.rooms import messages
@@ -21,7 +23,9 @@ from civicnet.rooms import services as rooms
 from civicnet.rooms.models import DIRECT, Membership
 from civicnet.rooms.permissions import can_manage, can_read
 from civicnet.rooms.titles import title_for
-from tests.factories import make_moderator, make_room, make_user
+from civicnet.tags.follows import follow
+from civicnet.tags.services import get_or_create_tag
+from tests.factories import make_moderator, make_room, make_user, make_verified
 
 
 class People:
@@ -128,6 +132,19 @@ def test_the_blocker_is_not_notified_about_the_blocked_members_mentions_and_repl
     messages.post_message(room, people.grace, "here", reply_to_id=first.id)
     messages.post_message(room, people.grace, "@ada here")
     assert len(notified(people.ada, "reply")) == 1 and len(notified(people.ada, "mention")) == 1
+
+
+def test_the_blocker_hears_of_no_new_room_or_mentoring_request_of_the_blocked_member(people):
+    mentor = make_verified(username="pat", display_name="Pat Mentor", help_tags="Birds")
+    follow(mentor, get_or_create_tag("Birds"))
+    blocks.block(mentor, people.grace)
+    make_room(people.grace, "Birds of Camden", tags="Birds")
+    offers.save_offer(mentor, OfferDetails(tags=["birds"], description="Birding help", capacity=2))
+    requests.ask(people.grace, offers.offer_of(mentor).id, "Teach me birding")
+    assert db.session.scalars(select(Notification).where(Notification.user_id == mentor.id)).all() == []
+    blocks.unblock(mentor, people.grace)
+    make_room(people.grace, "More birds", tags="Birds")
+    assert [n.kind for n in notified(mentor, "tag_room")] == ["tag_room"]
 
 
 def test_a_group_holds_up_to_eight_people_with_the_one_starting_it(people):
