@@ -214,6 +214,9 @@ class Config:
     NEW_MEMBER_MESSAGES = setting(lambda: int(os.environ.get("NEW_MEMBER_MESSAGES", "5")))
     NEW_MEMBER_MAX_LINKS = setting(lambda: int(os.environ.get("NEW_MEMBER_MAX_LINKS", "1")))
     NEW_MEMBER_SEND_LIMIT = setting(lambda: os.environ.get("NEW_MEMBER_SEND_LIMIT", "3 per 10 seconds"))
+    # New direct conversations a member may start (writing in existing ones is not counted): cold
+    # messages are where spam comes from.
+    DIRECT_START_LIMIT = setting(lambda: os.environ.get("DIRECT_START_LIMIT", "20 per hour"))
     DECISION_LINK_MAX_AGE = 60 * 60 * 24 * 30  # emailed statement-of-reasons links, beyond the 14-day appeal window
 
     VERIFY_TOKEN_MAX_AGE = 60 * 60 * 48

@@ -20,6 +20,9 @@ import civicnet.datarights.import_routes
 import civicnet.datarights.leaving_routes
 import civicnet.datarights.notices
 import civicnet.datarights.request_routes
+import civicnet.direct.erasure
+import civicnet.direct.personal_data
+import civicnet.direct.rules
 import civicnet.mentoring.erasure
 import civicnet.mentoring.events
 import civicnet.mentoring.models
@@ -63,6 +66,7 @@ from civicnet.application import Civicnet
 from civicnet.config import BASE_DIR, INSTANCE_DIR, Config, engine_options, load_environment
 from civicnet.cookies import CookieSessionInterface
 from civicnet.datarights import routes as datarights_routes
+from civicnet.direct import routes as direct_routes
 from civicnet.extensions import csrf, db, limiter, login_manager, mail, migrate, socketio, talisman
 from civicnet.ids import IdConverter
 from civicnet.mentoring import routes as mentoring_routes
@@ -208,6 +212,7 @@ def configure_blueprints(app: Flask) -> None:
         accounts_routes,
         profiles_routes,
         rooms_routes,
+        direct_routes,
         moderation_routes,
         verification_routes,
         mentoring_routes,

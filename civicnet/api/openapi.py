@@ -103,7 +103,8 @@ OPENAPI = {
                     ),
                     "403": json_answer(
                         ref("Error"),
-                        "The room is archived, the member cannot post here (muted, email unconfirmed), "
+                        "The room is archived, the member cannot post here (muted, email unconfirmed, or, in a "
+                        "direct conversation, someone in it does not accept their messages: not_accepted), "
                         "or may not speak for an organisation",
                     ),
                     "404": json_answer(

@@ -67,7 +67,7 @@ def tell_tag_followers(offer: Offer, new_tag_ids: list[int]) -> None:
         return
     for user_id in followers(new_tag_ids):
         if user_id != offer.mentor_id:
-            notify(user_id, TAG_MENTOR, offer.id, conversation=f"tag-mentor:{offer.id}")
+            notify(user_id, TAG_MENTOR, offer.id, conversation=f"tag-mentor:{offer.id}", actor_id=offer.mentor_id)
 
 
 @kinds.register(TAG_MENTOR, event="followed_tag")

@@ -315,10 +315,13 @@ def sweep(now=None) -> tuple[int, int]:
 
 
 def _notice(found: MentoringRequest, user_id: int, event: str) -> None:
-    """Tell one side, in the caller's transaction: live once it commits, and by email as they chose."""
+    """Tell one side, in the caller's transaction: live once it commits, and by email as they chose
+    (not about the other side's doing, if they blocked them; the sweep's warning is nobody's)."""
     if found.id is None:
         db.session.flush()
-    notify(user_id, f"mentoring_{event}", found.id, conversation=f"mentoring:{found.id}")
+    other = found.mentee_id if user_id == found.mentor_id else found.mentor_id
+    actor_id = None if event == "expiring" else other
+    notify(user_id, f"mentoring_{event}", found.id, conversation=f"mentoring:{found.id}", actor_id=actor_id)
 
 
 @periodic(crontab(hour=3, minute=20))

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, inspect, select, update
 
 from civicnet import realtime
+from civicnet.accounts.blocks import has_blocked
 from civicnet.db_types import iso, utcnow
 from civicnet.extensions import db
 from civicnet.notifications import emailing, preferences
@@ -15,12 +16,17 @@ from civicnet.notifications.models import Notification
 from civicnet.transactions import on_commit
 
 
-def notify(recipient_id: int, kind: str, subject_id: int, conversation: str = "") -> Notification | None:
+def notify(
+    recipient_id: int, kind: str, subject_id: int, conversation: str = "", actor_id: int | None = None
+) -> Notification | None:
     """Tell a member about something, in the caller's transaction; sent live once it commits, and
-    emailed or kept for the digest as the member chose. None if they turned its event off.
+    emailed or kept for the digest as the member chose. None if they turned its event off, or blocked
+    the member whose doing it is.
 
     `conversation` groups notifications on the page and in one email ("room:12"); by default each
-    subject is its own."""
+    subject is its own. `actor_id`: the member who caused it, if one did."""
+    if actor_id is not None and has_blocked(recipient_id, actor_id):
+        return None
     key = event_of(kind)
     channel = preferences.channel_for(recipient_id, key) if key else preferences.SITE
     if channel == preferences.OFF:

@@ -51,11 +51,11 @@ def tell_followers(entry: Entry, actor, kind: str) -> None:
     db.session.flush()
     for user_id in db.session.scalars(select(EntryFollow.user_id).where(EntryFollow.entry_id == entry.id)):
         if actor is None or user_id != actor.id:
-            notify(user_id, kind, entry.id, conversation=f"entry:{entry.id}")
+            notify(user_id, kind, entry.id, conversation=f"entry:{entry.id}", actor_id=actor.id if actor else None)
 
 
 def ask_consent(item: Evidence) -> None:
-    notify(item.consent_from_id, CONSENT, item.id, conversation=f"entry:{item.entry_id}")
+    notify(item.consent_from_id, CONSENT, item.id, conversation=f"entry:{item.entry_id}", actor_id=item.added_by_id)
 
 
 @kinds.register(UPDATED, PUBLISHED, event="followed_entry")

@@ -11,6 +11,12 @@ from civicnet.tags.services import register_tag_use
 
 PUBLIC = "public"
 PRIVATE = "private"
+# A direct conversation between a few members (civicnet.direct): a private room whose members are
+# exactly its participants, so every rule for private rooms holds for it; nobody joins, leaves,
+# manages or lists it, and its name is made from the participants' names for each viewer.
+DIRECT = "direct"
+PRIVATE_KINDS = (PRIVATE, DIRECT)
+# The kinds a member can create from the room form.
 ROOM_KINDS = {PUBLIC: "Public: any member can read and join", PRIVATE: "Private: members only, by invitation"}
 
 # Message.moderation: None (visible), or one of these.
@@ -40,7 +46,11 @@ class Room(db.Model):
 
     @property
     def is_private(self) -> bool:
-        return self.kind == PRIVATE
+        return self.kind in PRIVATE_KINDS
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind == DIRECT
 
     @property
     def is_archived(self) -> bool:

@@ -26,8 +26,9 @@ def can_post(user, room: Room) -> bool:
 
 def can_manage(user, room: Room) -> bool:
     """The room's creator and moderators edit, archive and manage private membership (not a mentoring
-    room's: its mentor and mentee are fixed, and it is archived when the mentoring ends)."""
-    if room.is_mentoring:
+    room's: its mentor and mentee are fixed, and it is archived when the mentoring ends; nor a direct
+    conversation's: its participants are the conversation)."""
+    if room.is_mentoring or room.is_direct:
         return False
     return is_signed_in(user) and (room.created_by_id == user.id or is_moderator(user))
 

@@ -25,6 +25,17 @@ def context_messages(message: Message) -> list[Message]:
     return [*reversed(list(before)), message, *after]
 
 
+def _label(message: Message) -> str:
+    # A direct conversation has no name of its own: its people's names are on the moderator's page.
+    return "Message in a direct conversation" if message.room.is_direct else f"Message in {message.room.name}"
+
+
+def _room(room_id: int) -> Room | None:
+    """A room as a reportable item; a direct conversation is not one (its messages are)."""
+    room = db.session.get(Room, room_id)
+    return None if room is None or room.is_direct else room
+
+
 def _may_see_message(member, message: Message) -> bool:
     # A held message is only its author's until a moderator approves it.
     return can_read(member, message.room) and (not message.is_held or message.author_id == member.id)
@@ -35,7 +46,7 @@ reportables.register(
         name="message",
         load=_message,
         author=lambda message: message.author,
-        label=lambda message: f"Message in {message.room.name}",
+        label=_label,
         text=lambda message: message.body,
         url=message_url,
         visible_to=_may_see_message,
@@ -46,7 +57,7 @@ reportables.register(
 reportables.register(
     reportables.ItemType(
         name="room",
-        load=lambda room_id: db.session.get(Room, room_id),
+        load=_room,
         author=lambda room: room.created_by,
         label=lambda room: f"Room {room.name}",
         text=lambda room: room.description,

@@ -10,10 +10,10 @@ from civicnet.accounts.services import get_user_or_404
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, ServiceError
 from civicnet.forms import FlaskForm, apply_service_error
-from civicnet.rooms import bp, messages, services, threads
+from civicnet.rooms import bp, messages, services, threads, titles
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.links import message_url
-from civicnet.rooms.notifications import LEVELS
+from civicnet.rooms.notifications import DIRECT_LEVELS, LEVELS
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
 from civicnet.rooms.prototype import message_prototype
 from civicnet.rooms.thread_routes import render_thread
@@ -27,6 +27,12 @@ def _details(form: RoomForm) -> services.RoomDetails:
         open_to_public=bool(form.open_to_public.data),
         tags=form.tags.data or "",
     )
+
+
+@bp.app_template_global()
+def room_title(room) -> str:
+    """The room's name, or a direct conversation's people, as the signed-in viewer sees them."""
+    return titles.title_for(current_user, room)
 
 
 @bp.route("/rooms")
@@ -71,7 +77,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200, previe
         can_manage=can_manage(current_user, room),
         is_member=is_member(current_user, room),
         notify_level=services.notify_level(current_user, room),
-        levels=LEVELS,
+        levels=DIRECT_LEVELS if room.is_direct else LEVELS,
         older_than=page.messages[0].id if page.has_more and page.messages else None,
         mute_notice=_mute_notice(room),
         first_unread=unread[0] if unread else None,
@@ -144,7 +150,8 @@ def notifications(slug: str):
     except ServiceError as error:
         flash(error.message)
     else:
-        flash(f"Notifications for {room.name}: {LEVELS[request.form['level']].split(':')[0].lower()}")
+        level = LEVELS[request.form["level"]].split(":")[0].lower()
+        flash(f"Notifications for {titles.title_for(current_user, room)}: {level}")
     return redirect(url_for("rooms.show", slug=room.slug))
 
 

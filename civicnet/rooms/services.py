@@ -15,7 +15,7 @@ from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.rooms.models import PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
+from civicnet.rooms.models import DIRECT, PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
 from civicnet.rooms.notifications import LEVELS, MUTE, notify_tag_followers
 from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
 from civicnet.tags.models import Tag
@@ -131,7 +131,7 @@ def set_archived(actor: User, room: Room, archived: bool) -> Room:
 
 def join_room(actor: User, room: Room) -> Membership:
     """Become a member of a public room (private rooms are joined by invitation)."""
-    if room.kind == PRIVATE and not is_member(actor, room):
+    if room.is_private and not is_member(actor, room):
         raise Forbidden("This room is private. Ask its creator to add you")
     if not can_read(actor, room):
         raise NotFound("There is no room at this address")
@@ -153,6 +153,9 @@ def leave_room(actor: User, room: Room) -> None:
     """Stop being a member; leaving a private room means needing a new invitation."""
     if room.is_mentoring:
         raise Forbidden("A mentoring room keeps its two members: complete or cancel the mentoring instead")
+    if room.is_direct:
+        # As in Slack and Zulip: a conversation keeps its people. Muting or blocking quietens it.
+        raise Forbidden("You cannot leave a direct conversation: mute it, or block someone, instead")
     membership = db.session.get(Membership, (room.id, actor.id))
     if membership is not None:
         db.session.delete(membership)
@@ -204,10 +207,11 @@ def _last_activity():
 
 def list_rooms(viewer, tag_slug_filter: str = "", *, joined_only: bool = False) -> list[RoomListing]:
     """Rooms the viewer may read (or only those they joined), with member counts, last activity and
-    their unread counts: the same few queries however many rooms there are."""
+    their unread counts: the same few queries however many rooms there are. Direct conversations
+    have a list of their own (civicnet.direct)."""
     member_count = select(func.count()).where(Membership.room_id == Room.id).scalar_subquery()
     last_activity = _last_activity()
-    query = select(Room, member_count, last_activity)
+    query = select(Room, member_count, last_activity).where(Room.kind != DIRECT)
     if is_signed_in(viewer):
         mine = select(Membership.room_id).where(Membership.user_id == viewer.id)
         query = query.where(Room.id.in_(mine) if joined_only else or_(Room.kind == PUBLIC, Room.id.in_(mine)))

@@ -14,7 +14,7 @@ from civicnet.extensions import db
 from civicnet.profiles.models import PUBLIC as PUBLIC_PROFILE
 from civicnet.profiles.models import REGIONS
 from civicnet.register.models import KINDS, VERDICTS
-from civicnet.rooms.models import PRIVATE, Membership, Room, RoomTag
+from civicnet.rooms.models import PRIVATE_KINDS, Membership, Room, RoomTag
 from civicnet.rooms.permissions import can_read
 from civicnet.search.documents import OPEN
 from civicnet.search.documents import PRIVATE as PRIVATE_ACCESS
@@ -146,12 +146,13 @@ def compile_query(viewer, parsed: ParsedQuery, facets: list[Operator] = ()) -> C
 
 
 def private_room_ids(viewer) -> list[int]:
-    """The private rooms whose messages this viewer may find: the ones they belong to, now."""
+    """The private rooms (direct conversations too) whose messages this viewer may find: the ones they
+    belong to, now."""
     if not is_signed_in(viewer):
         return []
     return list(
         db.session.scalars(
-            select(Membership.room_id).join(Room).where(Membership.user_id == viewer.id, Room.kind == PRIVATE)
+            select(Membership.room_id).join(Room).where(Membership.user_id == viewer.id, Room.kind.in_(PRIVATE_KINDS))
         )
     )
 

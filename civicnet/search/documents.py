@@ -139,7 +139,8 @@ def people(user_ids: list[int]) -> dict[int, dict]:
 
 def rooms(room_ids: list[int]) -> dict[int, dict]:
     found = db.session.scalars(select(Room).where(Room.id.in_(room_ids)).options(selectinload(Room.tags)))
-    return {room.id: room_document(room) for room in found}
+    # A direct conversation is no room to find (its name is its people's); its messages are indexed.
+    return {room.id: room_document(room) for room in found if not room.is_direct}
 
 
 def messages(message_ids: list[int]) -> dict[int, dict]:

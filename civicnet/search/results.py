@@ -17,6 +17,7 @@ from civicnet.profiles.services import can_view_profile, is_listed
 from civicnet.register.models import DRAFT, KINDS, VERDICTS, Entry
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
+from civicnet.rooms.titles import titles_for
 from civicnet.search.documents import is_findable, plain_text, profile_parts
 from civicnet.search.highlight import highlight
 from civicnet.search.models import MESSAGE, PERSON, ROOM, TECHNOLOGY
@@ -113,11 +114,12 @@ def load(viewer, kind: str, keys: list[str], terms: set[str]) -> list[Hit]:
         ]
     rows = db.session.scalars(select(Message).where(Message.id.in_(ids)).options(selectinload(Message.room)))
     found = {m.id: m for m in rows if is_findable(m) and can_read(viewer, m.room)}
+    titles = titles_for(viewer, list({m.room_id: m.room for m in found.values()}.values()))
     return [
         Hit(
             MESSAGE,
             message,
-            Markup.escape(message.room.name),
+            Markup.escape(titles[message.room_id]),
             highlight(plain_text(message.body_html), terms, length=300),
         )
         for message in (found.get(i) for i in ids)
@@ -165,7 +167,7 @@ def _top(groups: dict) -> list[tuple[str, int]]:
     return sorted(options, key=lambda item: (-item[1], item[0]))[:TOP_OPTIONS]
 
 
-def facet_options(groups: dict[str, dict], kind: str) -> list[Facet]:
+def facet_options(groups: dict[str, dict], kind: str, viewer=None) -> list[Facet]:
     """Each facet's values with their counts, as far as the searcher may see (the search was filtered)."""
     facets = []
     if kind == PERSON:
@@ -187,7 +189,8 @@ def facet_options(groups: dict[str, dict], kind: str) -> list[Facet]:
     if kind == MESSAGE:
         top = _top(groups.get("room", {}))
         rooms = dict(db.session.execute(select(Room.id, Room).where(Room.id.in_([int(r) for r, _ in top]))).all())
-        options = [FacetOption(rooms[int(r)].slug, rooms[int(r)].name, n) for r, n in top if int(r) in rooms]
+        titles = titles_for(viewer, list(rooms.values()))
+        options = [FacetOption(rooms[int(r)].slug, titles[int(r)], n) for r, n in top if int(r) in rooms]
         facets.append(Facet("room", "Room", options))
         buckets = groups.get("date", {})
         # The buckets are exclusive (this week, earlier this month, ...); the options include the shorter ones.

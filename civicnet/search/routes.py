@@ -13,6 +13,7 @@ from civicnet.extensions import db, limiter
 from civicnet.register.models import VERDICTS
 from civicnet.rooms.models import Room
 from civicnet.rooms.permissions import can_read
+from civicnet.rooms.titles import title_for
 from civicnet.search import bp, services
 from civicnet.search.payloads import hit_url
 from civicnet.tags.models import Tag
@@ -108,7 +109,7 @@ def filter_label(name: str, value: str) -> str:
         return tag.name if tag else value
     if name == "room":
         room = db.session.scalar(select(Room).where(Room.slug == value))
-        return room.name if room is not None and can_read(current_user, room) else value
+        return title_for(current_user, room) if room is not None and can_read(current_user, room) else value
     if name == "role":
         role = value.lower().replace("-", "_")
         return ROLE_LABELS.get(role, value)

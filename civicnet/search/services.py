@@ -47,10 +47,11 @@ class SearchResults:
     pages: int = 1
     groups: dict[str, dict] = field(default_factory=dict)  # facet counts from Whoosh
     shown: int = 0  # results in the tab being shown, with its facets
+    viewer: object = None  # who searched: a direct conversation's facet is named for them
 
     @property
     def facets(self) -> list[results.Facet]:
-        return results.facet_options(self.groups, TYPES.get(self.type, ""))
+        return results.facet_options(self.groups, TYPES.get(self.type, ""), self.viewer)
 
     @property
     def everything(self) -> int:
@@ -110,7 +111,7 @@ def search(viewer, text: str, *, type: str = "all", filters: dict | None = None,
         return None
     compiled = build.compile_query(viewer, parsed, facets)  # facets checked everywhere, used on their tab
     sort = sort or (BEST if compiled.has_words else NEWEST)
-    found = SearchResults(text, type, sort, {}, {})
+    found = SearchResults(text, type, sort, {}, {}, viewer=viewer)
     keys = _find(viewer, compiled, found, max(1, page))
     for kind, kind_keys in keys.items():
         found.hits[kind] = results.load(viewer, kind, kind_keys, compiled.terms)

@@ -1,5 +1,8 @@
 // Progressive enhancement for skill-tag fields: suggestions from existing tags while typing.
 // Without JavaScript the field is a plain comma-separated text input and works the same.
+// Other comma-separated fields use it too (the people a direct message goes to): their endpoint
+// answers {suggestions: [{name, label}]}, where name goes in the field and label is what is shown,
+// and data-list-label names the list for screen readers.
 import { suggestionList } from "./combobox.mjs";
 
 const DEBOUNCE_MS = 150;
@@ -32,7 +35,7 @@ function enhance(wrapper) {
   const single = wrapper.dataset.single === "true";
   const suggestions = suggestionList(input, {
     id: `${input.id}-suggestions`,
-    label: "Suggested skill tags",
+    label: wrapper.dataset.listLabel || "Suggested skill tags",
     onChoose: (name) => applyChoice(input, name, single),
   });
   let timer = null;
@@ -44,8 +47,9 @@ function enhance(wrapper) {
     if (!response.ok) return suggestions.close();
     if (currentTerm(input, single) !== term) return; // a newer keystroke has its own request
     const chosen = chosenNames(input, single);
-    const tags = (await response.json()).tags.filter((tag) => !chosen.has(tag.name.toLowerCase()));
-    suggestions.show(tags.map((tag) => ({ value: tag.name, text: tag.name })));
+    const body = await response.json();
+    const tags = (body.suggestions ?? body.tags).filter((tag) => !chosen.has(tag.name.toLowerCase()));
+    suggestions.show(tags.map((tag) => ({ value: tag.name, text: tag.label ?? tag.name })));
   }
 
   input.addEventListener("input", () => {

@@ -118,6 +118,40 @@ def new_member() -> None:
     make_user(username="nova", display_name="Nova Reyes")
 
 
+def take_messages_from_everyone(page: Page) -> str:
+    """Grace (in no room with Ada) takes direct messages from everyone; then Ada is signed in again.
+    Returns the site's address."""
+    base = page.url.split("/", 3)
+    base = "/".join(base[:3])
+    page.context.clear_cookies()
+    sign_in(page, base, "grace")
+    page.goto(base + "/account/messages")
+    page.get_by_role("radio", name="Everyone").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("main")).to_contain_text("Your direct message settings are saved")
+    page.context.clear_cookies()
+    sign_in(page, base, "ada")
+    return base
+
+
+def suggest_people(page: Page) -> None:
+    page.goto(take_messages_from_everyone(page) + "/messages/new")
+    page.get_by_role("combobox", name="To").press_sequentially("gr")
+    expect(page.get_by_role("option", name="Grace Hopper (@grace)")).to_be_visible()
+
+
+def start_a_conversation(page: Page) -> None:
+    suggest_people(page)
+    field = page.get_by_role("combobox", name="To")
+    field.press("ArrowDown")
+    field.press("Enter")
+    expect(field).to_have_value("grace, ")
+    page.get_by_role("textbox", name="Message").fill("Hello Grace")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grace Hopper")
+    expect(page.locator("#online")).to_contain_text("(you)")  # the live page, as people use it
+
+
 @dataclass
 class Case:
     id: str
@@ -205,6 +239,12 @@ CASES = [
     Case("notification-settings", "/account/notifications", "citizen"),
     Case("notification-settings-saved", "/account/notifications", "citizen", save_notification_settings),
     Case("notifications", "/notifications", "citizen"),
+    Case("direct-messages", "/messages", "citizen"),
+    Case("direct-messages-start-errors", "/messages/new", "citizen", submit("Send message")),
+    Case("direct-messages-suggestions", "/messages/new", "citizen", suggest_people),
+    Case("direct-messages-conversation", "/messages/new", "citizen", start_a_conversation),
+    Case("direct-messages-settings", "/account/messages", "citizen"),
+    Case("profile-of-another-member", "/people/grace", "citizen"),
     # Signed in before confirming an email address
     Case("check-email-unconfirmed", "/register/check-email", "unverified"),
     Case("home-unconfirmed", "/", "unverified", shows=("Confirm your email address", "Cannot start yet")),

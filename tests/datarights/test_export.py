@@ -84,6 +84,7 @@ def test_the_archive_holds_every_category_and_nobody_elses_private_data(busy):
         "profile",
         "followed_tags",
         "rooms",
+        "direct_messages",
         "technology_register",
         "moderation",
         "verification",
