@@ -108,7 +108,7 @@ def open_and_check_with_axe(page: Page, base_url: str, case, seeded: dict, conso
         page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("main")).to_contain_text(case.ready)
     if case.path.startswith("/rooms/"):
-        from tests.browser.test_rooms import online_now
+        from tests.browser.chat import online_now
 
         online_now(page, "(you)")  # the live page, as people use it
     if case.action:

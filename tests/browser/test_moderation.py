@@ -21,7 +21,7 @@ from civicnet.rooms import messages
 from civicnet.rooms.models import Message
 from civicnet.rooms.services import get_readable_room
 from tests.browser.conftest import open_and_check_with_axe
-from tests.browser.test_rooms import Browsers, online_now
+from tests.browser.chat import Browsers, online_now
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user
 
 pytestmark = pytest.mark.browser
