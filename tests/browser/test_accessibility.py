@@ -1,4 +1,5 @@
-"""axe-core on every page of civicnet, signed out and signed in, including forms showing their errors.
+"""axe-core on every page of civicnet, signed out and signed in, including forms showing their errors,
+in light and dark mode, and no page wider than a 375 px phone (conftest.check_page).
 
 Each page is also checked for console errors and Content Security Policy violations, since every
 page loads JavaScript."""
@@ -10,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from civicnet.accounts import tokens
@@ -20,13 +20,12 @@ from civicnet.mentoring.offers import OfferDetails
 from civicnet.notifications import unsubscribing
 from civicnet.rooms import messages
 from civicnet.rooms import services as rooms
-from tests.browser.conftest import EXISTING_TAG_SLUG, sign_in, submit
+from tests.browser.conftest import EXISTING_TAG_SLUG, check_page, sign_in, submit
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user, make_verified
 
 pytestmark = pytest.mark.browser
 
 TAG = f"/tags/{EXISTING_TAG_SLUG}"
-axe = Axe()
 
 
 def request_reset(page: Page) -> None:
@@ -281,9 +280,26 @@ def test_page_has_no_axe_violations(case: Case, page: Page, live_server, site, c
     for text in case.shows:
         expect(page.get_by_role("main")).to_contain_text(text)
 
-    results = axe.run(page)
+    check_page(page)
 
-    assert results.violations_count == 0, results.generate_report()
     if case.status >= 400:  # Chromium reports the page's own error status on the console
         console_problems[:] = [problem for problem in console_problems if "Failed to load resource" not in problem]
     assert console_problems == []
+
+
+def test_dark_mode_follows_the_device_and_keeps_the_yellow_focus(page: Page, live_server):
+    """The dark colours apply only when the device asks for them, and only on screen; focus stays GOV.UK yellow."""
+    page.goto(live_server.url + "/sign-in")
+    body = page.locator("body")
+    field = page.get_by_label("Email address or username")
+    expect(page.locator('meta[name="color-scheme"]')).to_have_attribute("content", "light dark")
+    expect(body).to_have_css("background-color", "rgb(255, 255, 255)")
+
+    page.emulate_media(color_scheme="dark")
+    expect(body).to_have_css("background-color", "rgb(17, 26, 26)")
+    expect(page.get_by_role("link", name="Forgotten your password?")).to_have_css("color", "rgb(111, 209, 201)")
+    field.focus()
+    expect(field).to_have_css("outline-color", "rgb(255, 221, 0)")
+
+    page.emulate_media(media="print", color_scheme="dark")  # paper stays light: dark text
+    expect(page.get_by_role("heading", level=1)).to_have_css("color", "rgb(0, 0, 0)")

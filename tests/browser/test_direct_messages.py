@@ -4,8 +4,8 @@ from his profile, they exchange messages live, and only the two of them find the
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import sign_in
 from tests.browser.chat import messages_saying, online_now, send, watch
+from tests.browser.conftest import sign_in
 from tests.browser.test_search import wait_for_index
 from tests.factories import make_room, make_user
 

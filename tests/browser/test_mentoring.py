@@ -20,8 +20,8 @@ from civicnet.mentoring.models import MentoringRequest
 from civicnet.tags.names import tag_slug
 from civicnet.verification import services as verification
 from civicnet.verification.models import APPROVED, Verification
-from tests.browser.conftest import open_and_check_with_axe, wait_until_connected, watch_socket
 from tests.browser.chat import Browsers, compose, messages_saying, online_now, send
+from tests.browser.conftest import open_and_check_with_axe, wait_until_connected, watch_socket
 from tests.factories import make_user, make_verified
 
 pytestmark = pytest.mark.browser

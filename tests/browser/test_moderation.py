@@ -20,8 +20,8 @@ from civicnet.moderation.rules import PERIODS, REPORT_REASONS, RULES
 from civicnet.rooms import messages
 from civicnet.rooms.models import Message
 from civicnet.rooms.services import get_readable_room
-from tests.browser.conftest import open_and_check_with_axe
 from tests.browser.chat import Browsers, online_now
+from tests.browser.conftest import open_and_check_with_axe
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user
 
 pytestmark = pytest.mark.browser

@@ -7,17 +7,15 @@ import csv
 import io
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from civicnet.register import entries, reviews
 from civicnet.register.opendata import FIELDS
 from civicnet.rooms.messages import post_message
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import check_page, sign_in
 from tests.factories import make_room, make_user, make_verified
 
 pytestmark = [pytest.mark.browser, pytest.mark.live_indexer]
-axe = Axe()
 
 
 @pytest.fixture
@@ -36,8 +34,7 @@ def discussion(live_server):
 
 
 def checked(page: Page) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
+    check_page(page)
 
 
 def as_member(page: Page, base: str, username: str) -> Page:
