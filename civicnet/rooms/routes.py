@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from civicnet import signals
 from civicnet.accounts.services import get_user_or_404
 from civicnet.db_types import iso, utcnow
-from civicnet.errors import Invalid, ServiceError
+from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.forms import FlaskForm, apply_service_error
-from civicnet.rooms import bp, messages, services
+from civicnet.rooms import bp, messages, reactions, services
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.notifications import LEVELS
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
@@ -77,6 +77,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200):
         unread_count=len(unread),
         rendered_at=rendered_at,
         prototype_message=message_prototype(),
+        reactions=reactions.on_page(current_user, page.messages),
     ), status
 
 
@@ -111,6 +112,19 @@ def post(slug: str):
         else:
             return redirect(url_for("rooms.show", slug=room.slug, _anchor=f"message-{message.id}"))
     return render_room(room, form, status)
+
+
+@bp.route("/rooms/<slug>/messages/<int:message_id>/reactions", methods=["POST"])
+@login_required
+def react(slug: str, message_id: int):
+    """The reaction buttons without JavaScript: add (`add=emoji`) or take away (`remove=emoji`)."""
+    room = services.get_readable_room(current_user, slug)
+    if messages.reply_target(room, message_id) is None:  # a message of another room
+        raise NotFound("That message does not exist, or you cannot see it")
+    adding = "add" in request.form
+    reactions.react(current_user, message_id, request.form.get("add" if adding else "remove"), adding)
+    before = request.args.get("before", type=int)  # back to the older page it was on
+    return redirect(url_for("rooms.show", slug=room.slug, before=before, _anchor=f"message-{message_id}"))
 
 
 @bp.route("/rooms/<slug>/join", methods=["POST"])
