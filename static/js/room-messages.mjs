@@ -62,6 +62,9 @@ function partsOf(message, viewer) {
     edit: viewer.canPost() && mine,
     report: Boolean(viewer.username) && !mine,
     propose: Boolean(viewer.username),
+    reactions: actions,
+    react: viewer.canPost(),
+    "reactions-read": !viewer.canPost(),
   };
 }
 
@@ -69,6 +72,7 @@ export function messageRenderer(root, canPost) {
   const template = document.getElementById("message-template");
   const viewer = { username: root.dataset.username, canPost };
   const roleLabels = JSON.parse(root.dataset.roleLabels || "{}");
+  const decorators = []; // what other modules add to a message once drawn (room-reactions.mjs)
 
   function fill(item, name, text) {
     item.querySelectorAll(`[data-slot="${name}"]`).forEach((node) => { node.textContent = text; });
@@ -104,6 +108,9 @@ export function messageRenderer(root, canPost) {
       const href = link.getAttribute("href");
       link.setAttribute("href", href.replace(PROTOTYPE_ID, message.id).replace(PROTOTYPE_USERNAME, encodeURIComponent(author.username)));
     });
+    item.querySelectorAll("form[action]").forEach((form) => {
+      form.setAttribute("action", form.getAttribute("action").replace(PROTOTYPE_ID, message.id));
+    });
     fill(item, "author", author.display_name);
     fill(item, "author-name", author.display_name);
     badges(item, author);
@@ -117,6 +124,7 @@ export function messageRenderer(root, canPost) {
     }
     const body = item.querySelector("[data-slot=body]");
     if (body) body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
+    decorators.forEach((decorate) => decorate(item, message));
     return item;
   }
 
@@ -136,5 +144,5 @@ export function messageRenderer(root, canPost) {
     return item;
   }
 
-  return { render, renderPending };
+  return { render, renderPending, decorators };
 }

@@ -7,6 +7,7 @@ import { socket } from "./live.mjs";
 import { composer, pendingMessages } from "./room-compose.mjs";
 import { messageRenderer } from "./room-messages.mjs";
 import { roomPresence } from "./room-presence.mjs";
+import { roomReactions } from "./room-reactions.mjs";
 import { roomStream } from "./room-stream.mjs";
 import { roomSync } from "./room-sync.mjs";
 
@@ -33,6 +34,7 @@ function start(root) {
   room.stream = roomStream(room);
   room.presence = roomPresence(room);
   room.stream.listeners.added.push((message) => room.presence.stopTyping(message.author.username));
+  roomReactions(room);
   roomSync(room);
   if (form?.querySelector("textarea[name=body]")) composer(room, form, { list: room.list });
 }
