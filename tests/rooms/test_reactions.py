@@ -381,3 +381,15 @@ def test_reactions_are_in_the_export_and_go_with_the_member_or_the_message(chat,
 
 def remaining() -> list[tuple[int, str]]:
     return [(r.message_id, r.emoji) for r in db.session.scalars(select(Reaction).order_by(Reaction.id))]
+
+
+def test_reacting_is_rate_limited_like_sending(make_app, members):
+    app = make_app(SOCKET_REACT_LIMIT="3 per 10 seconds")
+    with app.app_context():
+        ada = make_user(username="ada")
+        room = make_room(ada, "Open data")
+        message_id = messages.post_message(room, ada, "Click me").id
+    member = members(app, "ada").connect()
+    acks = [member.call("react", {"message_id": message_id, "emoji": "heart"}) for _ in range(4)]
+    assert [ack["ok"] for ack in acks] == [True, True, True, False]
+    assert acks[-1]["error"]["code"] == "rate_limited" and "at most 3 per 10 seconds" in acks[-1]["error"]["message"]
