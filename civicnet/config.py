@@ -201,6 +201,7 @@ class Config:
 
     SOCKET_SEND_MESSAGE_LIMIT = setting(lambda: os.environ.get("SOCKET_SEND_MESSAGE_LIMIT", "10 per 10 seconds"))
     SOCKET_TYPING_LIMIT = setting(lambda: os.environ.get("SOCKET_TYPING_LIMIT", "10 per 10 seconds"))
+    SOCKET_REACT_LIMIT = setting(lambda: os.environ.get("SOCKET_REACT_LIMIT", "10 per 10 seconds"))
     # How often a server process looks for changes of authority made by other processes (seconds), and
     # how long a connection trusts its member snapshot if no change reaches it (see civicnet.connections).
     AUTHORITY_POLL_INTERVAL = setting(lambda: float(os.environ.get("AUTHORITY_POLL_INTERVAL", "0.25")))

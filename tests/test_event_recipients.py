@@ -124,6 +124,17 @@ def test_message_posted_edited_and_deleted_reach_the_rooms_readers_only(cast):
     assert cast.recipients("message_deleted") == {"ada", "bob"}
 
 
+def test_reactions_reach_the_rooms_readers_only(cast):
+    message = post(cast, "ada", "budget", "figures to cheer")
+    cast.drain()
+    cast.call("bob", "react", {"message_id": message["id"], "emoji": "tada"})
+    assert cast.recipients("reactions_changed") == {"ada", "bob"}
+    lobby = post(cast, "bob", "lobby", "hello all")
+    cast.drain()
+    cast.call("ada", "react", {"message_id": lobby["id"], "emoji": "heart"})
+    assert cast.recipients("reactions_changed") == {"ada", "bob", "cyd", "dan", "eve", "moe"}
+
+
 def test_the_lobby_reaches_every_live_connection_that_follows_it(cast):
     post(cast, "bob", "lobby", "hello all")
     assert cast.recipients("message_posted") == {"ada", "bob", "cyd", "dan", "eve", "moe"}

@@ -13,7 +13,7 @@ from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, socketio
 from civicnet.realtime import authenticated_socket, error_ack, event_fields, ok
-from civicnet.rooms import authority, messages, services, threads
+from civicnet.rooms import authority, messages, reactions, services, threads
 from civicnet.rooms.models import Room
 from civicnet.rooms.payloads import author_payload, iso, member_payload, message_payload, room_payload
 from civicnet.rooms.permissions import can_post
@@ -133,6 +133,7 @@ def on_join_room(user: User, data=None):
         edited=[message_payload(message) for message in edited],
         deleted=deleted,
         server_time=iso(server_time),
+        reactions=reactions.for_ack(room, page.messages + edited, fields["after_id"], since),
     )
 
 
@@ -222,7 +223,20 @@ def on_fetch_history(user: User, data=None):
     fields = event_fields(data, room=str, before_id=(int, None), limit=(int, None))
     room = _room(user, fields["room"])
     page = messages.history(user, room, before_id=fields["before_id"], limit=fields["limit"])
-    return ok(messages=[message_payload(message) for message in page.messages], has_more=page.has_more)
+    return ok(
+        messages=[message_payload(message) for message in page.messages],
+        has_more=page.has_more,
+        reactions=reactions.for_ack(room, page.messages),
+    )
+
+
+@socketio.on("react")
+@authenticated_socket
+def on_react(user: User, data=None):
+    """Add or take away a reaction on a message (toggle it without `on`); the ack has its reactions now."""
+    fields = event_fields(data, message_id=int, emoji=str, on=(bool, None))
+    _limit(user, "react")
+    return ok(**reactions.react(user, fields["message_id"], fields["emoji"], fields["on"]))
 
 
 @socketio.on_error_default

@@ -106,6 +106,8 @@ class Message(db.Model):
     speaking_for: Mapped[str | None] = mapped_column(String(100))
     # When it was last hidden, held or restored: a reconnecting client asks what changed since.
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a reaction on it was last added or taken away: a reconnecting client asks what changed since.
+    reactions_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     room: Mapped[Room] = relationship()
     author: Mapped["User"] = relationship(lazy="joined")  # noqa: F821
@@ -160,3 +162,19 @@ class MessageRevision(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reaction(db.Model):
+    """One member's reaction, one of civicnet.rooms.reactions.EMOJI, on one message."""
+
+    __tablename__ = "message_reactions"
+    __table_args__ = (
+        UniqueConstraint("message_id", "user_id", "emoji", name="uq_message_reactions_message_id_user_id_emoji"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique constraint's index starts with message_id: a page's reactions are read through it.
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    emoji: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,12 +1,13 @@
 """A member's rooms and messages in their export: the rooms they are in, everything they wrote (with
-earlier versions of edited messages and the text of ones they deleted), and both sides of their
-mentoring rooms' conversations, which they could already read."""
+earlier versions of edited messages and the text of ones they deleted), their reactions, and both
+sides of their mentoring rooms' conversations, which they could already read."""
 
 from sqlalchemy import select
 
 from civicnet.extensions import db
 from civicnet.personal_data import Table, register
-from civicnet.rooms.models import Membership, Message, MessageRevision, Room
+from civicnet.rooms.models import Membership, Message, MessageRevision, Reaction, Room
+from civicnet.rooms.reactions import BY_KEY
 
 MESSAGE_FIELDS = {
     "id": "The message's number",
@@ -50,6 +51,13 @@ def rooms(user) -> list[Table]:
         .where(Message.author_id == user.id)
         .order_by(MessageRevision.id)
     )
+    reactions = db.session.execute(
+        select(Reaction, Room.slug)
+        .join(Message, Message.id == Reaction.message_id)
+        .join(Room, Room.id == Message.room_id)
+        .where(Reaction.user_id == user.id)
+        .order_by(Reaction.id)
+    ).all()
     mentoring = [room.id for room, _, _ in joined if room.is_mentoring]
     both_sides = select(Message).where(
         Message.room_id.in_(mentoring), Message.deleted_at.is_(None), Message.moderation.is_(None)
@@ -81,6 +89,20 @@ def rooms(user) -> list[Table]:
             "The earlier versions of messages you edited.",
             {"message_id": "The message's number", "body": "What it said before", "replaced_at": "When you changed it"},
             [{"message_id": r.message_id, "body": r.body, "replaced_at": r.replaced_at} for r in revisions],
+        ),
+        Table(
+            "reactions",
+            "The reactions you put on messages.",
+            {
+                "message_id": "The message's number",
+                "room": "The room's address",
+                "emoji": f"The reaction: one of {', '.join(BY_KEY)}",
+                "created_at": "When you reacted",
+            },
+            [
+                {"message_id": r.message_id, "room": slug, "emoji": r.emoji, "created_at": r.created_at}
+                for r, slug in reactions
+            ],
         ),
         Table(
             "mentoring_room_messages",

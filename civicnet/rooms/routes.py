@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from civicnet import signals
 from civicnet.accounts.services import get_user_or_404
 from civicnet.db_types import iso, utcnow
-from civicnet.errors import Invalid, ServiceError
+from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.forms import FlaskForm, apply_service_error
-from civicnet.rooms import bp, messages, services, threads, titles
+from civicnet.rooms import bp, messages, reactions, services, threads, titles
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.links import message_url
 from civicnet.rooms.notifications import DIRECT_LEVELS, LEVELS
@@ -87,6 +87,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200, previe
         thread_summaries=threads.summaries(current_user, room, page.messages),
         latest_id=latest_id,
         preview=preview,
+        reactions=reactions.on_page(current_user, page.messages),
     ), status
 
 
@@ -127,6 +128,21 @@ def post(slug: str):
     if (root_id := request.form.get("thread", type=int)) is not None:  # the form on a thread's page
         return render_thread(room, threads.get_thread(current_user, room, root_id), form, status)
     return render_room(room, form, status)
+
+
+@bp.route("/rooms/<slug>/messages/<int:message_id>/reactions", methods=["POST"])
+@login_required
+def react(slug: str, message_id: int):
+    """The reaction buttons without JavaScript: add (`add=emoji`) or take away (`remove=emoji`)."""
+    room = services.get_readable_room(current_user, slug)
+    if (message := messages.reply_target(room, message_id)) is None:  # a message of another room
+        raise NotFound("That message does not exist, or you cannot see it")
+    adding = "add" in request.form
+    reactions.react(current_user, message_id, request.form.get("add" if adding else "remove"), adding)
+    before = request.args.get("before", type=int)  # back to the older page it was on
+    if message.thread_root_id is not None:  # a reply: back to its thread
+        return redirect(message_url(message))
+    return redirect(url_for("rooms.show", slug=room.slug, before=before, _anchor=f"message-{message_id}"))
 
 
 @bp.route("/rooms/<slug>/join", methods=["POST"])

@@ -4,7 +4,7 @@ and queue its broadcasts for after the commit. civicnet.rooms.messages checks th
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from civicnet import realtime, signals
 from civicnet.accounts.models import User
@@ -12,7 +12,7 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
 from civicnet.extensions import db
 from civicnet.rooms import moderation_events, notifications
-from civicnet.rooms.models import HELD, PUBLIC, Membership, Message, MessageRevision, Room
+from civicnet.rooms.models import HELD, PUBLIC, Membership, Message, MessageRevision, Reaction, Room
 from civicnet.rooms.payloads import message_payload
 from civicnet.transactions import on_commit
 from civicnet.writer import attach
@@ -149,6 +149,7 @@ def store_deletion(message: Message) -> Message:
     """Mark the message deleted; it disappears for everyone after the commit."""
     message = attach(message)
     message.deleted_at = utcnow()
+    db.session.execute(delete(Reaction).where(Reaction.message_id == message.id))  # its reactions go with it
     on_commit(
         lambda: realtime.emit_to_room(
             message.room,

@@ -64,6 +64,9 @@ function partsOf(message, viewer) {
     edit: viewer.canPost() && mine,
     report: Boolean(viewer.username) && !mine,
     propose: Boolean(viewer.username),
+    reactions: actions,
+    react: viewer.canPost(),
+    "reactions-read": !viewer.canPost(),
   };
 }
 
@@ -71,6 +74,7 @@ export function messageRenderer(root, canPost) {
   const template = document.getElementById("message-template");
   const viewer = { username: root.dataset.username, canPost };
   const roleLabels = JSON.parse(root.dataset.roleLabels || "{}");
+  const decorators = []; // what other modules add to a message once drawn (room-reactions.mjs)
 
   function fill(item, name, text) {
     item.querySelectorAll(`[data-slot="${name}"]`).forEach((node) => { node.textContent = text; });
@@ -109,6 +113,9 @@ export function messageRenderer(root, canPost) {
         .replace(PROTOTYPE_USERNAME, encodeURIComponent(author.username));
       link.setAttribute("href", href);
     });
+    item.querySelectorAll("form[action]").forEach((form) => {
+      form.setAttribute("action", form.getAttribute("action").replace(PROTOTYPE_ID, message.id));
+    });
     fill(item, "author", author.display_name);
     fill(item, "author-name", author.display_name);
     badges(item, author);
@@ -122,6 +129,7 @@ export function messageRenderer(root, canPost) {
     }
     const body = item.querySelector("[data-slot=body]");
     if (body) body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
+    decorators.forEach((decorate) => decorate(item, message));
     return item;
   }
 
@@ -163,5 +171,5 @@ export function messageRenderer(root, canPost) {
     return item;
   }
 
-  return { render, renderPending, showReplies };
+  return { render, renderPending, showReplies, decorators };
 }

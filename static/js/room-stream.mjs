@@ -16,7 +16,7 @@ export function roomStream(room) {
   let lastAuthor = null; // of the message lastId names, once one has arrived
   let lastRead = room.readingBack ? Infinity : lastId; // the server marked the page read when it rendered it
   let seenUpTo = lastId; // the newest message the member had in view
-  const listeners = { added: [] };
+  const listeners = { added: [], caughtUp: [] }; // caughtUp: each join_room ack, once room-sync applied it
 
   function placeMessage(item, id) {
     // Real messages in id order, then the ones still being sent.

@@ -28,6 +28,7 @@ export function roomSync(room) {
       room.canPost = ack.can_post && Boolean(form);
       presence.reset(ack.members_online);
       stream.receiveAll(ack.messages);
+      stream.listeners.caughtUp.forEach((listener) => listener(ack));
       if (!ack.has_more || room.readingBack || !socket.connected) break;
       afterId = stream.lastId();
     }

@@ -8,6 +8,7 @@ import { composer, pendingMessages } from "./room-compose.mjs";
 import { roomEdit } from "./room-edit.mjs";
 import { messageRenderer } from "./room-messages.mjs";
 import { roomPresence } from "./room-presence.mjs";
+import { roomReactions } from "./room-reactions.mjs";
 import { roomStream } from "./room-stream.mjs";
 import { roomSync } from "./room-sync.mjs";
 import { roomThreads, threadPageReplies } from "./room-threads.mjs";
@@ -37,6 +38,7 @@ function start(root) {
   room.presence = roomPresence(room);
   room.stream.listeners.added.push((message) => room.presence.stopTyping(message.author.username));
   if (!room.thread) room.threads = roomThreads(room);
+  roomReactions(room);
   roomSync(room);
   roomEdit(room);
   if (!form?.querySelector("textarea[name=body]")) return;

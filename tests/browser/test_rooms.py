@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
 from civicnet.accounts.services import find_user_by_username
-from civicnet.rooms import messages
+from civicnet.rooms import messages, reactions
 from civicnet.rooms.services import get_readable_room
 from tests.browser.chat import (
     ROOM,
@@ -75,6 +75,7 @@ def test_two_people_chat_live(chat, people, app):
 def markup(page: Page, text: str) -> str:
     """A message's HTML with its whitespace between tags evened out."""
     html = messages_saying(page, text).evaluate("item => item.outerHTML")
+    html = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', html)  # signed afresh on each load
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
 
 
@@ -417,6 +418,87 @@ def test_a_member_jumps_to_the_first_message_they_have_not_read(chat, people, ap
     assert people.problems == []
 
 
+def test_a_reaction_arrives_live_in_a_second_browser_and_the_form_works_without_javascript(chat, people, app, members):
+    with app.app_context():
+        ada, cy = find_user_by_username("ada"), find_user_by_username("cyd")
+        message_id = messages.post_message(get_readable_room(ada, "open-data"), ada, "Shall we publish the budget?").id
+        reactions.react(cy, message_id, "thumbs_up")
+    ada_page = people.open("ada")
+    ada_page.set_viewport_size({"width": 1280, "height": 900})
+    bob = people.open("bob")
+    online_now(ada_page, "Bob Okafor")
+    online_now(bob, "Ada Lovelace")
+    at_bob = bob.locator(f"#message-{message_id} .civicnet-reactions__list > li")
+    expect(at_bob).to_have_text(["👍1thumbs up: 1 reaction from Cy Dlamini"])
+
+    # Ada, with the keyboard only: the thumbs up beside the message, then "heart" from the whole set.
+    thumbs = ada_page.get_by_role("button", name="thumbs up: 1 reaction from Cy Dlamini")
+    expect(thumbs).to_have_attribute("aria-pressed", "false")
+    thumbs.focus()
+    ada_page.keyboard.press("Enter")
+    mine = ada_page.get_by_role("button", name="thumbs up: 2 reactions from Cy Dlamini and you")
+    expect(mine).to_have_attribute("aria-pressed", "true")
+    expect(mine).to_be_focused()  # the very button, still under the keyboard
+    expect(at_bob).to_have_text(["👍2thumbs up: 2 reactions from Cy Dlamini and Ada Lovelace"])
+    expect(at_bob.get_by_role("button")).to_have_attribute("aria-pressed", "false")
+    # The names show beside it for sighted keyboard users too (focus), and Escape puts them away.
+    who = mine.locator(".civicnet-reaction__who")
+    assert who.bounding_box()["width"] > 100
+    ada_page.keyboard.press("Escape")
+    expect(who).to_have_css("width", "1px")
+
+    ada_page.keyboard.press("Tab")
+    expect(ada_page.locator("summary", has_text="React to this message by Ada Lovelace")).to_be_focused()
+    ada_page.keyboard.press("Enter")  # opens the whole set
+    ada_page.keyboard.press("Tab")
+    expect(ada_page.get_by_role("button", name="thumbs up", exact=True)).to_be_focused()
+    ada_page.keyboard.press("Tab")
+    heart = ada_page.get_by_role("button", name="heart", exact=True)
+    expect(heart).to_be_focused()
+    ada_page.keyboard.press("Space")
+    expect(heart).to_have_attribute("aria-pressed", "true")
+    expect(heart).to_be_focused()
+    expect(at_bob).to_have_text(
+        [
+            "👍2thumbs up: 2 reactions from Cy Dlamini and Ada Lovelace",
+            "❤️1heart: 1 reaction from Ada Lovelace",
+        ]
+    )
+
+    # Taking one's own away: the button stays under the keyboard (at 0) until focus moves on.
+    mine.focus()
+    ada_page.keyboard.press("Enter")
+    expect(mine).to_have_count(0)
+    again = ada_page.get_by_role("button", name="thumbs up: 1 reaction from Cy Dlamini")
+    expect(again).to_be_focused()
+    expect(at_bob.first).to_have_text("👍1thumbs up: 1 reaction from Cy Dlamini")
+    # An edit draws the message again: its reactions stay, and so does the keyboard.
+    hearts = ada_page.get_by_role("button", name="heart: 1 reaction from you")
+    hearts.focus()
+    editor = members(chat.url, "ada").connect()
+    assert editor.call("edit_message", {"id": message_id, "body": "Shall we publish the budget? Yes."})["ok"]
+    expect(bob.locator(f"#message-{message_id}")).to_contain_text("(edited)")
+    expect(ada_page.locator(f"#message-{message_id}")).to_contain_text("(edited)")
+    expect(hearts).to_be_focused()
+    live = at_bob.evaluate_all("items => items.map(item => item.outerHTML)")
+    bob.reload()
+    assert at_bob.evaluate_all("items => items.map(item => item.outerHTML)") == live  # as the server draws them
+
+    # Cy without JavaScript: the same buttons are a form that posts and comes back to the message.
+    cy_page = people.open("cyd", java_script_enabled=False)
+    cy_page.set_viewport_size({"width": 1280, "height": 900})
+    cy_page.locator(f"#message-{message_id} summary").click()
+    cy_page.locator(f"#message-{message_id}").get_by_role("button", name="eyes", exact=True).click()
+    expect(cy_page).to_have_url(re.compile(rf"/rooms/open-data#message-{message_id}$"))
+    expect(cy_page.get_by_role("button", name="eyes: 1 reaction from you")).to_have_attribute("aria-pressed", "true")
+    cy_page.get_by_role("button", name="thumbs up: 1 reaction from you").click()  # his own, taken away
+    expect(cy_page.locator(f"#message-{message_id} .civicnet-reactions__list > li")).to_have_text(
+        ["❤️1heart: 1 reaction from Ada Lovelace", "👀1eyes: 1 reaction from you"]
+    )
+    expect(at_bob).to_have_text(["❤️1heart: 1 reaction from Ada Lovelace", "👀1eyes: 1 reaction from Cy Dlamini"])
+    assert people.problems == []
+
+
 # --- axe -----------------------------------------------------------------------------------
 
 
@@ -455,10 +537,17 @@ def suggest_people(page: Page) -> None:
     expect(page.get_by_role("option", name="Bob Okafor")).to_have_attribute("aria-selected", "true")
 
 
+def open_reactions(page: Page) -> None:
+    """The whole set of reactions, open under the first message, with the names of one shown (focus)."""
+    page.locator("summary", has_text="React to this message by Ada Lovelace").click()
+    page.get_by_role("button", name="thumbs up: 2 reactions from Bob Okafor and you").focus()
+
+
 CASES = [
     Case("rooms-signed-out", "/rooms", who=None),
     Case("rooms", "/rooms"),
     Case("room-open-to-public-signed-out", ROOM, who=None),
+    Case("room-reactions-open", ROOM, action=open_reactions),
     Case("new-room", "/rooms/new"),
     Case("new-room-errors", "/rooms/new", action=submit("Save room")),
     Case("room-settings", f"{ROOM}/edit"),
@@ -485,7 +574,10 @@ def room_with_messages(app, server):
         room = make_room(ada, "Open data", members=[bob], open_to_public=True, tags="Open data, FOI requests")
         first = messages.post_message(room, ada, "Has anyone published **spending data**, @bob?")
         messages.post_message(room, bob, "We have: see [our portal](https://example.org).", reply_to_id=first.id)
-        messages.post_message(room, bob, "Ada, what do you think, @ada?")
+        asked = messages.post_message(room, bob, "Ada, what do you think, @ada?")
+        # On messages the room lists (a reply's are in its thread): one's own, pressed, and someone else's.
+        for who, message, emoji in [(bob, first, "eyes"), (ada, asked, "thumbs_up"), (bob, asked, "thumbs_up")]:
+            reactions.react(who, message.id, emoji)
         return first.id
 
 

@@ -131,3 +131,11 @@ def test_links_to_a_reply_lead_to_its_thread(app, talk):
 @pytest.fixture
 def chat_app(app, talk):
     return app
+
+
+def test_reacting_to_a_reply_without_javascript_goes_back_to_its_thread(client, auth, talk):
+    auth.sign_in("bob")
+    response = client.post(f"/rooms/open-data/messages/{talk['again']}/reactions", data={"add": "heart"})
+    assert response.location == f"/rooms/open-data/messages/{talk['question']}/thread#message-{talk['again']}"
+    thread = client.get(response.location).get_data(as_text=True)
+    assert 'aria-pressed="true"' in thread.split(f'id="message-{talk["again"]}"')[1].split("</li>\n</ol>")[0]
