@@ -38,6 +38,7 @@ import civicnet.notifications.personal_data
 import civicnet.notifications.settings_routes
 import civicnet.profiles.erasure
 import civicnet.profiles.personal_data
+import civicnet.profiles.photo_routes
 import civicnet.profiles.privacy_routes
 import civicnet.profiles.reportable
 import civicnet.register.notices

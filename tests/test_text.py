@@ -74,3 +74,11 @@ def test_lines_made_mostly_of_plain_characters_render_the_same_either_way():
             taken += 1
             assert text.render_markdown(source) == full(source), repr(source)
     assert taken > 2_000
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(1, "1 byte"), (820, "820 bytes"), (1536, "1.5 KB"), (5 * 1024 * 1024, "5 MB"), (123_456_789, "118 MB")],
+)
+def test_file_sizes_read_as_people_say_them(size, shown):
+    assert text.file_size(size) == shown

@@ -71,6 +71,11 @@ SCHEMAS = {
                 "description": "A public servant whose work address and role a moderator attested",
             },
             "organisation": {"type": ["string", "null"], "description": "The verified organisation"},
+            "avatar_url": {
+                "type": ["string", "null"],
+                "description": "The member's photo, 96 pixels square (a path on this site), or null without one",
+            },
+            "initials": {"type": "string", "description": "Up to two letters to show where there is no photo"},
         },
     },
     "Me": {"allOf": [ref("Author"), {"type": "object", "properties": {"email": {"type": "string"}}}]},

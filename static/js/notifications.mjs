@@ -6,6 +6,24 @@ const groups = document.getElementById("notification-groups");
 const markAll = document.getElementById("mark-all-read");
 const empty = document.getElementById("no-notifications");
 
+// The person it names, as the page's avatar macro draws them: their photo, or their initials in the
+// brand colour; decorative either way, since their name is in the text beside it.
+function avatar(person) {
+  if (person.avatar_url) {
+    const img = document.createElement("img");
+    img.className = "civicnet-avatar civicnet-avatar--s";
+    img.src = person.avatar_url;
+    img.alt = "";
+    img.width = img.height = 24;
+    return img;
+  }
+  const initials = document.createElement("span");
+  initials.className = "civicnet-avatar civicnet-avatar--s civicnet-avatar--initials";
+  initials.setAttribute("aria-hidden", "true");
+  initials.dataset.initials = person.initials;
+  return initials;
+}
+
 function item(payload) {
   const li = document.createElement("li");
   li.className = "civicnet-summary-card";
@@ -17,7 +35,9 @@ function item(payload) {
   link.className = "govuk-link";
   link.href = groups.dataset.openUrl.replace(/0$/, String(payload.id));
   link.textContent = payload.link_text;
-  li.append(tag, " ", payload.lead ? `${payload.lead} ` : "", link);
+  li.append(tag, " ");
+  if (payload.person) li.append(avatar(payload.person), " ");
+  li.append(payload.lead ? `${payload.lead} ` : "", link);
   if (payload.excerpt) {
     const quote = document.createElement("span");
     quote.className = "govuk-body-s";
