@@ -144,6 +144,9 @@ class Config:
     UPLOADS_S3_REGION = setting(lambda: os.environ.get("UPLOADS_S3_REGION") or None)
     # The largest profile photo accepted (bytes); the form's hint says it.
     PHOTO_MAX_BYTES = setting(lambda: int(os.environ.get("PHOTO_MAX_BYTES", str(5 * 1024 * 1024))))
+    # Attachments on room messages: the largest file (bytes) and how many one message may carry.
+    ATTACHMENT_MAX_BYTES = setting(lambda: int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))))
+    ATTACHMENTS_PER_MESSAGE = setting(lambda: int(os.environ.get("ATTACHMENTS_PER_MESSAGE", "5")))
     JOBS_WORKER = setting(lambda: env_bool("JOBS_WORKER", True))
     JOBS_IMMEDIATE = setting(lambda: env_bool("JOBS_IMMEDIATE", False))  # run each job at once, in the caller (tests)
     JOBS_RETRY_DELAY = setting(lambda: int(os.environ.get("JOBS_RETRY_DELAY", "60")))  # seconds before the first retry

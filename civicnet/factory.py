@@ -44,6 +44,7 @@ import civicnet.profiles.reportable
 import civicnet.register.notices
 import civicnet.register.personal_data
 import civicnet.register.review_routes
+import civicnet.rooms.attachment_routes
 import civicnet.rooms.citations
 import civicnet.rooms.erasure
 import civicnet.rooms.events

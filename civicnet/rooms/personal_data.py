@@ -2,11 +2,13 @@
 earlier versions of edited messages and the text of ones they deleted), and both sides of their
 mentoring rooms' conversations, which they could already read."""
 
+from pathlib import PurePosixPath
+
 from sqlalchemy import select
 
 from civicnet.extensions import db
-from civicnet.personal_data import Table, register
-from civicnet.rooms.models import Membership, Message, MessageRevision, Room
+from civicnet.personal_data import StoredFile, Table, register
+from civicnet.rooms.models import Attachment, Membership, Message, MessageRevision, Room
 
 MESSAGE_FIELDS = {
     "id": "The message's number",
@@ -35,6 +37,24 @@ def message_row(message: Message) -> dict:
     }
 
 
+def archive_path(attachment: Attachment) -> str:
+    # The number first: two attachments may share a name. Images are as stored (re-encoded, no metadata).
+    name = PurePosixPath(attachment.name).name or "file"
+    return f"files/attachments/{attachment.id}-{name}"
+
+
+def attachment_row(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.id,
+        "message_id": attachment.message_id,
+        "name": attachment.name,
+        "kind": attachment.kind,
+        "size": attachment.size,
+        "uploaded_at": attachment.created_at,
+        "file": archive_path(attachment),
+    }
+
+
 @register("rooms", "Rooms and messages", order=30)
 def rooms(user) -> list[Table]:
     joined = db.session.execute(
@@ -50,6 +70,9 @@ def rooms(user) -> list[Table]:
         .where(Message.author_id == user.id)
         .order_by(MessageRevision.id)
     )
+    attached = db.session.scalars(
+        select(Attachment).where(Attachment.uploader_id == user.id).order_by(Attachment.id)
+    ).all()
     mentoring = [room.id for room, _, _ in joined if room.is_mentoring]
     both_sides = select(Message).where(
         Message.room_id.in_(mentoring), Message.deleted_at.is_(None), Message.moderation.is_(None)
@@ -81,6 +104,21 @@ def rooms(user) -> list[Table]:
             "The earlier versions of messages you edited.",
             {"message_id": "The message's number", "body": "What it said before", "replaced_at": "When you changed it"},
             [{"message_id": r.message_id, "body": r.body, "replaced_at": r.replaced_at} for r in revisions],
+        ),
+        Table(
+            "attachments",
+            "The files you attached to messages (or uploaded and not yet sent), each copied into this archive.",
+            {
+                "id": "The attachment's number",
+                "message_id": "The message it is attached to (empty if not sent)",
+                "name": "Its name",
+                "kind": "image or file",
+                "size": "Its size in bytes, as stored",
+                "uploaded_at": "When you uploaded it",
+                "file": "Its copy in this archive",
+            },
+            [attachment_row(a) for a in attached],
+            files=[StoredFile(archive_path(a), a.key) for a in attached],
         ),
         Table(
             "mentoring_room_messages",

@@ -20,6 +20,13 @@ def message_prototype() -> SimpleNamespace:
         verified_organisation="",
     )
     quoted = SimpleNamespace(author=SimpleNamespace(username=""), body_html="", is_deleted=False, moderation=None)
+    # One of each kind, so that the template draws both; the script sets their addresses and sizes.
+    attachments = [
+        SimpleNamespace(
+            id=PROTOTYPE_ID, name="", is_image=True, thumbnail_width=1, thumbnail_height=1, content_type="", size=0
+        ),
+        SimpleNamespace(id=PROTOTYPE_ID, name="", is_image=False, content_type="", size=0),
+    ]
     return SimpleNamespace(
         id=PROTOTYPE_ID,
         author=author,
@@ -29,6 +36,7 @@ def message_prototype() -> SimpleNamespace:
         speaking_for="",
         reply_to=quoted,
         body_html="",
+        attachments=attachments,
         moderation=None,
         is_hidden=False,
         is_removed=False,

@@ -1,28 +1,11 @@
 // The notifications page, live: a new notification appears at the top of its conversation's group,
 // and one read in another tab or device stops being new here.
+import { avatar } from "./avatars.mjs";
 import { socket } from "./live.mjs";
 
 const groups = document.getElementById("notification-groups");
 const markAll = document.getElementById("mark-all-read");
 const empty = document.getElementById("no-notifications");
-
-// The person it names, as the page's avatar macro draws them: their photo, or their initials in the
-// brand colour; decorative either way, since their name is in the text beside it.
-function avatar(person) {
-  if (person.avatar_url) {
-    const img = document.createElement("img");
-    img.className = "civicnet-avatar civicnet-avatar--s";
-    img.src = person.avatar_url;
-    img.alt = "";
-    img.width = img.height = 24;
-    return img;
-  }
-  const initials = document.createElement("span");
-  initials.className = "civicnet-avatar civicnet-avatar--s civicnet-avatar--initials";
-  initials.setAttribute("aria-hidden", "true");
-  initials.dataset.initials = person.initials;
-  return initials;
-}
 
 function item(payload) {
   const li = document.createElement("li");

@@ -13,6 +13,7 @@ MESSAGE_KEYS = {
     "room",
     "author",
     "body_html",
+    "attachments",
     "created_at",
     "edited_at",
     "client_id",
