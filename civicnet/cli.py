@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from civicnet import access_log, jobs
+from civicnet import access_log, jobs, storage
 from civicnet.access_log import PURPOSES, Look
 from civicnet.accounts import access_tokens as api_tokens
 from civicnet.accounts import services as accounts
@@ -27,6 +27,7 @@ from civicnet.extensions import db
 from civicnet.mentoring import requests as mentoring
 from civicnet.notifications import digest, emailing
 from civicnet.register import reviews
+from civicnet.rooms import attachments
 from civicnet.search import indexer
 from civicnet.transactions import commit
 from civicnet.verification import services as verification
@@ -146,7 +147,8 @@ def seed_demo() -> None:
 def sweep() -> None:
     """Housekeeping the jobs worker otherwise does on its schedule: verification reminders and expiries,
     mentoring expiry warnings and expiries, looks at members' data whose hold has ended, notification
-    emails that are due, and digests that are due."""
+    emails that are due, digests that are due, attachments never sent, and stored files nothing refers to
+    any more."""
     reminded, ended = verification.sweep()
     warned, expired = mentoring.sweep()
     disclosed = access_log.disclose_due()
@@ -155,11 +157,14 @@ def sweep() -> None:
     removed = ", ".join(f"{count} {what}" for what, count in apply_retention().items())
     emailed, digests = emailing.send_due(utcnow()), digest.run(utcnow())
     published = reviews.publish_due()
+    unsent = attachments.remove_unsent()
+    swept = storage.sweep_orphans()
     click.echo(
         f"Verifications: {reminded} reminded, {ended} ended. Mentoring requests: {warned} warned, {expired} expired. "
         f"Looks at members' data shown after a hold: {disclosed}. Accounts erased after their grace period: {erased}. "
         f"Deleted after their retention period: {removed}. Notification emails sent: {emailed}. Digests sent: {digests}. "
-        f"Register drafts published: {published}."
+        f"Register drafts published: {published}. Attachments never sent, deleted: {unsent}. "
+        f"Stored files no longer used, deleted: {swept}."
     )
 
 

@@ -135,6 +135,18 @@ class Config:
     )
     # Members' data exports (zip files), kept until their download link runs out.
     EXPORT_DIR = setting(lambda: os.environ.get("EXPORT_DIR") or str(INSTANCE_DIR / "exports"))
+    # Uploaded files (photos; attachments): in UPLOADS_DIR, or in an S3-compatible bucket when
+    # UPLOADS_S3_BUCKET is set (credentials from the usual AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+    # or the machine's role). UPLOADS_S3_ENDPOINT_URL names a service other than Amazon's.
+    UPLOADS_DIR = setting(lambda: os.environ.get("UPLOADS_DIR") or str(INSTANCE_DIR / "uploads"))
+    UPLOADS_S3_BUCKET = setting(lambda: os.environ.get("UPLOADS_S3_BUCKET") or None)
+    UPLOADS_S3_ENDPOINT_URL = setting(lambda: os.environ.get("UPLOADS_S3_ENDPOINT_URL") or None)
+    UPLOADS_S3_REGION = setting(lambda: os.environ.get("UPLOADS_S3_REGION") or None)
+    # The largest profile photo accepted (bytes); the form's hint says it.
+    PHOTO_MAX_BYTES = setting(lambda: int(os.environ.get("PHOTO_MAX_BYTES", str(5 * 1024 * 1024))))
+    # Attachments on room messages: the largest file (bytes) and how many one message may carry.
+    ATTACHMENT_MAX_BYTES = setting(lambda: int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))))
+    ATTACHMENTS_PER_MESSAGE = setting(lambda: int(os.environ.get("ATTACHMENTS_PER_MESSAGE", "5")))
     JOBS_WORKER = setting(lambda: env_bool("JOBS_WORKER", True))
     JOBS_IMMEDIATE = setting(lambda: env_bool("JOBS_IMMEDIATE", False))  # run each job at once, in the caller (tests)
     JOBS_RETRY_DELAY = setting(lambda: int(os.environ.get("JOBS_RETRY_DELAY", "60")))  # seconds before the first retry

@@ -5,7 +5,7 @@ import time
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from civicnet.extensions import limiter
 
@@ -60,6 +60,12 @@ PAGE_TEXT = {
 }
 
 
+TOO_LARGE = (
+    "What you sent is larger than civicnet accepts. If you chose a file, choose a smaller one: "
+    "the form says the largest it takes."
+)
+
+
 def wants_json() -> bool:
     """True for API calls, which get JSON errors instead of pages."""
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
@@ -110,6 +116,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         message = error.description if status in (400, 413) and error.description else None
+        if isinstance(error, RequestEntityTooLarge) and message == RequestEntityTooLarge.description:
+            message = TOO_LARGE  # Werkzeug's own words say nothing a member can act on
         response, status = error_response(status, (error.name or "error").lower().replace(" ", "_"), message)
         # Keep what the exception says about the answer, such as a 405's Allow (RFC 9110 requires it).
         for name, value in error.get_headers():

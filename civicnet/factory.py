@@ -41,11 +41,13 @@ import civicnet.notifications.personal_data
 import civicnet.notifications.settings_routes
 import civicnet.profiles.erasure
 import civicnet.profiles.personal_data
+import civicnet.profiles.photo_routes
 import civicnet.profiles.privacy_routes
 import civicnet.profiles.reportable
 import civicnet.register.notices
 import civicnet.register.personal_data
 import civicnet.register.review_routes
+import civicnet.rooms.attachment_routes
 import civicnet.rooms.citations
 import civicnet.rooms.compose_routes
 import civicnet.rooms.erasure

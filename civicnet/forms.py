@@ -1,10 +1,12 @@
 """Form building blocks shared by every capability: GOV.UK widgets and plain-English messages."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
     GovDateInput,
+    GovFileInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
@@ -55,11 +57,13 @@ __all__ = [
     "SubmitField",
     "TextAreaField",
     "email_field",
+    "file_field",
     "note_field",
     "password_field",
     "strip",
     "submit",
     "text_field",
+    "uploaded_bytes",
 ]
 
 
@@ -124,6 +128,19 @@ def note_field(label: str, max_length: int, required: str | None = None) -> Text
     validators = [InputRequired(message=required)] if required else [Optional()]
     validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
     return TextAreaField(label, validators=validators, widget=GovTextArea())
+
+
+def file_field(label: str, description: str = "", multiple: bool = False) -> FileField:
+    """A GOV.UK file upload. What the file may be is the service's to check, which says so in words."""
+    return FileField(label, widget=GovFileInput(multiple=multiple), description=description)
+
+
+def uploaded_bytes(upload, limit: int) -> bytes:
+    """An uploaded file's content, read no further than one byte past limit (so the service can tell it is
+    too large without holding all of it); empty when no file was chosen."""
+    if upload is None or not getattr(upload, "filename", ""):
+        return b""
+    return upload.stream.read(limit + 1)
 
 
 def submit(label: str) -> SubmitField:

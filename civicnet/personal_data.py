@@ -3,11 +3,18 @@ collects what it holds about the member as tables, and the export (civicnet.data
 section as JSON, CSV and a readable page, and describes each in its README.
 
 A section returns only what the member could already read: their own data, and of other people's
-only what they saw as a member (a room's messages, a mentor's name), never who reported them."""
+only what they saw as a member (a room's messages, a mentor's name), never who reported them. A table
+may name stored files (a photo, attachments): the archive holds a copy of each, where its rows say."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str  # where the archive holds it: "files/profile/photo.webp"
+    key: str  # the stored file (civicnet.storage)
 
 
 @dataclass
@@ -16,6 +23,7 @@ class Table:
     description: str  # one sentence for the README
     columns: dict[str, str]  # field -> what it means (README), in order
     rows: list[dict] = field(default_factory=list)
+    files: list[StoredFile] = field(default_factory=list)  # copied into the archive, at the paths the rows give
 
     def values(self, row: dict) -> list:
         return [plain(row.get(column)) for column in self.columns]

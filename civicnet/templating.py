@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 from civicnet.db_types import iso
-from civicnet.text import excerpt_of_html
+from civicnet.text import excerpt_of_html, file_size
 
 
 def error_list(*forms: FlaskForm) -> list[dict]:
@@ -73,6 +73,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(iso)  # a time as the live payloads give it, so page and script agree
     app.add_template_filter(excerpt_of_html, "excerpt")
     app.add_template_filter(plural)
+    app.add_template_filter(file_size)
     app.add_template_filter(lambda counter: sum(counter.values()), "sum_counter")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

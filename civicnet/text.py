@@ -89,3 +89,16 @@ def excerpt_of_html(html: str, length: int = 140) -> str:
     if len(words) <= length:
         return words
     return words[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def file_size(size: int) -> str:
+    """A number of bytes as people read it: '820 bytes', '14 KB', '2.5 MB' (1 MB is 1,048,576 bytes)."""
+    if size < 1024:
+        return "1 byte" if size == 1 else f"{size} bytes"
+    amount, unit = size / 1024, "KB"
+    for larger in ("MB", "GB"):
+        if amount < 1024:
+            break
+        amount, unit = amount / 1024, larger
+    shown = f"{amount:.1f}".removesuffix(".0") if amount < 10 else str(round(amount))
+    return f"{shown} {unit}"

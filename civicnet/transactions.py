@@ -16,6 +16,7 @@ from civicnet.extensions import db, socketio
 log = logging.getLogger(__name__)
 
 PENDING = "civicnet.on_commit"
+UNDO = "civicnet.on_rollback"
 RUN_INLINE = "civicnet.run_inline"
 WROTE = "civicnet.wrote"  # set by a flush, cleared when the transaction ends
 
@@ -23,6 +24,16 @@ WROTE = "civicnet.wrote"  # set by a flush, cleared when the transaction ends
 def on_commit(callback) -> None:
     """Run callback after the current transaction commits; never if it rolls back."""
     db.session.info.setdefault(PENDING, []).append(callback)
+
+
+def on_rollback(callback) -> None:
+    """Run callback if the current transaction ends without committing (rolled back, or its session closed:
+    undoing what it did outside the database, such as a file it stored); forgotten when it commits. It runs
+    as the transaction ends: it must not use the database."""
+    session = db.session()
+    if not session.in_transaction():
+        session.connection()  # begin it now: the callback belongs to this transaction, not a later one
+    session.info.setdefault(UNDO, []).append(callback)
 
 
 def wrote_uncommitted() -> bool:
@@ -59,6 +70,7 @@ def _committed(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the work is not committed yet
         return
     session.info.pop(WROTE, None)
+    session.info.pop(UNDO, None)
     callbacks = session.info.pop(PENDING, [])
     if not callbacks:
         return
@@ -80,3 +92,10 @@ def _rolled_back(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint
         session.info.pop(PENDING, None)
         session.info.pop(WROTE, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction) -> None:
+    # After a commit, _committed has already taken the undo list; what is left ended otherwise.
+    if transaction.parent is None and UNDO in session.info:
+        _run(session.info.pop(UNDO))

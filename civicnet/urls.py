@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -21,3 +21,13 @@ def external_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A path on this site (no host), in a request or outside one: payloads are also built by the message
+    writer and by jobs, which have no request to build URLs from."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values)

@@ -109,6 +109,7 @@ def make_app(migrated: str, tmp_path, request):
     def factory(**overrides) -> Flask:
         overrides.setdefault("SEARCH_INDEX_DIR", str(tmp_path / "search-index"))
         overrides.setdefault("EXPORT_DIR", str(tmp_path / "exports"))
+        overrides.setdefault("UPLOADS_DIR", str(tmp_path / "uploads"))
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=migrated, **overrides)
         app.jinja_env.bytecode_cache = TEMPLATES
         if serving:
@@ -199,6 +200,39 @@ def redis_url() -> str:
             pytest.fail(f"CI needs Redis at {url}")
         pytest.skip(f"needs Redis at {url}")
     return url
+
+
+# --- S3-compatible storage ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server (moto's, on a free port in this process), for the uploads' S3 backend."""
+    from moto.server import ThreadedMotoServer
+
+    from tests.servers import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_endpoint, monkeypatch) -> dict:
+    """Settings that put uploads in a new, empty bucket on the test server; its credentials come from
+    the AWS environment variables, as in production."""
+    import uuid
+
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "civicnet-test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "civicnet-test-secret")
+    bucket = f"civicnet-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    return {"UPLOADS_S3_BUCKET": bucket, "UPLOADS_S3_ENDPOINT_URL": s3_endpoint, "UPLOADS_S3_REGION": "us-east-1"}
 
 
 # --- Browser tests -------------------------------------------------------------------------

@@ -106,6 +106,7 @@ def warm_up() -> None:
         SQLALCHEMY_DATABASE_URI="sqlite://",
         SEARCH_INDEX_DIR=os.path.join(scratch, "search-index"),
         EXPORT_DIR=os.path.join(scratch, "exports"),
+        UPLOADS_DIR=os.path.join(scratch, "uploads"),
     )
     # Making the app started short timers (the rate limiter's memory store expires its counts after 10
     # ms): let them end here, or each child would start them as threads it does not have.

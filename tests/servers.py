@@ -68,6 +68,7 @@ class ServerProcess:
             "NEW_MEMBER_MESSAGES": "0",
             # Its own index unless told to share one: tests empty the database between them.
             "SEARCH_INDEX_DIR": str(log_dir / f"search-index-{self.port}"),
+            "UPLOADS_DIR": str(log_dir / f"uploads-{self.port}"),
             "SEARCH_INDEXER": "1" if indexer else "0",
             # Emails are sent by the request that causes them, as in the in-process tests; the jobs
             # worker and its queue have tests of their own (tests/test_jobs.py).

@@ -115,3 +115,11 @@ def test_shortcodes_stay_as_typed_in_code_addresses_and_unknown_names(source, ke
 
 def test_shortcodes_reach_the_plain_excerpt_of_emails_and_notifications():
     assert text.plain_excerpt("Merged :white_check_mark: thanks :+1:") == "Merged ✅ thanks 👍"
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(1, "1 byte"), (820, "820 bytes"), (1536, "1.5 KB"), (5 * 1024 * 1024, "5 MB"), (123_456_789, "118 MB")],
+)
+def test_file_sizes_read_as_people_say_them(size, shown):
+    assert text.file_size(size) == shown

@@ -49,6 +49,10 @@ class User(UserMixin, db.Model):
     erase_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     messages_on_leaving: Mapped[str | None] = mapped_column(String(10))  # "keep" or "remove"
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Their photo (civicnet.profiles.photos), square, at 256 and 96 pixels: stored files' keys
+    # (civicnet.storage), here so that every place that shows a name can show the photo without a query.
+    photo_key: Mapped[str | None] = mapped_column(String(80))
+    photo_small_key: Mapped[str | None] = mapped_column(String(80))
     # The member's last visit (to a few minutes): the digest goes only to those who have not come back.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -71,6 +71,11 @@ SCHEMAS = {
                 "description": "A public servant whose work address and role a moderator attested",
             },
             "organisation": {"type": ["string", "null"], "description": "The verified organisation"},
+            "avatar_url": {
+                "type": ["string", "null"],
+                "description": "The member's photo, 96 pixels square (a path on this site), or null without one",
+            },
+            "initials": {"type": "string", "description": "Up to two letters to show where there is no photo"},
         },
     },
     "Me": {"allOf": [ref("Author"), {"type": "object", "properties": {"email": {"type": "string"}}}]},
@@ -126,6 +131,25 @@ SCHEMAS = {
             "room": {"type": "string"},
             "author": ref("Author"),
             "body_html": {"type": "string", "description": "Sanitised HTML"},
+            "attachments": {
+                "type": "array",
+                "description": "Files on the message (none while it is hidden); their addresses answer "
+                "only those who may read the message",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "size": {"type": "integer", "description": "Bytes, as stored"},
+                        "kind": {"type": "string", "enum": ["image", "file"]},
+                        "summary": {"type": "string", "description": "What it is and how large: 'PDF, 1.2 MB'"},
+                        "url": {"type": "string"},
+                        "thumbnail_url": {"type": ["string", "null"], "description": "Images only"},
+                        "thumbnail_width": {"type": ["integer", "null"]},
+                        "thumbnail_height": {"type": ["integer", "null"]},
+                    },
+                },
+            },
             "created_at": {"type": "string", "format": "date-time"},
             "edited_at": {"type": ["string", "null"], "format": "date-time"},
             "client_id": {"type": ["string", "null"]},

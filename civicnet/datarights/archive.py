@@ -8,8 +8,9 @@ import json
 import zipfile
 from pathlib import Path
 
-from flask import render_template
+from flask import current_app, render_template
 
+from civicnet import storage
 from civicnet.personal_data import Section, Table, plain
 
 README_HEAD = """Your data from {site}, exported {when} for @{username}.
@@ -23,6 +24,7 @@ Files
 README.txt   this file
 index.html   everything, to read
 data.json    everything, for programs: {{"sections": {{section: {{table: [rows]}}}}}}
+files/       the files you uploaded (your photo, attachments), where the tables below say
 """
 
 
@@ -35,9 +37,23 @@ def write_archive(path: Path, collected: list[tuple[Section, list[Table]]], *, s
         for section, tables in collected:
             for table in tables:
                 archive.writestr(f"csv/{section.name}-{table.name}.csv", _as_csv(table))
+                for stored in table.files:
+                    _copy_file(archive, stored)
         page = render_template("datarights/archive.html", collected=collected, site=site, username=username, when=when)
         archive.writestr("index.html", page)
     partial.rename(path)
+
+
+def _copy_file(archive: zipfile.ZipFile, stored) -> None:
+    """Copy a stored file into the archive, a chunk at a time (attachments can be megabytes each)."""
+    try:
+        chunks = storage.read(stored.key)
+    except storage.Missing:  # deleted since the table was collected: its row says what it was
+        current_app.logger.warning("Export: stored file %s is gone", stored.key)
+        return
+    with archive.open(stored.path, "w") as out:
+        for chunk in chunks:
+            out.write(chunk)
 
 
 def _as_json(collected) -> dict:

@@ -21,8 +21,8 @@ HOLDINGS = [
     ),
     Holding(
         "Your profile and skill tags",
-        "Display name, pronouns, organisation, job title, region, bio, what you can help with and want to "
-        "learn about, and who can see it.",
+        "Display name, pronouns, organisation, job title, region, bio, your photo if you add one (without "
+        "its location or camera details), what you can help with and want to learn about, and who can see it.",
         "So that other members can find you and you can find them.",
         "While you have an account.",
     ),

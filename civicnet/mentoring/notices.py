@@ -46,7 +46,7 @@ def _shown(notification) -> Shown | None:
         mentor=found.mentor.display_name, mentee=found.mentee.display_name, other=other.display_name
     )
     url = external_url("mentoring.request_page", request_id=found.id)
-    return Shown(lead="", link_text=text, url=url, excerpt=text)
+    return Shown(lead="", link_text=text, url=url, excerpt=text, person=other)
 
 
 @kinds.register_email(*TEXT)
@@ -83,4 +83,5 @@ def _tag_mentor(notification) -> Shown | None:
         url=external_url("mentoring.offer_page", offer_id=offer.id),
         excerpt=offer.description,
         group=tags,
+        person=offer.mentor,
     )

@@ -18,6 +18,7 @@ class Shown:
     fields: dict = field(default_factory=dict)  # kind-specific keys of the live event's payload
     private: bool = False  # from a private room: a member may keep its text out of their emails
     group: str = ""  # the digest's heading for it (a room's or tag's name); by default the link text
+    person: object | None = None  # the member it names, whose avatar the page shows beside it
 
     @property
     def quote(self) -> str:

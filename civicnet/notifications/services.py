@@ -8,6 +8,7 @@ from sqlalchemy import func, inspect, select, update
 
 from civicnet import realtime
 from civicnet.accounts.blocks import has_blocked
+from civicnet.accounts.payloads import author_payload
 from civicnet.db_types import iso, utcnow
 from civicnet.extensions import db
 from civicnet.notifications import emailing, preferences
@@ -80,6 +81,7 @@ def payload(notification: Notification) -> dict | None:
         "link_text": shown.link_text,
         "conversation": notification.conversation,
         "group": shown.group or shown.link_text,
+        "person": author_payload(shown.person) if shown.person is not None else None,
         **shown.fields,
         "unread": unread_count(notification.user_id),
     }

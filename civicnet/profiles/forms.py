@@ -12,6 +12,7 @@ from civicnet.forms import (
     StringField,
     TextAreaField,
     choices,
+    file_field,
     submit,
     text_field,
 )
@@ -94,3 +95,9 @@ class PrivacyForm(FlaskForm):
         "Who can notify you by mentioning @you?", choices=choices(MENTIONS_FROM.items()), widget=GovRadioInput()
     )
     submit = submit("Save privacy settings")
+
+
+class PhotoForm(FlaskForm):
+    # The hint (which says the size limit, from a setting) is given when the page is drawn.
+    photo = file_field("Upload a photo")
+    upload = submit("Upload photo")

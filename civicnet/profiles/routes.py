@@ -8,7 +8,8 @@ from civicnet.accounts.services import role_choices
 from civicnet.errors import Invalid, NotFound, SearchUnavailable
 from civicnet.forms import FlaskForm, apply_service_error, choices
 from civicnet.profiles import bp, services
-from civicnet.profiles.forms import PeopleFilterForm, ProfileForm
+from civicnet.profiles.forms import PeopleFilterForm, PhotoForm, ProfileForm
+from civicnet.profiles.photos import photo_hint
 from civicnet.tags import follows
 from civicnet.tags import services as tag_services
 from civicnet.tags.models import HELP, LEARN
@@ -62,28 +63,41 @@ def show(username: str):
     )
 
 
+def profile_form(user) -> ProfileForm:
+    """The profile form as the member last saved it."""
+    profile = user.profile
+    return ProfileForm(
+        formdata=None,
+        data=dict(
+            display_name=user.display_name,
+            pronouns=profile.pronouns,
+            organisation=profile.organisation,
+            job_title=profile.job_title,
+            region=profile.region or "",
+            bio=profile.bio_markdown,
+            visibility=profile.visibility,
+            help_tags=", ".join(tag.name for tag in tag_services.user_tags(user, HELP)),
+            learn_tags=", ".join(tag.name for tag in tag_services.user_tags(user, LEARN)),
+            followed_tags=", ".join(tag.name for tag in follows.followed_tags(user)),
+        ),
+    )
+
+
+def render_edit(form: ProfileForm, photo_form: PhotoForm | None = None):
+    """The profile page's edit form, with the photo's own form above it."""
+    return render_template(
+        "profiles/edit.html", form=form, photo_form=photo_form or PhotoForm(formdata=None), photo_hint=photo_hint()
+    )
+
+
 @bp.route("/profile/edit", methods=["GET", "POST"])
 @login_required
 def edit():
     user = current_user._get_current_object()
-    form = ProfileForm()
     if request.method == "GET":
-        profile = user.profile
-        form.process(
-            data=dict(
-                display_name=user.display_name,
-                pronouns=profile.pronouns,
-                organisation=profile.organisation,
-                job_title=profile.job_title,
-                region=profile.region or "",
-                bio=profile.bio_markdown,
-                visibility=profile.visibility,
-                help_tags=", ".join(tag.name for tag in tag_services.user_tags(user, HELP)),
-                learn_tags=", ".join(tag.name for tag in tag_services.user_tags(user, LEARN)),
-                followed_tags=", ".join(tag.name for tag in follows.followed_tags(user)),
-            )
-        )
-    elif form.validate_on_submit():
+        return render_edit(profile_form(user))
+    form = ProfileForm()
+    if form.validate_on_submit():
         fields = {name: (form[name].data or "") for name in services.ProfileChanges.__dataclass_fields__}
         fields["bio"] = form.bio.data or ""
         try:
@@ -96,7 +110,7 @@ def edit():
         else:
             flash("Your profile has been saved")
             return redirect(url_for("profiles.show", username=user.username))
-    return render_template("profiles/edit.html", form=form)
+    return render_edit(form)
 
 
 @bp.route("/tags")

@@ -151,12 +151,27 @@ def on_leave_room(user: User, data=None):
 @socketio.on("send_message")
 @authenticated_socket(attach=False)
 def on_send_message(user: User, data=None):
-    """Post a message; the ack carries the stored message (the first one, for a resent client_id)."""
-    fields = event_fields(data, room=str, body=str, client_id=str, reply_to=(int, None), speaking_for=(str, None))
+    """Post a message; the ack carries the stored message (the first one, for a resent client_id).
+    `attachments`: ids the sender's uploads were given (POST /rooms/<slug>/attachments)."""
+    fields = event_fields(
+        data,
+        room=str,
+        body=str,
+        client_id=str,
+        reply_to=(int, None),
+        speaking_for=(str, None),
+        attachments=(list, None),
+    )
     _limit(user, "send_message")
     room = _room(user, fields["room"])
     message = messages.post_message(
-        room, user, fields["body"], fields["client_id"], fields["reply_to"], fields["speaking_for"]
+        room,
+        user,
+        fields["body"],
+        fields["client_id"],
+        fields["reply_to"],
+        fields["speaking_for"],
+        fields["attachments"],
     )
     return ok(message=message_payload(message))
 

@@ -15,6 +15,7 @@ from civicnet.forms import (
     RadioField,
     TextAreaField,
     choices,
+    file_field,
     submit,
     text_field,
 )
@@ -71,6 +72,8 @@ class MessageForm(FlaskForm):
         widget=GovRadioInput(),
         validate_choice=False,
     )
+    # The hint, which states the limits (settings), is given when the page is drawn.
+    files = file_field("Attach files (optional)", multiple=True)
     submit = submit("Send message")
 
 

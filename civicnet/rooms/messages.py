@@ -13,7 +13,7 @@ from civicnet.accounts.permissions import is_signed_in
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import MAX_ID, is_id, is_whole_number
-from civicnet.rooms import storing
+from civicnet.rooms import attachments, storing
 from civicnet.rooms.mentions import link_mentions, mentioned_usernames
 from civicnet.rooms.models import HELD, Membership, Message, MessageRevision, Room
 from civicnet.rooms.permissions import can_post, can_read
@@ -33,7 +33,10 @@ class Page:
     has_more: bool
 
 
-def _clean_body(body) -> str:
+def _clean_body(body, files: bool = False) -> str:
+    """The message's text; it may be empty when the message carries files."""
+    if isinstance(body, str) and not body.strip() and files:
+        return ""
     if not isinstance(body, str) or not body.strip():
         raise Invalid("body", "Enter a message")
     body = body.strip()
@@ -104,8 +107,10 @@ def post_message(
     client_id: str | None = None,
     reply_to_id: int | None = None,
     speaking_for: str | None = None,
+    attachment_ids: list[int] | None = None,
 ) -> Message:
     """Post a message and notify the room; resending a client_id returns the first message instead.
+    attachment_ids: files the sender uploaded for it (civicnet.rooms.attachments), not yet sent.
 
     The rules are checked here, in the caller, with reads only; the write itself goes to this
     process's writer (group commit), and returns once the message is committed and broadcast."""
@@ -115,7 +120,8 @@ def post_message(
         if (earlier := resent(actor, room, client_id)) is not None:
             return earlier
         _refuse_posting(actor, room)
-    body = _clean_body(body)
+    files = attachments.check_attachable(actor, attachment_ids)
+    body = _clean_body(body, files=bool(files))
     organisation = _speaking_for(actor, speaking_for)
     signals.posting_check.send(actor, room=room)
     matched = _screen(body)
@@ -127,7 +133,7 @@ def post_message(
     html, mentioned = _render(body)
     signals.links_check.send(actor, html=html)
     author = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor  # current_user
-    draft = storing.Draft(room, author, body, html, client_id, parent, organisation, matched, mentioned)
+    draft = storing.Draft(room, author, body, html, client_id, parent, organisation, matched, mentioned, files)
     try:
         return write(storing.store_message, draft, order=room.id)
     except IntegrityError:

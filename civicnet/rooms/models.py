@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicnet.db_types import UTCDateTime, utcnow
@@ -112,6 +112,10 @@ class Message(db.Model):
     room: Mapped[Room] = relationship()
     author: Mapped["User"] = relationship(lazy="joined")  # noqa: F821
     reply_to: Mapped["Message | None"] = relationship(remote_side=[id], foreign_keys=[reply_to_id])
+    # Loaded with every page of messages in one more query (a message's payload and markup show them).
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="message", order_by="Attachment.id", lazy="selectin"
+    )
 
     @property
     def is_deleted(self) -> bool:
@@ -178,3 +182,33 @@ class Reaction(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     emoji: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+IMAGE, FILE = "image", "file"
+
+
+class Attachment(db.Model):
+    """A file a member uploaded for a message (civicnet.rooms.attachments): stored under a random key
+    (civicnet.storage), with a thumbnail if it is an image. Until its message is sent it belongs only to
+    its uploader (message_id is None); one never sent is deleted after a day."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))  # as the uploader named it (cleaned), for people only
+    kind: Mapped[str] = mapped_column(String(10))  # image or file
+    content_type: Mapped[str] = mapped_column(String(100))  # of the stored file, as civicnet identified it
+    size: Mapped[int] = mapped_column(Integer)  # of the stored file, in bytes
+    key: Mapped[str] = mapped_column(String(80))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(80))
+    thumbnail_width: Mapped[int | None] = mapped_column(Integer)
+    thumbnail_height: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    message: Mapped[Message | None] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == IMAGE

@@ -146,6 +146,7 @@ def _shown(notification) -> Shown | None:
             "created_at": message_payload(message)["created_at"],
         },
         private=room.is_private,
+        person=author,
     )
 
 

@@ -3,8 +3,10 @@
 from civicnet.accounts.models import User
 from civicnet.accounts.payloads import author_payload
 from civicnet.db_types import iso
-from civicnet.rooms.models import Message, Room
+from civicnet.rooms.attachments import summary
+from civicnet.rooms.models import Attachment, Message, Room
 from civicnet.text import excerpt_of_html
+from civicnet.urls import path_for
 
 EXCERPT_LENGTH = 140
 
@@ -16,6 +18,22 @@ def reply_payload(parent: Message | None) -> dict | None:
     return {"id": parent.id, "author": parent.author.username, "excerpt": excerpt}
 
 
+def attachment_payload(attachment: Attachment) -> dict:
+    """A file on a message; the addresses answer only those who may read the message."""
+    thumbnail = attachment.thumbnail_key is not None
+    return {
+        "id": attachment.id,
+        "name": attachment.name,
+        "size": attachment.size,
+        "kind": attachment.kind,
+        "summary": summary(attachment),
+        "url": path_for("rooms.attachment", attachment_id=attachment.id),
+        "thumbnail_url": path_for("rooms.attachment_thumbnail", attachment_id=attachment.id) if thumbnail else None,
+        "thumbnail_width": attachment.thumbnail_width,
+        "thumbnail_height": attachment.thumbnail_height,
+    }
+
+
 def message_payload(message: Message) -> dict:
     """A message as clients see it; a hidden one keeps its place but not its text."""
     return {
@@ -23,6 +41,10 @@ def message_payload(message: Message) -> dict:
         "room": message.room.slug,
         "author": author_payload(message.author),
         "body_html": "" if message.is_deleted or message.is_hidden else message.body_html,
+        # Hidden with the text: a moderator's hiding hides the files too.
+        "attachments": []
+        if message.is_deleted or message.is_hidden
+        else [attachment_payload(attachment) for attachment in message.attachments],
         "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at),
         "client_id": message.client_id,

@@ -2,11 +2,13 @@
 earlier versions of edited messages and the text of ones they deleted), their reactions, and both
 sides of their mentoring rooms' conversations, which they could already read."""
 
+from pathlib import PurePosixPath
+
 from sqlalchemy import select
 
 from civicnet.extensions import db
-from civicnet.personal_data import Table, register
-from civicnet.rooms.models import Membership, Message, MessageRevision, Reaction, Room
+from civicnet.personal_data import StoredFile, Table, register
+from civicnet.rooms.models import Attachment, Membership, Message, MessageRevision, Reaction, Room
 from civicnet.rooms.reactions import BY_KEY
 
 MESSAGE_FIELDS = {
@@ -36,6 +38,24 @@ def message_row(message: Message) -> dict:
     }
 
 
+def archive_path(attachment: Attachment) -> str:
+    # The number first: two attachments may share a name. Images are as stored (re-encoded, no metadata).
+    name = PurePosixPath(attachment.name).name or "file"
+    return f"files/attachments/{attachment.id}-{name}"
+
+
+def attachment_row(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.id,
+        "message_id": attachment.message_id,
+        "name": attachment.name,
+        "kind": attachment.kind,
+        "size": attachment.size,
+        "uploaded_at": attachment.created_at,
+        "file": archive_path(attachment),
+    }
+
+
 @register("rooms", "Rooms and messages", order=30)
 def rooms(user) -> list[Table]:
     joined = db.session.execute(
@@ -57,6 +77,9 @@ def rooms(user) -> list[Table]:
         .join(Room, Room.id == Message.room_id)
         .where(Reaction.user_id == user.id)
         .order_by(Reaction.id)
+    ).all()
+    attached = db.session.scalars(
+        select(Attachment).where(Attachment.uploader_id == user.id).order_by(Attachment.id)
     ).all()
     mentoring = [room.id for room, _, _ in joined if room.is_mentoring]
     both_sides = select(Message).where(
@@ -103,6 +126,21 @@ def rooms(user) -> list[Table]:
                 {"message_id": r.message_id, "room": slug, "emoji": r.emoji, "created_at": r.created_at}
                 for r, slug in reactions
             ],
+        ),
+        Table(
+            "attachments",
+            "The files you attached to messages (or uploaded and not yet sent), each copied into this archive.",
+            {
+                "id": "The attachment's number",
+                "message_id": "The message it is attached to (empty if not sent)",
+                "name": "Its name",
+                "kind": "image or file",
+                "size": "Its size in bytes, as stored",
+                "uploaded_at": "When you uploaded it",
+                "file": "Its copy in this archive",
+            },
+            [attachment_row(a) for a in attached],
+            files=[StoredFile(archive_path(a), a.key) for a in attached],
         ),
         Table(
             "mentoring_room_messages",

@@ -21,6 +21,13 @@ def message_prototype() -> SimpleNamespace:
         verified_organisation="",
     )
     quoted = SimpleNamespace(author=SimpleNamespace(username=""), body_html="", is_deleted=False, moderation=None)
+    # One of each kind, so that the template draws both; the script sets their addresses and sizes.
+    attachments = [
+        SimpleNamespace(
+            id=PROTOTYPE_ID, name="", is_image=True, thumbnail_width=1, thumbnail_height=1, content_type="", size=0
+        ),
+        SimpleNamespace(id=PROTOTYPE_ID, name="", is_image=False, content_type="", size=0),
+    ]
     return SimpleNamespace(
         id=PROTOTYPE_ID,
         author=author,
@@ -32,6 +39,7 @@ def message_prototype() -> SimpleNamespace:
         reply_to_id=None,
         thread_root_id=PROTOTYPE_THREAD_ID,
         body_html="",
+        attachments=attachments,
         moderation=None,
         is_hidden=False,
         is_removed=False,

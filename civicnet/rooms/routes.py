@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 
 from civicnet import signals
 from civicnet.accounts.services import get_user_or_404
+from civicnet.application import takes_uploads
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, NotFound, ServiceError
-from civicnet.forms import FlaskForm, apply_service_error
-from civicnet.rooms import bp, messages, reactions, services, threads, titles
+from civicnet.forms import FlaskForm, apply_service_error, uploaded_bytes
+from civicnet.rooms import attachments, bp, messages, reactions, services, threads, titles
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.links import message_url
 from civicnet.rooms.notifications import DIRECT_LEVELS, LEVELS
@@ -83,6 +84,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200, previe
         first_unread=unread[0] if unread else None,
         unread_count=len(unread),
         rendered_at=rendered_at,
+        attachment_hint=attachments.hint(),
         prototype_message=message_prototype(),
         thread_summaries=threads.summaries(current_user, room, page.messages),
         latest_id=latest_id,
@@ -104,14 +106,28 @@ def show(slug: str):
     return render_room(room)
 
 
+def _stored_files(room) -> list[int]:
+    """The compose form's files, checked and stored as the member's unsent attachments; their ids."""
+    chosen = [upload for upload in request.files.getlist("files") if upload.filename]
+    if len(chosen) > attachments.per_message():
+        raise Invalid("files", f"Choose up to {attachments.per_message()} files")
+    prepared = [
+        attachments.prepare(upload.filename, uploaded_bytes(upload, attachments.max_bytes())) for upload in chosen
+    ]
+    return [attachment.id for attachment in attachments.store_unsent(current_user, room, prepared)] if prepared else []
+
+
 @bp.route("/rooms/<slug>/messages", methods=["POST"])
 @login_required
+@takes_uploads(attachments.compose_limit)
 def post(slug: str):
     room = services.get_readable_room(current_user, slug)
     form = MessageForm()
     status = 200
     if form.validate_on_submit():
+        files = []
         try:
+            files = _stored_files(room)
             message = messages.post_message(
                 room,
                 current_user,
@@ -119,8 +135,10 @@ def post(slug: str):
                 form.client_id.data or None,
                 form.reply_to.data,
                 messages.form_speaking_for(current_user, form.speaking_for.data),
+                files,
             )
         except ServiceError as error:  # an archived room or a mute, too: said on the form, with its status
+            attachments.discard_unsent(current_user, files)  # the form asks for them again with the text
             apply_service_error(form, error)
             status = 200 if isinstance(error, Invalid) else error.status
         else:

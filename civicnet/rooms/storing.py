@@ -2,7 +2,7 @@
 and queue its broadcasts for after the commit. civicnet.rooms.messages checks the rules first."""
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, select, update
 
@@ -11,7 +11,7 @@ from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
 from civicnet.extensions import db
-from civicnet.rooms import moderation_events, notifications
+from civicnet.rooms import attachments, moderation_events, notifications
 from civicnet.rooms.models import HELD, PUBLIC, Membership, Message, MessageRevision, Reaction, Room
 from civicnet.rooms.payloads import message_payload
 from civicnet.transactions import on_commit
@@ -31,6 +31,7 @@ class Draft:
     speaking_for: str | None
     matched: object  # the word filter's match, if any
     mentioned: list[User]
+    attachment_ids: list[int] = field(default_factory=list)
 
     @property
     def held(self) -> bool:
@@ -98,12 +99,15 @@ def store_message(draft: Draft) -> Generator[None, None, Message]:
         edited_at=None,
         deleted_at=None,
         moderated_at=None,
+        attachments=[],  # set, so that the payload reads no attachments without a SELECT
     )
     db.session.add(message)
     # The writer flushes the whole batch's messages at once here (a client_id stored meanwhile fails
     # then, and the caller returns the first message); what follows needs the new id.
     yield
     _record_read(actor, room, message.id)
+    if draft.attachment_ids:
+        attachments.attach_to(message, actor.id, draft.attachment_ids)
     mentioned = [attach(user) for user in draft.mentioned]
     if draft.matched is not None:
         signals.message_flagged.send(message, phrase=draft.matched.phrase, action=draft.matched.action)
@@ -146,10 +150,11 @@ def _announce_edit(actor: User, message: Message, matched) -> None:
 
 
 def store_deletion(message: Message) -> Message:
-    """Mark the message deleted; it disappears for everyone after the commit."""
+    """Mark the message deleted, with its attachments gone; it disappears for everyone after the commit."""
     message = attach(message)
     message.deleted_at = utcnow()
     db.session.execute(delete(Reaction).where(Reaction.message_id == message.id))  # its reactions go with it
+    attachments.delete_attachments(list(message.attachments))
     on_commit(
         lambda: realtime.emit_to_room(
             message.room,

@@ -6,7 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from civicnet.db_types import iso, utcnow
-from civicnet.rooms import bp, reactions, services, threads
+from civicnet.rooms import attachments, bp, reactions, services, threads
 from civicnet.rooms.forms import MessageForm
 from civicnet.rooms.permissions import can_post
 from civicnet.rooms.prototype import message_prototype
@@ -31,6 +31,7 @@ def render_thread(room, root, form: MessageForm | None = None, status: int = 200
         rendered_at=rendered_at,
         prototype_message=message_prototype(),
         reactions=reactions.on_page(current_user, [root, *replies]),
+        attachment_hint=attachments.hint(),
     ), status
 
 

@@ -1,5 +1,6 @@
 // The notifications page, live: a new notification appears at the top of its conversation's group,
 // and one read in another tab or device stops being new here.
+import { avatar } from "./avatars.mjs";
 import { socket } from "./live.mjs";
 
 const groups = document.getElementById("notification-groups");
@@ -17,7 +18,9 @@ function item(payload) {
   link.className = "govuk-link";
   link.href = groups.dataset.openUrl.replace(/0$/, String(payload.id));
   link.textContent = payload.link_text;
-  li.append(tag, " ", payload.lead ? `${payload.lead} ` : "", link);
+  li.append(tag, " ");
+  if (payload.person) li.append(avatar(payload.person), " ");
+  li.append(payload.lead ? `${payload.lead} ` : "", link);
   if (payload.excerpt) {
     const quote = document.createElement("span");
     quote.className = "govuk-body-s";

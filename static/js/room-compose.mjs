@@ -81,6 +81,7 @@ export function composer(room, form, { list, replyTo = null, keySetting = true, 
   const { slug, socket, view, stream } = room;
   const textarea = form.querySelector("textarea[name=body]");
   const replyInput = form.querySelector("input[name=reply_to]");
+  const fileInput = form.querySelector("input[type=file][name=files]");
   let lastTypingSent = 0;
 
   const { showError, clearError } = fieldError(textarea, stream.announce);
@@ -114,6 +115,11 @@ export function composer(room, form, { list, replyTo = null, keySetting = true, 
       entry.element.remove();
       stream.updateEmptyState();
       setText(textarea.value.trim() ? `${entry.body}\n\n${textarea.value}` : entry.body);
+      if (entry.files.length && fileInput && !fileInput.files.length) {
+        const chosen = new DataTransfer(); // the files go back into the form too
+        entry.files.forEach((file) => chosen.items.add(file));
+        fileInput.files = chosen.files;
+      }
       showError(reason);
     };
     return entry;
@@ -133,22 +139,54 @@ export function composer(room, form, { list, replyTo = null, keySetting = true, 
   }
 
   function emitSend(entry) {
-    // While disconnected, leave it pending: the next join sends it once the connection is back.
-    if (!socket.connected) return;
-    const { client_id, body, reply_to, speaking_for } = entry;
+    // While disconnected, leave it pending: the next join sends it once the connection is back. A
+    // message whose files are still uploading goes when they are up.
+    if (!socket.connected || (entry.files.length && !entry.attachments)) return;
+    const { client_id, body, reply_to, speaking_for, attachments } = entry;
     entry.sentOn = socket.id;
-    socket.emit("send_message", { room: slug, body, client_id, reply_to, speaking_for }, (ack) => sent(entry, ack));
+    const fields = { room: slug, body, client_id, reply_to, speaking_for, attachments: attachments || null };
+    socket.emit("send_message", fields, (ack) => sent(entry, ack));
+  }
+
+  // Each chosen file goes up on its own (POST, JSON back); the message then names their ids.
+  async function upload(files) {
+    const csrf = form.querySelector("input[name=csrf_token]")?.value || "";
+    const ids = [];
+    for (const file of files) {
+      const data = new FormData();
+      data.append("file", file);
+      let answer = null;
+      let response = null;
+      try {
+        response = await fetch(form.dataset.uploadUrl, {
+          method: "POST",
+          body: data,
+          headers: { Accept: "application/json", "X-CSRFToken": csrf },
+          credentials: "same-origin",
+        });
+        answer = await response.json();
+      } catch {
+        answer = null;
+      }
+      if (!response?.ok || !answer?.attachment) {
+        throw new Error(answer?.error?.message || `“${file.name}” could not be uploaded. Try again`);
+      }
+      ids.push(answer.attachment.id);
+    }
+    return ids;
   }
 
   function send() {
     const body = textarea.value;
+    const files = fileInput ? [...fileInput.files] : [];
     textarea.focus({ preventScroll: true });
-    if (!body.trim()) {
+    if (!body.trim() && !files.length) {
       showError("Enter a message");
       return;
     }
     clearError();
     const entry = makeEntry(body);
+    entry.files = files;
     entry.element = view.renderPending(entry);
     room.pending.pending.set(entry.client_id, entry);
     const wasNearBottom = stream.nearBottom();
@@ -157,7 +195,18 @@ export function composer(room, form, { list, replyTo = null, keySetting = true, 
     if (replyTo === null) stream.keepAtBottom(wasNearBottom);
     setText("");
     lastTypingSent = 0;
-    emitSend(entry);
+    if (!files.length) {
+      emitSend(entry);
+      return;
+    }
+    fileInput.value = "";
+    upload(files).then(
+      (ids) => {
+        entry.attachments = ids;
+        emitSend(entry);
+      },
+      (error) => entry.giveBack(error.message),
+    );
   }
 
   form.addEventListener("submit", (event) => {

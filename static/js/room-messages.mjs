@@ -59,6 +59,7 @@ function partsOf(message, viewer) {
     hidden: message.hidden && !message.removed,
     held: message.held && !message.hidden,
     body: plain,
+    attachments: plain && Boolean(message.attachments?.length),
     actions: actions && (viewer.canPost() || Boolean(viewer.username)),
     reply: viewer.canPost(),
     edit: viewer.canPost() && mine,
@@ -92,6 +93,29 @@ export function messageRenderer(root, canPost) {
       role.className = `civicnet-badge civicnet-badge--${author.role.replaceAll("_", "-")}`;
       role.textContent = roleLabels[author.role] || author.role;
     }
+  }
+
+  // The template's image and file items, copied for each of the message's attachments.
+  function attachments(item, message) {
+    const list = item.querySelector("[data-part=attachments]");
+    if (!list) return;
+    const proto = {
+      image: list.querySelector("[data-attachment=image]"),
+      file: list.querySelector("[data-attachment=file]"),
+    };
+    list.replaceChildren(...message.attachments.map((attachment) => {
+      const entry = proto[attachment.kind === "image" ? "image" : "file"].cloneNode(true);
+      entry.querySelector("a").href = attachment.url;
+      fill(entry, "attachment-name", attachment.name);
+      fill(entry, "attachment-summary", attachment.summary);
+      const thumbnail = entry.querySelector("img");
+      if (thumbnail) {
+        thumbnail.src = attachment.thumbnail_url;
+        thumbnail.width = attachment.thumbnail_width;
+        thumbnail.height = attachment.thumbnail_height;
+      }
+      return entry;
+    }));
   }
 
   function render(message) {
@@ -129,6 +153,7 @@ export function messageRenderer(root, canPost) {
     }
     const body = item.querySelector("[data-slot=body]");
     if (body) body.innerHTML = message.body_html; // cleaned server-side by sanitize_html, like the template's |safe
+    attachments(item, message);
     decorators.forEach((decorate) => decorate(item, message));
     return item;
   }

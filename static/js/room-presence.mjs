@@ -1,5 +1,6 @@
 // Who is online in the room, and who is typing.
 
+import { avatar } from "./avatars.mjs";
 import { element } from "./room-messages.mjs";
 
 const TYPING_SHOWN_MS = 3000;
@@ -16,7 +17,8 @@ export function roomPresence(room) {
     const name = (person) => (person.username === me ? `${person.display_name} (you)` : person.display_name);
     // Verified public servants carry their badge here too, as everywhere their name appears.
     const entry = (person) => {
-      const item = element("li", "", name(person));
+      const item = element("li");
+      item.append(avatar(person), " ", name(person));
       if (person.verified) item.append(" ", element("strong", "civicnet-badge civicnet-badge--verified", `Verified: ${person.organisation}`));
       return item;
     };

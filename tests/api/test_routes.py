@@ -37,6 +37,8 @@ def test_me_rooms_people_and_tags(client, api):
         "role": "citizen",
         "verified": False,
         "organisation": None,
+        "avatar_url": None,
+        "initials": "AL",
         "email": "ada@example.org",
     }
     rooms = client.get("/api/v1/rooms", headers=api).json["rooms"]

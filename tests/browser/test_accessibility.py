@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from civicnet.accounts import tokens
@@ -81,6 +82,16 @@ def open_suggestions(page: Page) -> None:
     field.press("End")
     field.press_sequentially(", fo")
     expect(page.get_by_role("listbox").get_by_role("option").first).to_be_visible()
+
+
+def upload_a_photo(page: Page) -> None:
+    photo = io.BytesIO()
+    Image.new("RGB", (300, 200), (0, 98, 94)).save(photo, "PNG")
+    page.get_by_label("Upload a photo").set_input_files(
+        files=[{"name": "me.png", "mimeType": "image/png", "buffer": photo.getvalue()}]
+    )
+    page.get_by_role("button", name="Upload photo").click()
+    expect(page.get_by_role("main")).to_contain_text("Your photo has been saved")
 
 
 def save_notification_settings(page: Page) -> None:
@@ -215,6 +226,8 @@ CASES = [
     Case("profile-edit", "/profile/edit", "citizen"),
     Case("profile-edit-errors", "/profile/edit", "citizen", submit("Save profile", clear="Display name")),
     Case("profile-edit-suggestions", "/profile/edit", "citizen", open_suggestions),
+    Case("profile-photo-errors", "/profile/edit", "citizen", submit("Upload photo")),
+    Case("profile-photo-uploaded", "/profile/edit", "citizen", upload_a_photo),
     Case("own-profile", "/people/ada", "citizen"),
     Case("people-signed-in", "/people", "citizen"),
     Case("tag-signed-in", TAG, "citizen"),

@@ -1,11 +1,13 @@
 """Rooms in headless Chromium against the real gevent server: live chat, catching up after a dropped
 connection, the form that works without JavaScript, live notification counts, and axe on every room page."""
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, WebSocketRoute, expect
 
 from civicnet.accounts.services import find_user_by_username
@@ -91,6 +93,47 @@ def test_a_live_message_is_the_same_markup_as_the_page_draws(chat, people):
     live = markup(ada, "published monthly")
     ada.reload()
     assert markup(ada, "published monthly") == live
+    assert people.problems == []
+
+
+def test_files_sent_live_arrive_live_and_stay_out_of_reach_of_others(chat, people, browser):
+    """Bob attaches an image and a PDF: they go up first, then the message names them; Ada sees both live,
+    in the page's own markup, the thumbnail linking to the full image. A signed-out visitor gets 404 (the
+    room is for members)."""
+    image = io.BytesIO()
+    Image.new("RGB", (800, 400), (0, 98, 94)).save(image, "PNG")
+    ada, bob = people.open("ada"), people.open("bob")
+    online_now(bob, "Ada Lovelace")
+    compose(bob).fill("The spending chart and the minutes")
+    bob.get_by_label("Attach files (optional)").set_input_files(
+        files=[
+            {"name": "chart.png", "mimeType": "image/png", "buffer": image.getvalue()},
+            {"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"},
+        ]
+    )
+    bob.get_by_role("button", name="Send message").click()
+    arrived = messages_saying(ada, "spending chart")
+    thumbnail = arrived.locator("img.civicnet-attachment__thumbnail")
+    expect(thumbnail).to_have_attribute("width", "400")
+    expect(arrived.get_by_role("link", name="minutes.pdf")).to_be_visible()
+    expect(bob.get_by_label("Attach files (optional)")).to_have_value("")
+    thumbnail.scroll_into_view_if_needed()
+    for _ in range(100):  # it loads, for Ada (a lazy image, once in view)
+        if thumbnail.evaluate("img => img.complete && img.naturalWidth") == 400:
+            break
+        ada.wait_for_timeout(50)
+    else:
+        raise AssertionError("the thumbnail did not load")
+    full = arrived.get_by_role("link", name="chart.png").get_attribute("href")
+    live = markup(ada, "spending chart")
+    ada.reload()
+    assert markup(ada, "spending chart") == live
+    check_page(ada)
+
+    visitor = people.open(None, "/rooms")
+    for url in (full, thumbnail.get_attribute("src")):
+        assert ada.request.get(chat.url + url).status == 200
+        assert visitor.request.get(chat.url + url).status == 404
     assert people.problems == []
 
 
@@ -347,6 +390,8 @@ def test_compose_box_is_keyboard_usable(chat, people, app):
     ada.keyboard.press("Tab")
     expect(compose(ada)).to_be_focused()
     ada.keyboard.type("Yes, I am")
+    ada.keyboard.press("Tab")
+    expect(ada.get_by_label("Attach files (optional)")).to_be_focused()  # the form's fields, then its button
     ada.keyboard.press("Tab")
     send_button = ada.get_by_role("button", name="Send message")
     expect(send_button).to_be_focused()

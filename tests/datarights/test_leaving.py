@@ -145,8 +145,11 @@ def test_after_the_grace_period_the_member_is_gone_and_their_words_stay_as_a_for
 def test_removed_messages_lose_their_text_in_replies_too(app, town, monkeypatch):
     leave(app, "remove")
     erase_now(app, monkeypatch)
-    room = client_of(app, "bob").get("/rooms/open-data").text
-    assert "Ada's original words" not in room and REMOVED in room and "A reply to Ada" in room
+    bob = client_of(app, "bob")
+    room = bob.get("/rooms/open-data").text
+    assert "Ada's original words" not in room and REMOVED in room and "1 reply" in room
+    thread = bob.get(f"/rooms/open-data/messages/{town['message_id']}/thread").text
+    assert "Ada's original words" not in thread and REMOVED in thread and "A reply to Ada" in thread
 
 
 def test_an_operator_erases_a_member_at_once_and_it_is_recorded(app, town):

@@ -13,6 +13,7 @@ MESSAGE_KEYS = {
     "room",
     "author",
     "body_html",
+    "attachments",
     "created_at",
     "thread_root",
     "edited_at",
@@ -67,6 +68,8 @@ def test_two_people_chat_live(chat, members):
         "role": "citizen",
         "verified": False,
         "organisation": None,
+        "avatar_url": None,
+        "initials": "AL",
     }
     assert posted["body_html"] == "<p>Hello <strong>Bob</strong></p>\n" and posted["client_id"] == "a-1"
 
@@ -220,6 +223,8 @@ def test_typing_reaches_the_others_but_not_the_typist(chat, members):
             "role": "citizen",
             "verified": False,
             "organisation": None,
+            "avatar_url": None,
+            "initials": "AL",
         },
     }
     assert ada.received("user_typing") == []

@@ -25,7 +25,8 @@ TAB = re.compile(
     r'civicnet-search-tabs__link" href="[^"]*"[^>]*>\s*(\w+) <span class="civicnet-search-tabs__count">\((\d+)\)'
 )
 HIT_LINK = re.compile(
-    r'<li class="civicnet-summary-card civicnet-search-hit">\s*<h\d class="[^"]*">\s*<a class="govuk-link" href="([^"]+)">'
+    r'<li class="civicnet-summary-card civicnet-search-hit">\s*<h\d class="[^"]*">\s*'
+    r'(?:<(?:img|span) class="civicnet-avatar[^>]*>(?:</span>)?\s*)?<a class="govuk-link" href="([^"]+)">'
 )
 FACET_LINK = re.compile(r'<a class="govuk-link" href="(/search\?[^"]+)">([^<]+?) \((\d+)\)</a>')
 

@@ -1,0 +1,56 @@
+"""Attachments over HTTP: the live page's upload (JSON), and the files themselves, to those who may read
+their message (404 to everyone else)."""
+
+from pathlib import PurePosixPath
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from civicnet import storage
+from civicnet.application import takes_uploads
+from civicnet.errors import Invalid, NotFound, error_response
+from civicnet.forms import uploaded_bytes
+from civicnet.rooms import attachments, bp, services
+from civicnet.rooms.payloads import attachment_payload
+
+bp.add_app_template_global(attachments.summary, "attachment_summary")
+
+
+@bp.route("/rooms/<slug>/attachments", methods=["POST"])
+@takes_uploads(attachments.upload_limit)
+def upload_attachment(slug: str):
+    """Store one file (multipart field `file`) for a message about to be sent: its payload, whose id
+    `send_message` takes. Errors are JSON with their status."""
+    if not current_user.is_authenticated:
+        return error_response(401, "unauthorized", "Sign in to upload files")
+    room = services.get_readable_room(current_user, slug)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid("file", "Choose a file to upload")
+    data = uploaded_bytes(upload, attachments.max_bytes())
+    attachment = attachments.upload(current_user, room, upload.filename, data)
+    return jsonify(attachment=attachment_payload(attachment)), 201
+
+
+def _answer(key: str, name: str, as_attachment: bool):
+    response = storage.serve(key, name, as_attachment=as_attachment, max_age=0)
+    # Asked again each time (a 304 when unchanged): whether the viewer may still read it can change.
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@storage.file_view
+def attachment(attachment_id: int):
+    """The file: images open in the browser, every other kind is downloaded."""
+    found = attachments.readable(current_user, attachment_id)
+    return _answer(found.key, found.name, as_attachment=not found.is_image)
+
+
+@bp.route("/attachments/<int:attachment_id>/thumbnail")
+@storage.file_view
+def attachment_thumbnail(attachment_id: int):
+    found = attachments.readable(current_user, attachment_id)
+    if found.thumbnail_key is None:
+        raise NotFound("This file has no thumbnail")
+    return _answer(found.thumbnail_key, f"{PurePosixPath(found.name).stem}-small.webp", as_attachment=False)
