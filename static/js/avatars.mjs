@@ -10,6 +10,7 @@ export function avatar(person, size = "s") {
     img.className = `civicnet-avatar civicnet-avatar--${size}`;
     img.src = person.avatar_url;
     img.alt = "";
+    img.loading = "lazy";
     img.width = SIDES[size];
     img.height = SIDES[size];
     return img;

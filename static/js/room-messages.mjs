@@ -3,6 +3,8 @@
 // it, fills each [data-slot] and removes the [data-part]s a message does not have. The markup is
 // written once, in the template.
 
+import { avatar } from "./avatars.mjs";
+
 const MONTHS = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
@@ -140,6 +142,7 @@ export function messageRenderer(root, canPost) {
     item.querySelectorAll("form[action]").forEach((form) => {
       form.setAttribute("action", form.getAttribute("action").replace(PROTOTYPE_ID, message.id));
     });
+    item.querySelector("[data-slot=avatar]")?.replaceWith(avatar(author));
     fill(item, "author", author.display_name);
     fill(item, "author-name", author.display_name);
     badges(item, author);

@@ -23,6 +23,7 @@ from tests.browser.chat import (
     send,
 )
 from tests.browser.conftest import check_page, sign_in, submit
+from tests.browser.test_accessibility import upload_a_photo
 from tests.factories import make_room, make_user
 
 pytestmark = pytest.mark.browser
@@ -82,8 +83,12 @@ def markup(page: Page, text: str) -> str:
 
 
 def test_a_live_message_is_the_same_markup_as_the_page_draws(chat, people):
-    """Live messages are cloned from the page's own template of _message.html, not built by script."""
-    ada, bob = people.open("ada"), people.open("bob")
+    """Live messages are cloned from the page's own template of _message.html, not built by script,
+    with the author's photo (Bob has one) or initials (Ada) beside their name."""
+    bob = people.open("bob", "/profile/edit")
+    upload_a_photo(bob)
+    ada = people.open("ada")
+    bob.goto(ada.url)
     online_now(bob, "Ada Lovelace")
     compose(bob).fill("Spending data is **published** monthly, @ada")
     bob.get_by_role("button", name="Send message").click()
@@ -91,8 +96,17 @@ def test_a_live_message_is_the_same_markup_as_the_page_draws(chat, people):
         "published"
     )
     live = markup(ada, "published monthly")
+    assert 'class="civicnet-avatar civicnet-avatar--s" src="/people/bob/photo/' in live
     ada.reload()
     assert markup(ada, "published monthly") == live
+    compose(ada).fill("Thank you")
+    ada.get_by_role("button", name="Send message").click()
+    expect(messages_saying(bob, "Thank you").locator(".civicnet-avatar--initials")).to_have_attribute(
+        "data-initials", "AL"
+    )
+    mine = markup(bob, "Thank you")
+    bob.reload()
+    assert markup(bob, "Thank you") == mine
     assert people.problems == []
 
 
