@@ -28,6 +28,8 @@ from tests.factories import make_room, make_user
 
 pytestmark = pytest.mark.browser
 
+PHONE = {"width": 375, "height": 740}
+
 
 def test_two_people_chat_live(chat, people, app):
     ada = people.open("ada")
@@ -118,6 +120,7 @@ def test_files_sent_live_arrive_live_and_stay_out_of_reach_of_others(chat, peopl
     Image.new("RGB", (800, 400), (0, 98, 94)).save(image, "PNG")
     ada, bob = people.open("ada"), people.open("bob")
     online_now(bob, "Ada Lovelace")
+    ada.set_viewport_size(PHONE)  # Ada reads on a phone
     compose(bob).fill("The spending chart and the minutes")
     bob.get_by_label("Attach files (optional)").set_input_files(
         files=[
@@ -140,6 +143,7 @@ def test_files_sent_live_arrive_live_and_stay_out_of_reach_of_others(chat, peopl
         raise AssertionError("the thumbnail did not load")
     full = arrived.get_by_role("link", name="chart.png").get_attribute("href")
     live = markup(ada, "spending chart")
+    assert ada.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     ada.reload()
     assert markup(ada, "spending chart") == live
     check_page(ada)
@@ -485,6 +489,7 @@ def test_a_reaction_arrives_live_in_a_second_browser_and_the_form_works_without_
     ada_page = people.open("ada")
     ada_page.set_viewport_size({"width": 1280, "height": 900})
     bob = people.open("bob")
+    bob.set_viewport_size(PHONE)  # Bob reads on a phone
     online_now(ada_page, "Bob Okafor")
     online_now(bob, "Ada Lovelace")
     at_bob = bob.locator(f"#message-{message_id} .civicnet-reactions__list > li")
@@ -555,6 +560,7 @@ def test_a_reaction_arrives_live_in_a_second_browser_and_the_form_works_without_
         ["❤️1heart: 1 reaction from Ada Lovelace", "👀1eyes: 1 reaction from you"]
     )
     expect(at_bob).to_have_text(["❤️1heart: 1 reaction from Ada Lovelace", "👀1eyes: 1 reaction from Cy Dlamini"])
+    assert bob.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert people.problems == []
 
 
