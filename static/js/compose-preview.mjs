@@ -3,6 +3,8 @@
 // Without JavaScript the Preview button posts the form to the same address, which answers with the
 // room page showing the preview and the text kept in the box.
 
+import { fieldError } from "./room-compose.mjs";
+
 const form = document.getElementById("compose");
 const textarea = form?.querySelector("textarea[name=body]");
 const button = document.getElementById("preview-button");
@@ -11,39 +13,14 @@ if (textarea && button && region) enhance();
 
 function enhance() {
   const body = document.getElementById("preview-body");
-  const errorId = `${textarea.id}-error`; // the id rooms.mjs gives the box's error, so either clears it
+  // As the form shows an error (GOV.UK's error message above the box), and as the room's box does;
+  // focus on the box reads it out (aria-describedby), so nothing is announced besides.
+  const field = fieldError(textarea, () => {});
+  const clearError = field.clearError;
 
-  function describedBy(add) {
-    const ids = new Set((textarea.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean));
-    if (add) ids.add(errorId);
-    else ids.delete(errorId);
-    textarea.setAttribute("aria-describedby", [...ids].join(" "));
-  }
-
-  // As the form shows an error (GOV.UK's error message above the box), and as rooms.mjs does.
   function showError(text) {
-    textarea.closest(".govuk-form-group")?.classList.add("govuk-form-group--error");
-    textarea.classList.add("govuk-textarea--error");
-    let error = document.getElementById(errorId);
-    if (!error) {
-      error = document.createElement("p");
-      error.className = "govuk-error-message";
-      error.id = errorId;
-      textarea.before(error);
-    }
-    const hidden = document.createElement("span");
-    hidden.className = "govuk-visually-hidden";
-    hidden.textContent = "Error:";
-    error.replaceChildren(hidden, ` ${text}`);
-    describedBy(true);
+    field.showError(text);
     textarea.focus();
-  }
-
-  function clearError() {
-    textarea.closest(".govuk-form-group")?.classList.remove("govuk-form-group--error");
-    textarea.classList.remove("govuk-textarea--error");
-    document.getElementById(errorId)?.remove();
-    describedBy(false);
   }
 
   function hide() {

@@ -20,7 +20,7 @@ from civicnet.mentoring.models import MentoringRequest
 from civicnet.tags.names import tag_slug
 from civicnet.verification import services as verification
 from civicnet.verification.models import APPROVED, Verification
-from tests.browser.chat import Browsers, compose, messages_saying, online_now, send
+from tests.browser.chat import compose, messages_saying, online_now, send
 from tests.browser.conftest import open_and_check_with_axe, wait_until_connected, watch_socket
 from tests.factories import make_user, make_verified
 
@@ -84,14 +84,6 @@ def banner(page: Page):
 
 def summary_row(page: Page, key: str):
     return page.locator(".govuk-summary-list__row").filter(has=page.locator("dt", has_text=key)).locator("dd")
-
-
-@pytest.fixture
-def people(browser, server):
-    opened = Browsers(browser, server.url)
-    yield opened
-    for context in opened.contexts:
-        context.close()
 
 
 # --- 1. The whole journey --------------------------------------------------------------------------------

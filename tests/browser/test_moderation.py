@@ -20,7 +20,7 @@ from civicnet.moderation.rules import PERIODS, REPORT_REASONS, RULES
 from civicnet.rooms import messages
 from civicnet.rooms.models import Message
 from civicnet.rooms.services import get_readable_room
-from tests.browser.chat import Browsers, online_now
+from tests.browser.chat import online_now
 from tests.browser.conftest import open_and_check_with_axe
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user
 
@@ -56,14 +56,6 @@ def seed_people(room_members: tuple = ()) -> dict[str, object]:
 
 def room():
     return get_readable_room(find_user_by_username(HOST[0]), "open-data")
-
-
-@pytest.fixture
-def people(browser, server):
-    opened = Browsers(browser, server.url)
-    yield opened
-    for context in opened.contexts:
-        context.close()
 
 
 def table_rows(table: Locator) -> list[dict[str, str]]:
