@@ -136,3 +136,32 @@ def test_without_javascript_a_reply_is_written_on_the_threads_page(busy, people)
     bob.get_by_role("link", name="Back to Open data").click()
     expect(messages_saying(bob, "Who publishes spending data?").get_by_role("link", name="1 reply")).to_be_visible()
     assert bob.url.endswith(f"{ROOM}#{question.get_attribute('id')}")
+
+
+def test_a_threads_own_page_takes_replies_live_and_quotes_a_reply_answered_from_it(busy, people, app):
+    with app.app_context():
+        ada = find_user_by_username("ada")
+        room = get_readable_room(ada, "open-data")
+        question = next(m for m in messages.history(ada, room).messages if m.body == "Who publishes spending data?")
+    ada_page = people.open("ada", f"{ROOM}/messages/{question.id}/thread")
+    ada_page.set_viewport_size(WIDTHS["phone"])
+    bob = people.open("bob")
+    online_now(ada_page, "Bob Okafor")
+    messages_saying(bob, "Who publishes spending data?").get_by_role("link", name="Reply to Ada Lovelace").click()
+    box = bob.get_by_role("textbox", name="Reply to Ada Lovelace")
+    box.fill("The treasury does")
+    box.press("Enter")
+    reply = messages_saying(ada_page, "The treasury does")
+    expect(reply).to_have_count(1)
+    expect(ada_page.locator("#no-messages")).to_be_hidden()
+    # Answering that reply from the thread's page quotes it, without a reload.
+    reply.get_by_role("link", name="Reply to Bob Okafor").click()
+    expect(ada_page.locator("#replying-to")).to_contain_text("Replying to Bob Okafor: The treasury does")
+    expect(ada_page.get_by_role("textbox", name="Reply")).to_be_focused()
+    ada_page.get_by_role("textbox", name="Reply").fill("Which department?")
+    ada_page.get_by_role("button", name="Send message").click()
+    answer = messages_saying(ada_page, "Which department?").and_(ada_page.locator("[data-id]"))
+    expect(answer.locator(".civicnet-message__quote")).to_contain_text("Replying to @bob: The treasury does")
+    expect(ada_page.locator("#replying-to")).to_have_count(0)
+    assert ada_page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"]
+    assert people.problems == []
