@@ -122,6 +122,8 @@ def test_open_offers_and_the_tag_filter(client, api, app):
         "role": "public_servant",
         "verified": True,
         "organisation": "Camden Council",
+        "avatar_url": None,
+        "initials": "MM",
     }
     assert (mia["tags"], mia["capacity"], mia["places_left"], mia["paused"]) == (
         ["ai-ethics", "data-protection"],

@@ -253,6 +253,8 @@ def test_approval_gives_the_badge_and_emails_the_member(people, outbox):
         "role": "public_servant",
         "verified": True,
         "organisation": "Camden Council",
+        "avatar_url": None,
+        "initials": "AL",
     }
     told = emails_to(outbox, "ada@example.org")
     assert len(told) == 1 and "You are now verified as a public servant at Camden Council" in told[0].body
@@ -600,6 +602,8 @@ def test_a_verified_members_messages_carry_the_badge_and_organisation(chat, memb
         "role": "public_servant",
         "verified": True,
         "organisation": "Camden Council",
+        "avatar_url": None,
+        "initials": "AL",
     }
     assert sent["message"]["speaking_for"] is None
     posted = bob.wait_for("message_posted", lambda m: m["id"] == sent["message"]["id"])
