@@ -9,6 +9,7 @@ from civicnet.accounts.passwords import hash_password
 from civicnet.accounts.services import find_user_by_username
 from civicnet.db_types import utcnow
 from civicnet.demo_register import load_demo_entries
+from civicnet.direct.conversations import start_conversation
 from civicnet.extensions import db
 from civicnet.mentoring.offers import OfferDetails, offer_of, save_offer
 from civicnet.moderation.filters import add_word, word_filters
@@ -16,6 +17,7 @@ from civicnet.profiles.models import Profile
 from civicnet.profiles.services import ProfileChanges, update_profile
 from civicnet.rooms.messages import post_message
 from civicnet.rooms.models import Room
+from civicnet.rooms.reactions import react
 from civicnet.rooms.services import RoomDetails, create_room, join_room
 from civicnet.tags.models import HELP
 from civicnet.tags.services import user_tags
@@ -157,11 +159,14 @@ DEMO_ROOMS = [
             (
                 "priya",
                 "A school must complete a data protection impact assessment (DPIA) before it starts. Ask for a copy.",
+                0,  # a reply to the first message: the start of a thread
             ),
             ("sam", "Reminder: please don't post photos of children, even blurred."),
-            ("grace", "Thanks @priya. Is a DPIA something parents can see, or only the governors?"),
-            ("priya", "Schools often publish them; if not, a freedom of information request usually works."),
+            ("grace", "Thanks @priya. Is a DPIA something parents can see, or only the governors?", 1),
+            ("priya", "Schools often publish them; if not, a freedom of information request usually works.", 3),
         ],
+        # (message, member, reaction)
+        reactions=[(1, "grace", "thumbs_up"), (1, "amira", "thumbs_up"), (1, "tom", "heart"), (2, "grace", "eyes")],
     ),
     dict(
         name="Data protection impact assessments",
@@ -197,11 +202,31 @@ def _demo_rooms() -> None:
     for spec in DEMO_ROOMS:
         details = RoomDetails(spec["name"], spec["description"], "public", spec["open_to_public"], spec["tags"])
         room = create_room(find_user_by_username(spec["by"]), details)
-        for username, body in spec["messages"]:
+        posted = []
+        for username, body, *replying in spec["messages"]:
             author = find_user_by_username(username)
             if author.id != room.created_by_id:
                 join_room(author, room)
-            post_message(room, author, body)
+            parent = posted[replying[0]].id if replying else None
+            posted.append(post_message(room, author, body, reply_to_id=parent))
+        for index, username, emoji in spec.get("reactions", []):
+            react(find_user_by_username(username), posted[index].id, emoji, True)
+    for usernames, conversation in DEMO_CONVERSATIONS:
+        room = start_conversation(find_user_by_username(usernames[0]), ", ".join(usernames[1:]))
+        for username, body in conversation:
+            post_message(room, find_user_by_username(username), body)
+
+
+# A direct conversation between two members who share a room.
+DEMO_CONVERSATIONS = [
+    (
+        ["amira", "priya"],
+        [
+            ("amira", "Thank you for the DPIA tips. Could I ask you about the housing repairs app privately?"),
+            ("priya", "Of course. Send me what the council published and I'll tell you what I'd ask them."),
+        ],
+    ),
+]
 
 
 def _demo_mentoring() -> None:

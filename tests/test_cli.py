@@ -3,6 +3,7 @@ from civicnet.accounts.services import find_user_by_username
 from civicnet.demo import DEMO_MEMBERS
 from civicnet.extensions import db
 from civicnet.register.models import Entry
+from civicnet.rooms.models import DIRECT, Message, Reaction, Room
 
 
 def create_ops(runner, *extra: str):
@@ -62,3 +63,7 @@ def test_seed_demo_loads_once(app, runner):
         assert register["FaceGate Live (example)"] == ("published", "avoid")
         assert register["OpenBook hall booking (example)"] == ("published", "real")
         assert sorted(status for status, _ in register.values()) == ["draft", "published", "published"]
+        # Rooms show a thread with reactions, and two members have a direct conversation.
+        assert db.session.query(Message).filter(Message.thread_root_id.is_not(None)).count() == 3
+        assert db.session.query(Reaction).count() == 4
+        assert db.session.query(Room).filter(Room.kind == DIRECT).count() == 1

@@ -158,8 +158,10 @@ def react(slug: str, message_id: int):
     adding = "add" in request.form
     reactions.react(current_user, message_id, request.form.get("add" if adding else "remove"), adding)
     before = request.args.get("before", type=int)  # back to the older page it was on
-    if message.thread_root_id is not None:  # a reply: back to its thread
-        return redirect(message_url(message))
+    # Back to the thread's page for a reply, or for a thread's first message reacted to there.
+    if message.thread_root_id is not None or request.args.get("thread", type=int) == message.id:
+        root_id = message.thread_root_id or message.id
+        return redirect(url_for("rooms.thread", slug=room.slug, message_id=root_id, _anchor=f"message-{message_id}"))
     return redirect(url_for("rooms.show", slug=room.slug, before=before, _anchor=f"message-{message_id}"))
 
 

@@ -139,3 +139,16 @@ def test_reacting_to_a_reply_without_javascript_goes_back_to_its_thread(client, 
     assert response.location == f"/rooms/open-data/messages/{talk['question']}/thread#message-{talk['again']}"
     thread = client.get(response.location).get_data(as_text=True)
     assert 'aria-pressed="true"' in thread.split(f'id="message-{talk["again"]}"')[1].split("</li>\n</ol>")[0]
+
+
+def test_reacting_to_a_threads_first_message_on_its_page_without_javascript_stays_there(client, auth, talk):
+    auth.sign_in("bob")
+    thread = f"/rooms/open-data/messages/{talk['question']}/thread"
+    page = client.get(thread).get_data(as_text=True)
+    action = page.split(f'id="message-{talk["question"]}"')[1].split('data-part="react"')[0].rsplit('action="', 1)[1]
+    response = client.post(action.split('"')[0].replace("&amp;", "&"), data={"add": "heart"})
+    assert response.location == f"{thread}#message-{talk['question']}"
+    # From the room page, it goes back to the room page.
+    assert client.post(f"/rooms/open-data/messages/{talk['question']}/reactions", data={"add": "eyes"}).location == (
+        f"/rooms/open-data#message-{talk['question']}"
+    )
