@@ -92,14 +92,33 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite alters a table by building a new copy and dropping the old one (Alembic's batch mode).
+        # civicnet enforces foreign keys on every connection, and dropping the old copy would then fire
+        # their ON DELETE rules: a message's edits deleted, its replies' links emptied. So the
+        # migrations run without enforcement (a PRAGMA outside any transaction), then check every
+        # reference, and the connection gets enforcement back before it returns to the pool.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end SQLAlchemy's own transaction, so Alembic's is the one that commits
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left references to missing rows: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()  # nothing open after a commit; after a failure, what was left
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():
