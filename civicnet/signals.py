@@ -56,6 +56,10 @@ cite_message = _signals.signal(
     doc="A room message as a citation for a member (room, author, excerpt, permalink, private?), or None (rooms).",
 )
 mute_notice = _signals.signal("mute-notice", doc="Why a member may not post in a room now, or None (moderation).")
+write_refusal = _signals.signal(
+    "write-refusal",
+    doc="Why a member may not write in a room now (post, react, show typing), or None (direct: who may message whom).",
+)
 
 
 def answer(signal, sender, **kwargs):

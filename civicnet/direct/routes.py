@@ -39,12 +39,6 @@ def direct_people(room) -> list[dict]:
     ]
 
 
-@bp.app_template_global()
-def direct_refusal(room) -> str | None:
-    """Why the viewer cannot write in this direct conversation now (the page says it instead of the box)."""
-    return rules.conversation_refusal(current_user, room)
-
-
 @bp.route("/messages")
 @login_required
 def index():

@@ -94,6 +94,13 @@ def conversation_refusal(sender, room: Room) -> str | None:
     return None
 
 
+@signals.write_refusal.connect
+def write_refusal(actor: User, room: Room = None, **_) -> str | None:
+    """Why the member cannot write in this direct conversation now (its page says so instead of the box;
+    reactions and typing are refused with it too)."""
+    return conversation_refusal(actor, room) if room is not None and room.is_direct else None
+
+
 @signals.posting_check.connect
 def check_may_write(actor: User, room: Room = None, **_) -> None:
     """Every message in a direct conversation (posted or edited, by any path) follows the rules above."""

@@ -92,12 +92,20 @@ class Muted(Forbidden):
     code = "muted"
 
 
+def write_refusal(actor, room: Room) -> str | None:
+    """Why this member may not write in this room now though they could post in it (a direct
+    conversation's rules: civicnet.direct), or None."""
+    return signals.answer(signals.write_refusal, actor, room=room) if is_signed_in(actor) else None
+
+
 def check_may_type(actor: User, room: Room) -> None:
     """Typing indicators follow the posting rules: nobody sees someone type who could not post."""
     if not can_post(actor, room):
         raise Forbidden("You cannot post in this room")
     if notice := signals.answer(signals.mute_notice, actor, room=room):
         raise Muted(notice)
+    if why := write_refusal(actor, room):
+        raise Forbidden(why)
 
 
 def post_message(

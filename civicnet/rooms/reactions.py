@@ -17,7 +17,7 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
-from civicnet.rooms.messages import Muted
+from civicnet.rooms.messages import Muted, write_refusal
 from civicnet.rooms.models import Message, Reaction, Room
 from civicnet.rooms.permissions import can_post, can_read
 from civicnet.transactions import on_commit
@@ -206,6 +206,8 @@ def _reactable(actor: User, message_id) -> Message:
     # A mute silences reactions too: they are a way of speaking in the room.
     if notice := signals.answer(signals.mute_notice, actor, room=room):
         raise Muted(notice)
+    if why := write_refusal(actor, room):  # a direct conversation's rules
+        raise Forbidden(why)
     return message
 
 

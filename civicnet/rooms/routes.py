@@ -81,6 +81,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200, previe
         levels=DIRECT_LEVELS if room.is_direct else LEVELS,
         older_than=page.messages[0].id if page.has_more and page.messages else None,
         mute_notice=_mute_notice(room),
+        refusal=messages.write_refusal(current_user, room),
         first_unread=unread[0] if unread else None,
         unread_count=len(unread),
         rendered_at=rendered_at,

@@ -6,7 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from civicnet.db_types import iso, utcnow
-from civicnet.rooms import attachments, bp, reactions, services, threads
+from civicnet.rooms import attachments, bp, messages, reactions, services, threads
 from civicnet.rooms.forms import MessageForm
 from civicnet.rooms.permissions import can_post
 from civicnet.rooms.prototype import message_prototype
@@ -27,6 +27,7 @@ def render_thread(room, root, form: MessageForm | None = None, status: int = 200
         form=form,
         quoting=next((reply for reply in replies if reply.id == form.reply_to.data), None),
         can_post=can_post(current_user, room),
+        refusal=messages.write_refusal(current_user, room),
         latest_id=services.latest_message_id(room),
         rendered_at=rendered_at,
         prototype_message=message_prototype(),

@@ -132,6 +132,9 @@ def test_blocking_from_the_profile_and_unblocking_from_settings(app, town):
     refused = grace.post(f"/rooms/{town['slug']}/messages", data={"body": "Hello?", "client_id": "b1"})
     assert refused.status_code == 403 and "does not accept direct messages from you" in refused.text
     assert "blocked" not in conversation.lower()
+    # A thread's page in the conversation says the same, in place of its box.
+    thread = grace.get(f"/rooms/{town['slug']}/messages/{town['message_id']}/thread").text
+    assert "Ada Lovelace does not accept direct messages from you." in thread and 'id="compose"' not in thread
     unblocked = ada.post("/people/grace/unblock", data={"next": "/account/messages"})
     assert unblocked.location == "/account/messages"
     assert "You have not blocked anyone" in ada.get("/account/messages").text

@@ -18,7 +18,7 @@ from civicnet.mentoring import offers, requests
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.notifications.kinds import render
 from civicnet.notifications.models import Notification
-from civicnet.rooms import messages
+from civicnet.rooms import messages, reactions
 from civicnet.rooms import services as rooms
 from civicnet.rooms.models import DIRECT, Membership
 from civicnet.rooms.permissions import can_manage, can_read
@@ -103,6 +103,21 @@ def test_a_blocked_member_can_neither_start_nor_write_and_is_told_what_nobody_wo
         messages.post_message(room, people.ada, "Bye")
     blocks.unblock(people.ada, people.grace)
     assert messages.post_message(room, people.grace, "Thank you").id
+
+
+def test_a_blocked_member_can_neither_react_nor_be_seen_typing(people):
+    room = conversations.start_conversation(people.grace, "ada")
+    said = messages.post_message(room, people.ada, "Hello Grace")
+    blocks.block(people.ada, people.grace)
+    refusal = "Ada Lovelace does not accept direct messages from you"
+    with pytest.raises(Forbidden, match=refusal):
+        reactions.react(people.grace, said.id, "heart", True)
+    with pytest.raises(Forbidden, match=refusal):
+        messages.check_may_type(people.grace, room)
+    assert messages.write_refusal(people.grace, room) == refusal
+    blocks.unblock(people.ada, people.grace)
+    assert reactions.react(people.grace, said.id, "heart", True)["reactions"]
+    messages.check_may_type(people.grace, room)
 
 
 def test_a_block_in_a_group_stops_the_blocked_member_writing_to_the_group(people):
