@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from civicnet import signals
 from civicnet.accounts.models import User
@@ -237,6 +237,13 @@ def _message_id(value, field: str) -> int | None:
     return value
 
 
+def has_live_replies():
+    """SQL: the message has replies that are not deleted. A deleted message that starts a thread stays
+    in the room's list as "This message was deleted.", so its replies can still be found."""
+    reply = aliased(Message)
+    return exists().where(reply.thread_root_id == Message.id, reply.deleted_at.is_(None))
+
+
 def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None, threads_only=False) -> Page:
     """Messages newer than after_id (oldest first), older than before_id, between the two, or the latest ones;
     with threads_only, only the messages that start a thread or stand alone (the room page's list)."""
@@ -246,11 +253,13 @@ def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None, th
     after_id, before_id = _message_id(after_id, "after_id"), _message_id(before_id, "before_id")
     query = (
         select(Message)
-        .where(Message.room_id == room.id, Message.deleted_at.is_(None), visible_to(viewer))
+        .where(Message.room_id == room.id, visible_to(viewer))
         .options(joinedload(Message.reply_to).joinedload(Message.author))
     )
     if threads_only:
-        query = query.where(Message.thread_root_id.is_(None))
+        query = query.where(Message.thread_root_id.is_(None), or_(Message.deleted_at.is_(None), has_live_replies()))
+    else:
+        query = query.where(Message.deleted_at.is_(None))
     if before_id is not None:
         query = query.where(Message.id < before_id)
     if after_id is not None:

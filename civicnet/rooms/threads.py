@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from civicnet.accounts.permissions import is_signed_in
 from civicnet.errors import NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
@@ -37,15 +38,27 @@ def summaries(viewer, room: Room, messages: list[Message]) -> dict[int, Summary]
     return {root: Summary(count, last) for root, count, last in db.session.execute(query)}
 
 
+def _shown_to(viewer, message: Message) -> bool:
+    """A held message is only its author's until a moderator approves it."""
+    return not message.is_held or (is_signed_in(viewer) and message.author_id == viewer.id)
+
+
 def get_thread(viewer, room: Room, message_id) -> Message:
-    """A thread's first message, for a viewer who can read the room; a reply leads to its thread's."""
+    """A thread's first message, for a viewer who can read the room; a reply leads to its thread's.
+    A deleted first message still leads to its thread while replies to it remain."""
     message = db.session.get(Message, message_id) if is_id(message_id) else None
-    if message is None or message.room_id != room.id or not can_read(viewer, room) or message.is_deleted:
+    if message is None or message.room_id != room.id or not can_read(viewer, room) or not _shown_to(viewer, message):
         raise NotFound("That message does not exist")
     root = message if message.thread_root_id is None else db.session.get(Message, message.thread_root_id)
-    if root is None or root.is_deleted:
+    gone = root is None or (message is not root and message.is_deleted)
+    if gone or not _shown_to(viewer, root) or (root.is_deleted and not _has_live_replies(root)):
         raise NotFound("That message does not exist")
     return root
+
+
+def _has_live_replies(root: Message) -> bool:
+    query = select(Message.id).where(Message.thread_root_id == root.id, Message.deleted_at.is_(None)).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def replies(viewer, room: Room, root: Message) -> list[Message]:

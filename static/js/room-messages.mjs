@@ -183,6 +183,17 @@ export function messageRenderer(root, canPost) {
     part.querySelector("[data-slot=replies]").textContent = `${count} ${count === 1 ? "reply" : "replies"}`;
   }
 
+  // A message that starts a thread, deleted while replies to it remain: the template's placeholder
+  // in place of its text, and nothing more to do with it (as the page draws it after a reload).
+  function markDeleted(item) {
+    for (const part of ["removed", "hidden", "held", "body", "attachments", "reactions", "actions"]) {
+      item.querySelector(`:scope > [data-part="${part}"]`)?.remove();
+    }
+    const placeholder = template.content.querySelector("[data-part=deleted]").cloneNode(true);
+    (item.querySelector(":scope > [data-part=quote]") || item.querySelector(":scope > .civicnet-message__meta")).after(placeholder);
+    item.classList.add("civicnet-message--hidden");
+  }
+
   // One's own message on its way: the text as typed, until the server has stored it.
   function renderPending(entry) {
     const item = element("li", "civicnet-message civicnet-message--pending");
@@ -199,5 +210,5 @@ export function messageRenderer(root, canPost) {
     return item;
   }
 
-  return { render, renderPending, showReplies, decorators };
+  return { render, renderPending, showReplies, markDeleted, decorators };
 }

@@ -140,7 +140,10 @@ export function roomStream(room) {
   function applyDelete({ id, room: roomSlug, thread_root: threadRoot }) {
     if (roomSlug !== slug) return;
     if (threadRoot && !room.thread) room.threads?.replyGone(threadRoot, id);
-    document.getElementById(`message-${id}`)?.remove();
+    const item = document.getElementById(`message-${id}`);
+    // A thread's first message keeps its place while its replies remain (on a thread's page, always).
+    if (item && (Number(item.dataset.replies) > 0 || (room.thread && Number(id) === room.thread))) view.markDeleted(item);
+    else item?.remove();
     updateEmptyState();
   }
 

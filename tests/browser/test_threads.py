@@ -41,7 +41,7 @@ def into_view(page: Page, text: str):
 
 
 @pytest.mark.parametrize("size", WIDTHS, ids=list(WIDTHS))
-def test_a_thread_opens_in_place_and_replies_arrive_live_in_another_browser(busy, people, size):
+def test_a_thread_opens_in_place_and_replies_arrive_live_in_another_browser(busy, people, size, members):
     ada, bob = people.open("ada"), people.open("bob")
     for page in (ada, bob):
         page.set_viewport_size(WIDTHS[size])
@@ -73,6 +73,12 @@ def test_a_thread_opens_in_place_and_replies_arrive_live_in_another_browser(busy
     expect(messages_saying(ada, "Who publishes spending data?").get_by_role("link", name="2 replies")).to_be_visible()
     width = ada.evaluate("document.documentElement.scrollWidth")
     assert width <= WIDTHS[size]["width"]
+    # Ada deletes her question: its replies keep their place under "This message was deleted.", live.
+    asked = question.get_attribute("id").removeprefix("message-")
+    assert members(busy.url, "ada").connect().call("delete_message", {"id": int(asked)})["ok"]
+    expect(question.locator(".civicnet-message__notice")).to_have_text("This message was deleted.")
+    expect(question.get_by_role("link", name="2 replies")).to_be_visible()
+    expect(question.get_by_role("region", name="Thread: replies to Ada Lovelace")).to_contain_text("Monthly, as CSV")
     assert people.problems == []
 
 

@@ -5,6 +5,7 @@ first message (open_thread); links to a reply lead to its thread."""
 import pytest
 
 from civicnet.accounts.services import find_user_by_username
+from civicnet.extensions import db
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.rooms import messages, services, threads
 from civicnet.rooms.links import message_url
@@ -152,3 +153,39 @@ def test_reacting_to_a_threads_first_message_on_its_page_without_javascript_stay
     assert client.post(f"/rooms/open-data/messages/{talk['question']}/reactions", data={"add": "eyes"}).location == (
         f"/rooms/open-data#message-{talk['question']}"
     )
+
+
+def test_a_held_message_and_its_thread_are_its_authors_alone(app, client, auth, talk):
+    with app.app_context():
+        ada = find_user_by_username("ada")
+        room = services.get_readable_room(ada, "open-data")
+        held = messages.post_message(room, ada, "Held words")
+        held.hold()
+        db.session.commit()
+        held_id = held.id
+    for who in (None, "bob", "eve"):
+        if who:
+            auth.sign_in(who)
+        assert client.get(f"/rooms/open-data/messages/{held_id}/thread").status_code == 404, who
+        auth.sign_out()
+    auth.sign_in("ada")
+    assert "Held words" in client.get(f"/rooms/open-data/messages/{held_id}/thread").get_data(as_text=True)
+
+
+def test_a_deleted_message_keeps_its_thread_findable_while_replies_remain(app, client, auth, talk):
+    with app.app_context():
+        messages.delete_message(find_user_by_username("ada"), talk["question"])
+    auth.sign_in("bob")
+    listed = client.get("/rooms/open-data").get_data(as_text=True).split('id="messages"')[1].split("<template")[0]
+    assert "This message was deleted." in listed and "Who publishes" not in listed and "2 replies" in listed
+    thread = client.get(f"/rooms/open-data/messages/{talk['question']}/thread").get_data(as_text=True)
+    shown = thread.split("<template")[0]
+    assert "This message was deleted." in shown and "Who publishes" not in shown and "We do, monthly" in shown
+    # Once its replies are gone too, so is the placeholder, and the thread.
+    with app.app_context():
+        messages.delete_message(find_user_by_username("bob"), talk["answer"])
+        messages.delete_message(find_user_by_username("ada"), talk["again"])
+    assert (
+        "This message was deleted." not in client.get("/rooms/open-data").get_data(as_text=True).split("<template")[0]
+    )
+    assert client.get(f"/rooms/open-data/messages/{talk['question']}/thread").status_code == 404
