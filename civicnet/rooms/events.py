@@ -208,7 +208,9 @@ def on_open_thread(user: User, data=None):
     fields = event_fields(data, room=str, id=int)
     room = _room(user, fields["room"])
     root = threads.get_thread(user, room, fields["id"])
-    return ok(root=root.id, messages=[message_payload(message) for message in threads.replies(user, room, root)])
+    replies = threads.replies(user, room, root)
+    threads.read(user, root, replies)
+    return ok(root=root.id, messages=[message_payload(message) for message in replies])
 
 
 @socketio.on("typing")

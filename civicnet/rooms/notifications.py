@@ -87,12 +87,27 @@ def notify_about(message: Message, room: Room, actor: User, mentioned: list[User
     blocked = blockers_among(actor.id, recipients)
     for user_id, kind in recipients.items():
         if levels.get(user_id) != MUTE and user_id not in blocked:
-            notify(user_id, kind, message.id, conversation=f"room:{room.id}")
+            notify(user_id, kind, message.id, conversation=conversation_of(message, room))
+
+
+READ_IN_PLACE = (MENTION, REPLY, ROOM_MESSAGE, DIRECT_MESSAGE)
+
+
+def conversation_of(message: Message, room: Room) -> str:
+    """What a message's notifications are grouped by (on the page, in one email): its thread, for a
+    reply, so that reading the room does not read them; the room for any other."""
+    return f"thread:{message.thread_root_id}" if message.thread_root_id else f"room:{room.id}"
 
 
 def read_up_to(user_id: int, room_id: int, message_id: int) -> None:
-    """A member read the room up to a message: its mentions, replies and followed messages are read too."""
-    mark_read_in(user_id, f"room:{room_id}", (MENTION, REPLY, ROOM_MESSAGE, DIRECT_MESSAGE), message_id)
+    """A member read the room up to a message: its mentions, replies and followed messages are read too
+    (not those in threads, which the room's list does not show: reading a thread reads them)."""
+    mark_read_in(user_id, f"room:{room_id}", READ_IN_PLACE, message_id)
+
+
+def read_thread(user_id: int, root_id: int, message_id: int) -> None:
+    """A member read a thread up to a reply: its notifications are read."""
+    mark_read_in(user_id, f"thread:{root_id}", READ_IN_PLACE, message_id)
 
 
 def _levels(room: Room) -> dict[int, str]:
@@ -162,7 +177,7 @@ def _direct(notification) -> Shown | None:
     return Shown(
         lead="Direct message from" if one_to_one else f"{author.display_name} wrote in your conversation with",
         link_text=title,
-        url=external_url("rooms.show", slug=room.slug) + f"#message-{message.id}",
+        url=message_url(message, external=True),  # a reply's is its thread's page
         excerpt=plain_excerpt(message.body) if visible else "",
         fields={
             "room": room.slug,

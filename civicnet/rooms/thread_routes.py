@@ -15,6 +15,7 @@ from civicnet.rooms.prototype import message_prototype
 def render_thread(room, root, form: MessageForm | None = None, status: int = 200):
     rendered_at = iso(utcnow())  # before reading: the live client's first `since`
     replies = threads.replies(current_user, room, root)
+    threads.read(current_user, root, replies)
     if form is None:
         form = MessageForm(client_id=secrets.token_urlsafe(12))
         asked = request.args.get("reply_to", type=int)

@@ -11,9 +11,11 @@ from civicnet.accounts.permissions import is_signed_in
 from civicnet.errors import NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
+from civicnet.rooms import notifications
 from civicnet.rooms.messages import visible_to
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
+from civicnet.transactions import commit
 
 MAX_REPLIES = 500
 
@@ -54,6 +56,14 @@ def get_thread(viewer, room: Room, message_id) -> Message:
     if gone or not _shown_to(viewer, root) or (root.is_deleted and not _has_live_replies(root)):
         raise NotFound("That message does not exist")
     return root
+
+
+def read(viewer, root: Message, shown: list[Message]) -> None:
+    """The member has seen a thread's replies (its page, or opened in place): the notifications they
+    gave are read. (The room's read mark, for unread counts, moves on the room's page.)"""
+    if is_signed_in(viewer) and shown:
+        notifications.read_thread(viewer.id, root.id, shown[-1].id)
+        commit()
 
 
 def _has_live_replies(root: Message) -> bool:

@@ -3,10 +3,12 @@ how many replies each has; a thread has its own page (without JavaScript) and op
 first message (open_thread); links to a reply lead to its thread."""
 
 import pytest
+from sqlalchemy import select
 
 from civicnet.accounts.services import find_user_by_username
 from civicnet.extensions import db
 from civicnet.moderation.actions import ActionRequest, take_action
+from civicnet.notifications.models import Notification
 from civicnet.rooms import messages, services, threads
 from civicnet.rooms.links import message_url
 from tests.factories import make_moderator, make_room, make_user
@@ -189,3 +191,30 @@ def test_a_deleted_message_keeps_its_thread_findable_while_replies_remain(app, c
         "This message was deleted." not in client.get("/rooms/open-data").get_data(as_text=True).split("<template")[0]
     )
     assert client.get(f"/rooms/open-data/messages/{talk['question']}/thread").status_code == 404
+
+
+def test_a_mention_in_a_thread_stays_unread_until_the_thread_is_read(app, client, auth, talk):
+    with app.app_context():
+        ada, bob = find_user_by_username("ada"), find_user_by_username("bob")
+        room = services.get_readable_room(ada, "open-data")
+        mention = messages.post_message(room, bob, "Over to you, @ada", reply_to_id=talk["question"])
+        told = db.session.scalars(select(Notification).where(Notification.subject_id == mention.id)).one()
+        assert (told.user_id, told.conversation) == (ada.id, f"thread:{talk['question']}")
+        told_id = told.id
+    auth.sign_in("ada")
+    client.get("/rooms/open-data")  # the room's list does not show the reply: the mention is still news
+    with app.app_context():
+        assert db.session.get(Notification, told_id).read_at is None
+    client.get(f"/rooms/open-data/messages/{talk['question']}/thread")
+    with app.app_context():
+        assert db.session.get(Notification, told_id).read_at is not None
+
+
+def test_opening_a_thread_in_place_reads_its_mentions(app, members, talk):
+    with app.app_context():
+        room = services.get_readable_room(find_user_by_username("ada"), "open-data")
+        messages.post_message(room, find_user_by_username("bob"), "Over to you, @ada", reply_to_id=talk["question"])
+    ada = members(app, "ada").connect()
+    assert ada.call("open_thread", {"room": "open-data", "id": talk["question"]})["ok"]
+    read = ada.wait_for("notifications_read")
+    assert read["unread"] == 0 and len(read["ids"]) == 2  # Bob's reply to her, and his mention of her
