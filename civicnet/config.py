@@ -210,6 +210,9 @@ class Config:
     # The message box: people suggested after "@" (a lookup a few keystrokes apart), and Preview.
     MENTION_LOOKUP_LIMIT = setting(lambda: os.environ.get("MENTION_LOOKUP_LIMIT", "60 per minute"))
     PREVIEW_LIMIT = setting(lambda: os.environ.get("PREVIEW_LIMIT", "30 per minute"))
+    # Files a member may upload (attachments and photos): each is decoded and re-encoded, which costs
+    # far more than its size suggests, so the count is limited before any of that is done.
+    UPLOAD_LIMIT = setting(lambda: os.environ.get("UPLOAD_LIMIT", "60 per hour"))
 
     SOCKET_SEND_MESSAGE_LIMIT = setting(lambda: os.environ.get("SOCKET_SEND_MESSAGE_LIMIT", "10 per 10 seconds"))
     SOCKET_TYPING_LIMIT = setting(lambda: os.environ.get("SOCKET_TYPING_LIMIT", "10 per 10 seconds"))
@@ -263,7 +266,7 @@ class TestConfig(Config):
     SEARCH_LIMIT_PER_MEMBER = SEARCH_LIMIT_PER_IP = "1000 per minute"
     API_READ_LIMIT_PER_MEMBER = API_READ_LIMIT_PER_IP = "1000 per minute"
     API_WRITE_LIMIT_PER_MEMBER = API_WRITE_LIMIT_PER_IP = "1000 per minute"
-    MENTION_LOOKUP_LIMIT = PREVIEW_LIMIT = "1000 per minute"
+    MENTION_LOOKUP_LIMIT = PREVIEW_LIMIT = UPLOAD_LIMIT = "1000 per minute"
     SOCKETIO_ASYNC_MODE = "threading"
     SERVER_NAME = None
     SEARCH_INDEXER = False

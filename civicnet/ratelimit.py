@@ -61,6 +61,7 @@ def allow(action: str, who: str, limit: str) -> bool:
 
 class RateLimited(Invalid):
     code = "rate_limited"
+    status = 429  # over HTTP (JSON); a form says it beside the field, as any other Invalid
 
     def __init__(self, action: str, limit: str):
         super().__init__(

@@ -3,9 +3,10 @@ blocking. A conversation itself is shown by the room page (rooms.show), which kn
 
 import secrets
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from civicnet import ratelimit
 from civicnet.accounts import blocks
 from civicnet.accounts.services import get_user_or_404
 from civicnet.direct import bp, conversations, rules
@@ -73,6 +74,7 @@ def new():
 @login_required
 def suggest_people():
     """People the member may write to, for the To field's suggestions."""
+    ratelimit.check("people_lookup", str(current_user.id), current_app.config["MENTION_LOOKUP_LIMIT"])
     found = conversations.suggest_people(current_user, request.args.get("q", "")[:60])
     return jsonify(suggestions=[{"name": u.username, "label": f"{u.display_name} (@{u.username})"} for u in found])
 

@@ -4,7 +4,7 @@
 from flask import current_app
 from sqlalchemy import or_, select
 
-from civicnet import images, storage
+from civicnet import images, ratelimit, storage
 from civicnet.accounts.models import User
 from civicnet.accounts.photos import LARGE, SMALL, photo_key
 from civicnet.errors import Forbidden, Invalid, NotFound
@@ -43,6 +43,8 @@ def set_photo(actor: User, user: User, data: bytes) -> User:
         raise Invalid(FIELD, "Choose a photo to upload")
     if len(data) > max_bytes():
         raise Invalid(FIELD, f"The photo must be {file_size(max_bytes())} or smaller")
+    # Before decoding it, the costly part (a small file can be a huge picture).
+    ratelimit.check("upload", str(actor.id), current_app.config["UPLOAD_LIMIT"])
     picture = images.read(data, FIELD)
     encoded = {size: images.encode(images.square(picture, side), "WEBP") for size, side in SIDES.items()}
     earlier = (user.photo_key, user.photo_small_key)

@@ -17,7 +17,7 @@ from flask import current_app
 from huey import crontab
 from sqlalchemy import func, or_, select
 
-from civicnet import images, storage
+from civicnet import images, ratelimit, storage
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_moderator, is_signed_in
 from civicnet.db_types import utcnow
@@ -186,12 +186,20 @@ def _unsent(actor: User):
     return select(func.count(Attachment.id)).where(Attachment.uploader_id == actor.id, Attachment.message_id.is_(None))
 
 
-def store_unsent(actor: User, room: Room, prepared: list[Prepared]) -> list[Attachment]:
-    """Store checked files as the member's, not yet sent (each file before the row that names it)."""
+def check_may_upload(actor: User, room: Room, count: int) -> None:
+    """Whether the member may upload this many files for this room now: asked before any file is
+    read, since decoding an image is the costly part (a small file can be a huge picture)."""
     if not can_post(actor, room):
         raise NotFound("There is no room at this address, or you cannot post in it")
-    if (db.session.scalar(_unsent(actor)) or 0) + len(prepared) > MAX_UNSENT:
+    if (db.session.scalar(_unsent(actor)) or 0) + count > MAX_UNSENT:
         raise Invalid(FIELD, f"You have {MAX_UNSENT} files waiting to be sent. Send them with a message first")
+    for _ in range(count):
+        ratelimit.check("upload", str(actor.id), current_app.config["UPLOAD_LIMIT"])
+
+
+def store_unsent(actor: User, room: Room, prepared: list[Prepared]) -> list[Attachment]:
+    """Store checked files as the member's, not yet sent (each file before the row that names it);
+    check_may_upload was asked first."""
     stored = []
     for item in prepared:
         attachment = Attachment(
@@ -213,6 +221,7 @@ def store_unsent(actor: User, room: Room, prepared: list[Prepared]) -> list[Atta
 
 def upload(actor: User, room: Room, name: str | None, data: bytes) -> Attachment:
     """Store one file for a message the member is about to send (the live page's uploads)."""
+    check_may_upload(actor, room, 1)
     (attachment,) = store_unsent(actor, room, [prepare(name, data)])
     return attachment
 

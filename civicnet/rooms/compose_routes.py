@@ -5,10 +5,11 @@ with the room page showing the preview."""
 from flask import current_app, jsonify, request
 from flask_login import current_user, login_required
 
+from civicnet.application import takes_uploads
 from civicnet.errors import Invalid, ServiceError, wants_json
 from civicnet.extensions import limiter
 from civicnet.forms import apply_service_error
-from civicnet.rooms import bp, messages, services
+from civicnet.rooms import attachments, bp, messages, services
 from civicnet.rooms.forms import MessageForm
 from civicnet.rooms.mentions import suggest_mentions
 from civicnet.rooms.routes import render_room
@@ -47,6 +48,8 @@ def mention_suggestions(slug: str):
 
 @bp.route("/rooms/<slug>/preview", methods=["POST"])
 @login_required
+# Without JavaScript the form's Preview button posts its chosen files too: accepted, and not stored.
+@takes_uploads(attachments.compose_limit)
 @per_member("PREVIEW_LIMIT", "message-preview", "You have previewed a lot in a short time. Wait a minute.")
 def preview(slug: str):
     """Render the message box's text as it would be stored: JSON for the page's script, or the room

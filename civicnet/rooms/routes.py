@@ -2,10 +2,10 @@
 
 import secrets
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from civicnet import signals
+from civicnet import ratelimit, signals
 from civicnet.accounts.services import get_user_or_404
 from civicnet.application import takes_uploads
 from civicnet.db_types import iso, utcnow
@@ -112,6 +112,8 @@ def _stored_files(room) -> list[int]:
     chosen = [upload for upload in request.files.getlist("files") if upload.filename]
     if len(chosen) > attachments.per_message():
         raise Invalid("files", f"Choose up to {attachments.per_message()} files")
+    if chosen:
+        attachments.check_may_upload(current_user, room, len(chosen))
     prepared = [
         attachments.prepare(upload.filename, uploaded_bytes(upload, attachments.max_bytes())) for upload in chosen
     ]
@@ -156,6 +158,7 @@ def react(slug: str, message_id: int):
     room = services.get_readable_room(current_user, slug)
     if (message := messages.reply_target(room, message_id)) is None:  # a message of another room
         raise NotFound("That message does not exist, or you cannot see it")
+    ratelimit.check("react", str(current_user.id), current_app.config["SOCKET_REACT_LIMIT"])  # as the socket's
     adding = "add" in request.form
     reactions.react(current_user, message_id, request.form.get("add" if adding else "remove"), adding)
     before = request.args.get("before", type=int)  # back to the older page it was on

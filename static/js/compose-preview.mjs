@@ -33,7 +33,9 @@ function enhance() {
     let response;
     let answer = null;
     try {
-      response = await fetch(button.formAction, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
+      const fields = new FormData(form);
+      fields.delete("files"); // the text is what is previewed: the chosen files stay in the form, unsent
+      response = await fetch(button.formAction, { method: "POST", body: fields, headers: { Accept: "application/json" } });
       answer = await response.json();
     } catch {
       // offline, or an answer that is not JSON (signed out: the sign-in page)

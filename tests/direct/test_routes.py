@@ -218,3 +218,11 @@ def test_the_conversation_page_keeps_the_room_pages_live_parts_without_the_rooms
         assert absent not in page
     assert "Normal: every new message notifies you" in page
     assert 'aria-current="page"><strong class="govuk-service-navigation__active-fallback">Messages' in page
+
+
+def test_the_people_suggestions_are_rate_limited(app, town):
+    app.config["MENTION_LOOKUP_LIMIT"] = "2 per minute"
+    grace = client_of(app, "grace")
+    answers = [grace.get("/messages/people?q=ad", headers={"Accept": "application/json"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[-1].json["error"]["code"] == "rate_limited"

@@ -254,6 +254,22 @@ def test_upload_errors_are_json_with_a_status(app, town):
     assert huge.status_code == 413 and huge.json["error"]["message"]
 
 
+def test_who_may_upload_and_how_often_is_asked_before_a_file_is_read(app, town):
+    """Decoding an image is the costly part (a small file can be a huge picture): a member who may not
+    post here, or has uploaded too many files lately, is refused before any of it is done."""
+    with app.app_context():
+        make_user(username="una", verified=False)  # signed up, address not yet confirmed: may read, not post
+    unconfirmed = upload(signed_in(app, "una"), town["public"], b"not even an image", "a.png")
+    assert unconfirmed.status_code == 404  # not "not an image": the file was never looked at
+    app.config["UPLOAD_LIMIT"] = "2 per hour"
+    ada = signed_in(app, "ada")
+    assert [upload(ada, town["public"], PDF, f"{n}.pdf").status_code for n in range(2)] == [201, 201]
+    third = upload(ada, town["public"], b"not even an image", "a.png")
+    assert third.status_code == 429 and third.json["error"]["code"] == "rate_limited"
+    posted = post_with_files(ada, town["public"], "With a file", [(PDF, "c.pdf", "application/pdf")])
+    assert posted.status_code == 200 and "You are doing that too often (upload" in posted.get_data(as_text=True)
+
+
 # --- Who may read them ----------------------------------------------------------------------------------
 
 

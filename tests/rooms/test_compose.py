@@ -1,6 +1,7 @@
 """The message box's helpers over HTTP: people suggested after "@" (who, for whom, how many, how often)
 and the preview of a message, which must be exactly what posting it stores."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -132,6 +133,13 @@ def test_without_javascript_the_preview_shows_on_the_room_page_with_the_text_kep
     assert "hidden" not in region.split(">")[0] and "<strong>Bold</strong> plan 🎉" in region
     assert "**Bold** plan :tada: for @gregor" in page.split('id="body"')[1].split("</textarea>")[0]
     assert 'value="kept-id"' in page  # Send after previewing is the same message, sent once
+    assert stored_count(app) == 0
+    # With files chosen (more than a plain form may carry), the text is still previewed; nothing is stored.
+    big = io.BytesIO(b"%PDF-1.7\n" + b"x" * 2_000_000)
+    with_files = client.post(
+        f"{rooms['public']}/preview", data={**data, "files": (big, "big.pdf")}, content_type="multipart/form-data"
+    )
+    assert with_files.status_code == 200 and "<strong>Bold</strong> plan" in with_files.get_data(as_text=True)
     assert stored_count(app) == 0
     plain = client.get(rooms["public"]).get_data(as_text=True)
     assert (

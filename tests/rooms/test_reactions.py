@@ -179,6 +179,15 @@ def pressed(page: str, emoji: str) -> bool | None:
     return found and found.group(1) == "true"
 
 
+def test_the_form_is_rate_limited_like_the_live_connection(chat, members):
+    message_id = post(chat, "ada", "Press me")
+    chat.config["SOCKET_REACT_LIMIT"] = "2 per 10 seconds"
+    bob = members(chat, "bob").session
+    url = f"/rooms/{ROOM}/messages/{message_id}/reactions"
+    presses = [bob.post(url, data={"add": emoji}).status_code for emoji in ("eyes", "heart", "tada")]
+    assert presses == [302, 302, 429]
+
+
 def test_the_form_toggles_without_javascript_and_reaches_live_pages(chat, members):
     message_id = post(chat, "ada", "Form me")
     ada, _ = joined(members, chat, "ada")
