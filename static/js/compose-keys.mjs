@@ -5,11 +5,15 @@ import { element } from "./room-messages.mjs";
 
 const KEY = "civicnet.enterAddsLine";
 
+// Unless the member chose: on a touch screen Enter starts a new line (its keyboard has no Shift+Enter
+// to speak of, and a Send button is a thumb away), elsewhere Enter sends.
 function stored() {
+  const touch = window.matchMedia("(pointer: coarse)").matches;
   try {
-    return window.localStorage.getItem(KEY) === "true";
+    const chosen = window.localStorage.getItem(KEY);
+    return chosen === null ? touch : chosen === "true";
   } catch {
-    return false; // storage blocked: the default
+    return touch; // storage blocked: the default
   }
 }
 

@@ -66,7 +66,7 @@ function partsOf(message, viewer) {
     reply: viewer.canPost(),
     edit: viewer.canPost() && mine,
     report: Boolean(viewer.username) && !mine,
-    propose: Boolean(viewer.username),
+    propose: Boolean(viewer.username) && !viewer.direct,
     reactions: actions,
     react: viewer.canPost(),
     "reactions-read": !viewer.canPost(),
@@ -75,7 +75,7 @@ function partsOf(message, viewer) {
 
 export function messageRenderer(root, canPost) {
   const template = document.getElementById("message-template");
-  const viewer = { username: root.dataset.username, canPost };
+  const viewer = { username: root.dataset.username, canPost, direct: root.dataset.direct === "true" };
   const roleLabels = JSON.parse(root.dataset.roleLabels || "{}");
   const decorators = []; // what other modules add to a message once drawn (room-reactions.mjs)
 
@@ -176,8 +176,9 @@ export function messageRenderer(root, canPost) {
       link.setAttribute("aria-expanded", "false"); // it opens the thread here (room-threads.mjs)
       const name = item.querySelector("[data-slot=author]")?.textContent || "";
       part.querySelectorAll("[data-slot=author-name]").forEach((node) => { node.textContent = name; });
-      const actions = item.querySelector(":scope > [data-part=actions], :scope > .civicnet-thread");
-      if (actions) actions.before(part);
+      // Where the template puts it: after the text and files, before the reactions and actions.
+      const next = item.querySelector(":scope > [data-part=reactions], :scope > [data-part=actions], :scope > .civicnet-thread");
+      if (next) next.before(part);
       else item.append(part);
     }
     part.querySelector("[data-slot=replies]").textContent = `${count} ${count === 1 ? "reply" : "replies"}`;

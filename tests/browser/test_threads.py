@@ -136,7 +136,7 @@ def test_without_javascript_a_reply_is_written_on_the_threads_page(busy, people)
     question.get_by_role("link", name="Reply to Ada Lovelace").click()
     expect(bob.get_by_role("heading", level=1)).to_have_text("Thread")
     bob.get_by_role("textbox", name="Reply").fill("Our council does")
-    bob.get_by_role("button", name="Send message").click()
+    bob.get_by_role("button", name="Send reply").click()
     expect(bob.get_by_role("heading", level=1)).to_have_text("Thread")
     expect(messages_saying(bob, "Our council does")).to_have_count(1)
     bob.get_by_role("link", name="Back to Open data").click()
@@ -165,9 +165,35 @@ def test_a_threads_own_page_takes_replies_live_and_quotes_a_reply_answered_from_
     expect(ada_page.locator("#replying-to")).to_contain_text("Replying to Bob Okafor: The treasury does")
     expect(ada_page.get_by_role("textbox", name="Reply")).to_be_focused()
     ada_page.get_by_role("textbox", name="Reply").fill("Which department?")
-    ada_page.get_by_role("button", name="Send message").click()
+    ada_page.get_by_role("button", name="Send reply").click()
     answer = messages_saying(ada_page, "Which department?").and_(ada_page.locator("[data-id]"))
     expect(answer.locator(".civicnet-message__quote")).to_contain_text("Replying to @bob: The treasury does")
     expect(ada_page.locator("#replying-to")).to_have_count(0)
     assert ada_page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"]
+    assert people.problems == []
+
+
+def test_the_conversation_comes_before_the_rooms_settings(busy, people):
+    """At a desktop width the messages start right under the title; on a phone the message box comes
+    before the room's links and notification settings, not after them."""
+    ada = people.open("ada")
+    ada.set_viewport_size(WIDTHS["desktop"])
+    heading = ada.get_by_role("heading", name="Messages", exact=True)
+    title = ada.get_by_role("heading", level=1)
+    assert heading.bounding_box()["y"] - title.bounding_box()["y"] < 200
+    ada.set_viewport_size(WIDTHS["phone"])
+    settings = ada.get_by_role("group", name="Notifications for this room")
+    assert compose(ada).bounding_box()["y"] < settings.bounding_box()["y"]
+    assert people.problems == []
+
+
+def test_on_a_touch_screen_enter_starts_a_new_line_unless_the_member_chose(busy, people):
+    phone = people.open("ada", is_mobile=True, has_touch=True)
+    setting = phone.get_by_role("checkbox", name="Enter starts a new line")
+    expect(setting).to_be_checked()
+    compose(phone).press("Enter")
+    expect(compose(phone)).to_have_value("\n")  # a line, not a send
+    setting.uncheck()  # chosen: kept, whatever the screen
+    phone.reload()
+    expect(phone.get_by_role("checkbox", name="Enter starts a new line")).not_to_be_checked()
     assert people.problems == []

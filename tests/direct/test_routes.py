@@ -213,7 +213,11 @@ def test_a_conversation_is_listed_in_rooms_for_nobody_and_is_no_reportable_room(
 def test_the_conversation_page_keeps_the_room_pages_live_parts_without_the_rooms_controls(app, town):
     page = client_of(app, "ada").get(f"/rooms/{town['slug']}").text
     assert h1(page) == "Grace Hopper" and "<title>Grace Hopper – civicnet</title>" in page
-    assert f'id="room" data-room="{town["slug"]}"' in page and 'id="compose"' in page and "rooms.mjs" in page
+    assert (
+        f'id="room" data-direct="true" data-room="{town["slug"]}"' in page
+        and 'id="compose"' in page
+        and "rooms.mjs" in page
+    )
     for absent in ("Join room", "Report this room", "Room settings", "Members</a>", "Follow: every new message"):
         assert absent not in page
     assert "Normal: every new message notifies you" in page
@@ -226,3 +230,9 @@ def test_the_people_suggestions_are_rate_limited(app, town):
     answers = [grace.get("/messages/people?q=ad", headers={"Accept": "application/json"}) for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert answers[-1].json["error"]["code"] == "rate_limited"
+
+
+def test_a_conversations_messages_are_not_offered_to_the_register(app, town):
+    page = client_of(app, "ada").get(f"/rooms/{town['slug']}").text
+    shown = page.split("<template")[0]
+    assert "Lunch on Friday?" in shown and "Propose for the register" not in shown

@@ -94,7 +94,8 @@ def test_only_moderators_see_the_queue(client, auth, seeded, app):
     queue = text_of(client.get("/moderation"))
     assert "Message in Open data" in queue and "1 open report," in queue
     assert re.search(
-        r'By <span class="civicnet-avatar[^>]*data-initials="AA"[^>]*></span> Ada Author \(@ada\)\.', queue
+        r'Member concerned: <span class="civicnet-avatar[^>]*data-initials="AA"[^>]*></span> Ada Author \(@ada\)\.',
+        queue,
     )
     assert "Reported for: Spam or advertising." in queue
     item = text_of(client.get(f"/moderation/items/message/{seeded['message']}"))
