@@ -1,7 +1,7 @@
 """A member's photo: uploading and removing it (on the profile's edit page), serving it, and the
 `avatar_url` every page's `avatar` macro asks for."""
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from civicnet import storage
@@ -11,7 +11,6 @@ from civicnet.errors import Invalid
 from civicnet.forms import FlaskForm, apply_service_error, uploaded_bytes
 from civicnet.profiles import bp, photos
 from civicnet.profiles.forms import PhotoForm
-from civicnet.profiles.routes import profile_form, render_edit
 from civicnet.profiles.services import can_view_profile
 
 # A photo's address changes with every upload, so a browser may keep one for a year.
@@ -27,10 +26,11 @@ def avatar_url(user, size: str = SMALL) -> str | None:
     return url if url is not None and can_view_profile(current_user, user) else None
 
 
-@bp.route("/profile/photo", methods=["POST"])
+@bp.route("/profile/photo", methods=["GET", "POST"])
 @login_required
 @takes_uploads(photos.upload_limit)
 def upload_photo():
+    """The photo's own page: upload one (a centred square) or remove it."""
     user = current_user._get_current_object()
     form = PhotoForm()
     if form.validate_on_submit():
@@ -41,7 +41,7 @@ def upload_photo():
         else:
             flash("Your photo has been saved. It is shown beside your name.")
             return redirect(url_for("profiles.edit", _anchor="your-photo"))
-    return render_edit(profile_form(user), form)
+    return render_template("profiles/photo.html", photo_form=form, photo_hint=photos.photo_hint())
 
 
 @bp.route("/profile/photo/remove", methods=["POST"])

@@ -8,8 +8,7 @@ from civicnet.accounts.services import role_choices
 from civicnet.errors import Invalid, NotFound, SearchUnavailable
 from civicnet.forms import FlaskForm, apply_service_error, choices
 from civicnet.profiles import bp, services
-from civicnet.profiles.forms import PeopleFilterForm, PhotoForm, ProfileForm
-from civicnet.profiles.photos import photo_hint
+from civicnet.profiles.forms import PeopleFilterForm, ProfileForm
 from civicnet.tags import follows
 from civicnet.tags import services as tag_services
 from civicnet.tags.models import HELP, LEARN
@@ -83,11 +82,9 @@ def profile_form(user) -> ProfileForm:
     )
 
 
-def render_edit(form: ProfileForm, photo_form: PhotoForm | None = None):
-    """The profile page's edit form, with the photo's own form above it."""
-    return render_template(
-        "profiles/edit.html", form=form, photo_form=photo_form or PhotoForm(formdata=None), photo_hint=photo_hint()
-    )
+def render_edit(form: ProfileForm):
+    """The profile page's edit form (the photo has a page of its own: civicnet.profiles.photo_routes)."""
+    return render_template("profiles/edit.html", form=form)
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])

@@ -87,7 +87,7 @@ def markup(page: Page, text: str) -> str:
 def test_a_live_message_is_the_same_markup_as_the_page_draws(chat, people):
     """Live messages are cloned from the page's own template of _message.html, not built by script,
     with the author's photo (Bob has one) or initials (Ada) beside their name."""
-    bob = people.open("bob", "/profile/edit")
+    bob = people.open("bob", "/profile/photo")
     upload_a_photo(bob)
     ada = people.open("ada")
     bob.goto(ada.url)

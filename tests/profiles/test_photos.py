@@ -89,14 +89,16 @@ def test_an_uploaded_photo_becomes_a_centred_square_at_two_sizes(app, ada):
     assert max(abs(a - b) for a, b in zip(image.convert("RGB").getpixel((128, 128)), GREEN, strict=True)) < 20
     assert not image.getexif()
 
-    edit_page = ada.get("/profile/edit").text
-    assert 'enctype="multipart/form-data"' in edit_page and "Remove photo" in edit_page
+    photo_page = ada.get("/profile/photo").text
+    assert 'enctype="multipart/form-data"' in photo_page and "Remove photo" in photo_page
+    assert "Change or remove your photo" in ada.get("/profile/edit").text
     small_src = photo_src(ada.get("/people").text)  # lists use the small one
     assert Image.open(io.BytesIO(ada.get(small_src).data)).size == (96, 96)
 
 
 def test_the_hint_states_the_limits_and_the_crop(app, ada):
-    page = ada.get("/profile/edit").text
+    assert 'href="/profile/photo">Add a photo<' in ada.get("/profile/edit").text
+    page = ada.get("/profile/photo").text
     assert "A JPEG, PNG, GIF or WebP image, 5 MB or smaller. We crop it to a square from the centre" in page
     assert "Remove photo" not in page  # nothing to remove yet
 
