@@ -9,7 +9,8 @@ from civicnet.api.openapi_register import REGISTER_PATHS, REGISTER_SCHEMAS
 from civicnet.api.schemas import SCHEMAS, TEXT, ref, text
 from civicnet.ids import MAX_ID
 from civicnet.mentoring.requests import MAX_TEXT
-from civicnet.rooms.messages import MAX_BODY, MAX_CLIENT_ID, MAX_PAGE
+from civicnet.rooms.history import MAX_PAGE
+from civicnet.rooms.messages import MAX_BODY, MAX_CLIENT_ID
 from civicnet.search.query import MAX_LENGTH as MAX_QUERY
 from civicnet.search.services import TYPES as SEARCH_KINDS
 

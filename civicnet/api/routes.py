@@ -18,7 +18,7 @@ from civicnet.mentoring import offers as mentoring_offers_service
 from civicnet.mentoring import requests as mentoring
 from civicnet.mentoring.payloads import offer_payload, request_payload
 from civicnet.profiles import services as profiles
-from civicnet.rooms import messages, services
+from civicnet.rooms import history, messages, services
 from civicnet.rooms.payloads import author_payload, iso, message_payload, room_payload
 from civicnet.search import services as search_services
 from civicnet.search.payloads import results_payload
@@ -170,9 +170,9 @@ def rooms():
 @read_limits
 def room_messages(slug: str):
     after_id, before_id = inputs.int_arg("after_id"), inputs.int_arg("before_id")
-    limit = inputs.int_arg("limit", 1, messages.MAX_PAGE)
+    limit = inputs.int_arg("limit", 1, history.MAX_PAGE)
     room = services.get_readable_room(g.api_user, slug)
-    page = messages.history(g.api_user, room, after_id=after_id, before_id=before_id, limit=limit)
+    page = history.page(g.api_user, room, after_id=after_id, before_id=before_id, limit=limit)
     return jsonify(messages=[message_payload(message) for message in page.messages], has_more=page.has_more)
 
 

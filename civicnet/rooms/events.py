@@ -13,7 +13,7 @@ from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.extensions import db, socketio
 from civicnet.realtime import authenticated_socket, error_ack, event_fields, ok
-from civicnet.rooms import authority, messages, reactions, services, threads
+from civicnet.rooms import authority, history, messages, reactions, services, threads
 from civicnet.rooms.models import Room
 from civicnet.rooms.payloads import author_payload, iso, member_payload, message_payload, room_payload
 from civicnet.rooms.permissions import can_post
@@ -109,7 +109,7 @@ def _left(store, room_id: int) -> None:
 def on_join_room(user: User, data=None):
     """Follow a room live; answer with who is online and the messages after after_id (or the latest)."""
     fields = event_fields(data, room=str, after_id=(int, None), since=(str, None))
-    since = messages.parse_since(fields["since"])
+    since = history.parse_since(fields["since"])
     server_time = utcnow()  # taken before reading, so the next `since` overlaps rather than leaves a gap
     room = _room(user, fields["room"])
     # Subscribe before reading history: a message stored in between then arrives live as well as
@@ -118,11 +118,11 @@ def on_join_room(user: User, data=None):
     connections.registry(current_app).follow(request.sid, room.id)
     if presence().enter(request.sid, user.id, room.id):
         realtime.emit_to_room(room, "member_joined", member_payload(user, room), skip_sid=request.sid)
-    page = messages.history(user, room, after_id=fields["after_id"])
+    page = history.page(user, room, after_id=fields["after_id"])
     edited, deleted = [], []
     if since is not None and fields["after_id"] is not None:
         # What changed, while the client was away, among the messages it already shows.
-        edited, deleted = messages.changes_since(user, room, fields["after_id"], since)
+        edited, deleted = history.changes_since(user, room, fields["after_id"], since)
     online = db.session.scalars(db.select(User).where(User.id.in_(presence().online(room.id))))
     return ok(
         room=room_payload(room),
@@ -239,7 +239,7 @@ def on_fetch_history(user: User, data=None):
     """Older messages, for scrolling back."""
     fields = event_fields(data, room=str, before_id=(int, None), limit=(int, None))
     room = _room(user, fields["room"])
-    page = messages.history(user, room, before_id=fields["before_id"], limit=fields["limit"])
+    page = history.page(user, room, before_id=fields["before_id"], limit=fields["limit"])
     return ok(
         messages=[message_payload(message) for message in page.messages],
         has_more=page.has_more,

@@ -1,21 +1,18 @@
 """Message rules: posting (idempotent by client_id), editing, deleting, history and read marks."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
 
 from civicnet import signals
 from civicnet.accounts.models import User
 from civicnet.accounts.permissions import is_signed_in
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.ids import MAX_ID, is_id, is_whole_number
+from civicnet.ids import is_id
 from civicnet.rooms import attachments, storing
+from civicnet.rooms.history import message_id_field
 from civicnet.rooms.mentions import link_mentions, mentioned_usernames
-from civicnet.rooms.models import HELD, Membership, Message, MessageRevision, Room
+from civicnet.rooms.models import Membership, Message, MessageRevision, Room
 from civicnet.rooms.permissions import can_post, can_read
 from civicnet.rooms.storing import find_by_client_id, resent  # noqa: F401  (find_by_client_id: used by the API)
 from civicnet.text import render_markdown
@@ -23,14 +20,6 @@ from civicnet.writer import write
 
 MAX_BODY = 4000
 MAX_CLIENT_ID = 64
-DEFAULT_PAGE = 50
-MAX_PAGE = 200
-
-
-@dataclass
-class Page:
-    messages: list[Message]
-    has_more: bool
 
 
 def _clean_body(body, files: bool = False) -> str:
@@ -214,91 +203,6 @@ def revisions(message: Message) -> list[MessageRevision]:
     return list(db.session.scalars(query))
 
 
-def visible_to(viewer):
-    """SQL: messages this viewer may see; a held message only by its author (hidden ones keep their place)."""
-    if is_signed_in(viewer):
-        return or_(Message.moderation.is_(None), Message.moderation != HELD, Message.author_id == viewer.id)
-    return or_(Message.moderation.is_(None), Message.moderation != HELD)
-
-
-def _page_size(limit) -> int:
-    if limit is None:
-        return DEFAULT_PAGE
-    if not is_whole_number(limit) or not 1 <= limit <= MAX_PAGE:
-        raise Invalid("limit", f"limit must be a whole number from 1 to {MAX_PAGE}")
-    return limit
-
-
-def _message_id(value, field: str) -> int | None:
-    if value is None:
-        return None
-    if not is_whole_number(value) or not 0 <= value <= MAX_ID:
-        raise Invalid(field, f"{field} must be a message id (a whole number from 0 to {MAX_ID})")
-    return value
-
-
-def has_live_replies():
-    """SQL: the message has replies that are not deleted. A deleted message that starts a thread stays
-    in the room's list as "This message was deleted.", so its replies can still be found."""
-    reply = aliased(Message)
-    return exists().where(reply.thread_root_id == Message.id, reply.deleted_at.is_(None))
-
-
-def history(viewer, room: Room, *, after_id=None, before_id=None, limit=None, threads_only=False) -> Page:
-    """Messages newer than after_id (oldest first), older than before_id, between the two, or the latest ones;
-    with threads_only, only the messages that start a thread or stand alone (the room page's list)."""
-    if not can_read(viewer, room):
-        raise NotFound("There is no room at this address, or you are not a member of it")
-    size = _page_size(limit)
-    after_id, before_id = _message_id(after_id, "after_id"), _message_id(before_id, "before_id")
-    query = (
-        select(Message)
-        .where(Message.room_id == room.id, visible_to(viewer))
-        .options(joinedload(Message.reply_to).joinedload(Message.author))
-    )
-    if threads_only:
-        query = query.where(Message.thread_root_id.is_(None), or_(Message.deleted_at.is_(None), has_live_replies()))
-    else:
-        query = query.where(Message.deleted_at.is_(None))
-    if before_id is not None:
-        query = query.where(Message.id < before_id)
-    if after_id is not None:
-        rows = list(db.session.scalars(query.where(Message.id > after_id).order_by(Message.id).limit(size + 1)))
-        return Page(rows[:size], len(rows) > size)
-    rows = list(db.session.scalars(query.order_by(Message.id.desc()).limit(size + 1)))
-    return Page(list(reversed(rows[:size])), len(rows) > size)
-
-
-def parse_since(value) -> datetime | None:
-    """A client's `since`: an ISO 8601 time that civicnet sent it earlier (`server_time`)."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 40 else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise Invalid("since", "since must be a time civicnet sent you (server_time), such as 2026-11-25T10:00:00Z")
-    return moment
-
-
-def changes_since(
-    viewer, room: Room, up_to_id: int, since: datetime, limit: int = 500
-) -> tuple[list[Message], list[int]]:
-    """Messages the client already has (id <= up_to_id) that were edited or deleted after `since`."""
-    if not can_read(viewer, room):
-        raise NotFound("There is no room at this address, or you are not a member of it")
-    query = (
-        select(Message)
-        .where(Message.room_id == room.id, Message.id <= up_to_id, visible_to(viewer))
-        .where(or_(Message.edited_at > since, Message.deleted_at > since, Message.moderated_at > since))
-        .order_by(Message.id)
-        .limit(limit)
-    )
-    changed = list(db.session.scalars(query))
-    return [m for m in changed if not m.is_deleted], [m.id for m in changed if m.is_deleted]
-
-
 def _mark_read(user: User, room: Room, message_id: int) -> None:
     membership = db.session.get(Membership, (room.id, user.id))
     if membership is not None and message_id > membership.last_read_id:
@@ -317,7 +221,7 @@ def unread_shown(actor: User, room: Room, shown: list[Message]) -> list[Message]
 
 def mark_read(actor: User, room: Room, message_id) -> int:
     """Record that the member has read up to message_id; returns their read mark."""
-    message_id = _message_id(message_id, "message_id")
+    message_id = message_id_field(message_id, "message_id")
     if message_id is None or not can_read(actor, room):
         raise NotFound("There is no room at this address, or you are not a member of it")
     latest = db.session.scalar(select(func.max(Message.id)).where(Message.room_id == room.id)) or 0

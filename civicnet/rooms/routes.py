@@ -11,7 +11,7 @@ from civicnet.application import takes_uploads
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.forms import FlaskForm, apply_service_error, uploaded_bytes
-from civicnet.rooms import attachments, bp, messages, reactions, services, threads, titles
+from civicnet.rooms import attachments, bp, history, messages, reactions, services, threads, titles
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.links import message_url
 from civicnet.rooms.notifications import DIRECT_LEVELS, LEVELS
@@ -62,7 +62,7 @@ def new():
 def render_room(room, form: MessageForm | None = None, status: int = 200, preview: str | None = None):
     rendered_at = iso(utcnow())  # before reading: the live client's first `since`
     before = request.args.get("before", type=int)
-    page = messages.history(current_user, room, before_id=before, threads_only=True)
+    page = history.page(current_user, room, before_id=before, threads_only=True)
     unread = messages.unread_shown(current_user, room, page.messages) if before is None else []
     latest_id = services.latest_message_id(room)
     if current_user.is_authenticated and latest_id and before is None:

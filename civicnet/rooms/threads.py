@@ -12,7 +12,7 @@ from civicnet.errors import NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
 from civicnet.rooms import notifications
-from civicnet.rooms.messages import visible_to
+from civicnet.rooms.history import visible_to
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
 from civicnet.transactions import commit

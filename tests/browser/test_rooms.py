@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import Page, WebSocketRoute, expect
 
 from civicnet.accounts.services import find_user_by_username
-from civicnet.rooms import messages, reactions
+from civicnet.rooms import history, messages, reactions
 from civicnet.rooms.services import get_readable_room
 from tests.browser.chat import (
     ROOM,
@@ -207,7 +207,7 @@ def test_edits_and_deletions_made_while_offline_appear_after_reconnecting(chat, 
     with app.app_context():
         author = find_user_by_username("ada")
         room = get_readable_room(author, "open-data")
-        page = messages.history(author, room)
+        page = history.page(author, room)
         by_body = {message.body: message.id for message in page.messages}
         messages.edit_message(author, by_body["Keep me but fix me"], "Kept and fixed")
         messages.delete_message(author, by_body["Delete me later"])
@@ -239,8 +239,8 @@ def test_message_written_offline_is_delivered_once_after_reconnecting(chat, peop
     expect(messages_saying(bob, "Written in the tunnel").and_(bob.locator("[data-id]"))).to_have_count(1)
     with app.app_context():
         room = get_readable_room(find_user_by_username("ada"), "open-data")
-        history = messages.history(find_user_by_username("ada"), room).messages
-        assert [m.body for m in history] == ["Written in the tunnel"]
+        stored = history.page(find_user_by_username("ada"), room).messages
+        assert [m.body for m in stored] == ["Written in the tunnel"]
     assert people.problems == []
 
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from civicnet.accounts.services import find_user_by_username
-from civicnet.rooms import messages
+from civicnet.rooms import history, messages
 from civicnet.rooms.services import get_readable_room
 from tests.browser.chat import ROOM, compose, messages_saying, online_now
 
@@ -148,7 +148,7 @@ def test_a_threads_own_page_takes_replies_live_and_quotes_a_reply_answered_from_
     with app.app_context():
         ada = find_user_by_username("ada")
         room = get_readable_room(ada, "open-data")
-        question = next(m for m in messages.history(ada, room).messages if m.body == "Who publishes spending data?")
+        question = next(m for m in history.page(ada, room).messages if m.body == "Who publishes spending data?")
     ada_page = people.open("ada", f"{ROOM}/messages/{question.id}/thread")
     ada_page.set_viewport_size(WIDTHS["phone"])
     bob = people.open("bob")

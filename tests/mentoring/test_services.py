@@ -18,7 +18,7 @@ from civicnet.mentoring.offers import OfferDetails
 from civicnet.moderation import reports
 from civicnet.moderation.models import Report
 from civicnet.notifications.models import Notification
-from civicnet.rooms import messages
+from civicnet.rooms import history, messages
 from civicnet.rooms import services as rooms
 from civicnet.rooms.models import Membership, Message, Room
 from civicnet.rooms.permissions import can_manage, can_post
@@ -433,7 +433,7 @@ def test_completing_or_cancelling_archives_the_room_and_frees_the_place(people, 
     assert room.is_archived and room_members(room) == {mia.id, ned.id}
     for member in (mia, ned):
         assert rooms.get_readable_room(member, room_slug).id == room.id
-        assert [m.body for m in messages.history(member, room).messages] == ["Thank you!"]
+        assert [m.body for m in history.page(member, room).messages] == ["Thank you!"]
         with pytest.raises(Forbidden, match="archived"):
             messages.post_message(room, member, "one more thing")
     assert notices(other)[-1] == (kind, accepted.id) and kind not in [k for k, _ in notices(people[ender])]

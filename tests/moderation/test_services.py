@@ -20,7 +20,7 @@ from civicnet.moderation.queue import pending_count, queue
 from civicnet.moderation.restrictions import Muted
 from civicnet.notifications.models import Notification
 from civicnet.ratelimit import RateLimited
-from civicnet.rooms import messages
+from civicnet.rooms import history, messages
 from tests.factories import make_moderator, make_room, make_user
 
 
@@ -84,7 +84,7 @@ def test_three_different_reporters_hide_a_message_pending_review(people):
     assert not message.is_hidden
     reports.report(dot, "message", message.id, "harassment")
     assert message.is_hidden and message.moderated_at is not None
-    shown = messages.history(bea, people["room"]).messages[-1]
+    shown = history.page(bea, people["room"]).messages[-1]
     assert shown.id == message.id and shown.is_hidden  # keeps its place, not its text
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "auto_hide")).one()
     assert entry.actor_id is None and entry.subject_id == people["author"].id and entry.item_id == message.id
@@ -120,8 +120,8 @@ def test_the_word_filter_blocks_holds_or_flags(people):
 
     held = post(people, "buy crypto today")
     assert held.is_held
-    assert held.id not in [m.id for m in messages.history(bea, people["room"]).messages]
-    assert held.id in [m.id for m in messages.history(people["author"], people["room"]).messages]
+    assert held.id not in [m.id for m in history.page(bea, people["room"]).messages]
+    assert held.id in [m.id for m in history.page(people["author"], people["room"]).messages]
 
     flagged = post(people, "what an idiot")
     assert flagged.moderation is None
@@ -130,7 +130,7 @@ def test_the_word_filter_blocks_holds_or_flags(people):
 
     # Approving the held message shows it to everyone.
     act(mod, kind="restore_message", item_type="message", item_id=held.id, reason="no_breach")
-    assert held.id in [m.id for m in messages.history(bea, people["room"]).messages]
+    assert held.id in [m.id for m in history.page(bea, people["room"]).messages]
 
 
 def test_editing_a_message_into_a_blocked_phrase_is_refused_and_keeps_the_old_text(people):

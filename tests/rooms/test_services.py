@@ -9,7 +9,7 @@ from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.notifications import services as notifications
 from civicnet.notifications.models import Notification
-from civicnet.rooms import messages, services
+from civicnet.rooms import history, messages, services
 from civicnet.rooms.models import Message, MessageRevision
 from tests.factories import make_moderator, make_room, make_user
 
@@ -68,7 +68,7 @@ def test_only_creator_and_moderators_manage_a_room(ctx):
 def test_private_rooms_are_invisible_to_outsiders_and_joined_by_invitation(ctx):
     ada, bob, eve = make_user(), make_user(), make_user()
     room = make_room(ada, "Private", kind="private")
-    for action in (lambda: services.get_readable_room(eve, room.slug), lambda: messages.history(eve, room)):
+    for action in (lambda: services.get_readable_room(eve, room.slug), lambda: history.page(eve, room)):
         with pytest.raises(NotFound):
             action()
     with pytest.raises(Forbidden):
@@ -149,7 +149,7 @@ def test_edits_keep_history_and_deletes_hide_messages(ctx):
     assert [rev.body for rev in messages.revisions(message)] == ["frist", "first"]
     assert message.edited_at is not None and message.body_html == "<p>first!</p>\n"
     messages.delete_message(ada, message.id)
-    assert messages.history(ada, room).messages == []
+    assert history.page(ada, room).messages == []
     with pytest.raises(Invalid, match="deleted"):
         messages.delete_message(ada, message.id)
     assert db.session.scalar(select(func.count(MessageRevision.id))) == 2
@@ -159,16 +159,16 @@ def test_history_pages_forwards_and_backwards(ctx):
     ada = make_user()
     room = make_room(ada)
     ids = [messages.post_message(room, ada, f"m{n}").id for n in range(7)]
-    latest = messages.history(ada, room, limit=3)
+    latest = history.page(ada, room, limit=3)
     assert [m.id for m in latest.messages] == ids[-3:] and latest.has_more
-    older = messages.history(ada, room, before_id=ids[-3], limit=3)
+    older = history.page(ada, room, before_id=ids[-3], limit=3)
     assert [m.id for m in older.messages] == ids[1:4] and older.has_more
-    oldest = messages.history(ada, room, before_id=ids[1], limit=3)
+    oldest = history.page(ada, room, before_id=ids[1], limit=3)
     assert [m.id for m in oldest.messages] == ids[:1] and not oldest.has_more
-    after = messages.history(ada, room, after_id=ids[2], limit=3)
+    after = history.page(ada, room, after_id=ids[2], limit=3)
     assert [m.id for m in after.messages] == ids[3:6] and after.has_more
     with pytest.raises(Invalid):
-        messages.history(ada, room, limit=0)
+        history.page(ada, room, limit=0)
 
 
 def test_suspended_members_lose_access_to_rooms(ctx):
@@ -217,7 +217,7 @@ def test_a_reader_catching_up_with_after_id_never_skips_a_message_while_others_p
             while True:
                 finished = writers_done.is_set()
                 db.session.rollback()  # a fresh snapshot each poll
-                page = messages.history(reader, room, after_id=seen[-1] if seen else 0, limit=200)
+                page = history.page(reader, room, after_id=seen[-1] if seen else 0, limit=200)
                 seen.extend(message.id for message in page.messages)
                 if finished:
                     return

@@ -9,7 +9,7 @@ from civicnet.accounts.services import find_user_by_username
 from civicnet.extensions import db
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.notifications.models import Notification
-from civicnet.rooms import messages, services, threads
+from civicnet.rooms import history, messages, services, threads
 from civicnet.rooms.links import message_url
 from tests.factories import make_moderator, make_room, make_user
 
@@ -60,7 +60,7 @@ def test_deleted_and_removed_replies_are_not_counted(app, client, auth, talk):
             ActionRequest(kind="hide_message", reason="accuracy", item_type="message", item_id=talk["answer"]),
         )
         room = services.get_readable_room(bob, "open-data")
-        assert threads.summaries(bob, room, list(messages.history(bob, room, threads_only=True).messages)) == {}
+        assert threads.summaries(bob, room, list(history.page(bob, room, threads_only=True).messages)) == {}
     auth.sign_in("bob")
     assert (
         'data-part="thread"'
