@@ -10,7 +10,7 @@ from civicnet import storage
 from civicnet.application import takes_uploads
 from civicnet.errors import Invalid, NotFound, error_response
 from civicnet.forms import uploaded_bytes
-from civicnet.rooms import attachments, bp, services
+from civicnet.rooms import attachment_files, attachments, bp, services
 from civicnet.rooms.payloads import attachment_payload
 
 bp.add_app_template_global(attachments.summary, "attachment_summary")
@@ -27,7 +27,7 @@ def upload_attachment(slug: str):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid("file", "Choose a file to upload")
-    data = uploaded_bytes(upload, attachments.max_bytes())
+    data = uploaded_bytes(upload, attachment_files.max_bytes())
     attachment = attachments.upload(current_user, room, upload.filename, data)
     return jsonify(attachment=attachment_payload(attachment)), 201
 

@@ -11,7 +11,7 @@ from civicnet.application import takes_uploads
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.forms import FlaskForm, apply_service_error, uploaded_bytes
-from civicnet.rooms import attachments, bp, history, messages, reactions, services, threads, titles
+from civicnet.rooms import attachment_files, attachments, bp, history, messages, reactions, services, threads, titles
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
 from civicnet.rooms.links import message_url
 from civicnet.rooms.notifications import DIRECT_LEVELS, LEVELS
@@ -115,7 +115,8 @@ def _stored_files(room) -> list[int]:
     if chosen:
         attachments.check_may_upload(current_user, room, len(chosen))
     prepared = [
-        attachments.prepare(upload.filename, uploaded_bytes(upload, attachments.max_bytes())) for upload in chosen
+        attachment_files.prepare(upload.filename, uploaded_bytes(upload, attachment_files.max_bytes()))
+        for upload in chosen
     ]
     return [attachment.id for attachment in attachments.store_unsent(current_user, room, prepared)] if prepared else []
 

@@ -19,7 +19,7 @@ from civicnet.datarights.leaving import erase
 from civicnet.db_types import utcnow
 from civicnet.errors import Invalid
 from civicnet.extensions import db
-from civicnet.rooms import attachments
+from civicnet.rooms import attachment_files, attachments
 from civicnet.rooms.messages import delete_message
 from civicnet.rooms.models import Attachment, Message
 from civicnet.transactions import commit
@@ -38,12 +38,12 @@ def png(size=(600, 300), colour=(0, 98, 94)) -> bytes:
 def office(kind: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        if kind in attachments.ODF:
-            archive.writestr("mimetype", attachments.ODF[kind])
+        if kind in attachment_files.ODF:
+            archive.writestr("mimetype", attachment_files.ODF[kind])
             archive.writestr("content.xml", "<office:document-content/>")
         else:
             archive.writestr("[Content_Types].xml", "<Types/>")
-            archive.writestr(f"{attachments.OOXML[kind]}document.xml", "<document/>")
+            archive.writestr(f"{attachment_files.OOXML[kind]}document.xml", "<document/>")
     return out.getvalue()
 
 
@@ -98,14 +98,14 @@ def attachment_urls(page: str) -> list[str]:
         ("report.pdf", PDF, "file", "application/pdf"),
         ("notes.txt", "Café notes\n".encode(), "file", "text/plain; charset=utf-8"),
         ("figures.csv", b"\xef\xbb\xbfyear,spend\n2025,12\n", "file", "text/csv; charset=utf-8"),
-        ("paper.docx", office(".docx"), "file", attachments.FILE_TYPES[".docx"][0]),
-        ("sheet.xlsx", office(".xlsx"), "file", attachments.FILE_TYPES[".xlsx"][0]),
-        ("paper.odt", office(".odt"), "file", attachments.ODF[".odt"]),
-        ("old.doc", attachments.OLE2 + b"\x00" * 100, "file", "application/msword"),
+        ("paper.docx", office(".docx"), "file", attachment_files.FILE_TYPES[".docx"][0]),
+        ("sheet.xlsx", office(".xlsx"), "file", attachment_files.FILE_TYPES[".xlsx"][0]),
+        ("paper.odt", office(".odt"), "file", attachment_files.ODF[".odt"]),
+        ("old.doc", attachment_files.OLE2 + b"\x00" * 100, "file", "application/msword"),
     ],
 )
 def test_images_and_allowed_files_are_accepted_by_their_content(ctx, name, content, kind, content_type):
-    prepared = attachments.prepare(name, content)
+    prepared = attachment_files.prepare(name, content)
     assert (prepared.kind, prepared.content_type) == (kind, content_type)
     assert (prepared.thumbnail is not None) == (kind == "image")
 
@@ -124,16 +124,16 @@ def test_images_and_allowed_files_are_accepted_by_their_content(ctx, name, conte
 )
 def test_anything_else_is_refused_with_a_message(ctx, name, content, message):
     with pytest.raises(Invalid) as refused:
-        attachments.prepare(name, content)
+        attachment_files.prepare(name, content)
     assert message in refused.value.message and refused.value.field == "files"
 
 
 def test_an_image_is_re_encoded_and_a_name_cannot_reach_a_folder(ctx):
     gif = io.BytesIO()
     Image.new("RGB", (20, 20), (255, 0, 0)).save(gif, "GIF")
-    prepared = attachments.prepare("../../etc/cat.gif", gif.getvalue())
+    prepared = attachment_files.prepare("../../etc/cat.gif", gif.getvalue())
     assert prepared.name == "cat.png" and prepared.content_type == "image/png"
-    assert attachments.clean_name("C:\\Users\\ada\\x\u202e.pdf") == "x.pdf"
+    assert attachment_files.clean_name("C:\\Users\\ada\\x\u202e.pdf") == "x.pdf"
 
 
 # --- Posting --------------------------------------------------------------------------------------------
