@@ -56,7 +56,9 @@ def init_app(app: Flask) -> None:
         huey.storage = RedisStorage(NAME, url=app.config["REDIS_URL"])
     else:
         Path(app.config["JOBS_DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
-        huey.storage = SqliteStorage(NAME, filename=app.config["JOBS_DATABASE"])
+        # A command (`flask users suspend`) opening the queue while a busy server writes to it waits for
+        # the lock rather than failing: 5 s (Huey's default) was once not enough under the test suite's load.
+        huey.storage = SqliteStorage(NAME, filename=app.config["JOBS_DATABASE"], timeout=30)
 
 
 def job(**options):
