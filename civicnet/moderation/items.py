@@ -11,6 +11,8 @@ from civicnet.extensions import db
 from civicnet.ids import is_id, is_whole_number
 
 EXCERPT = 280
+# What a list or a notification says instead of words only a private conversation's people may read.
+PRIVATE_EXCERPT = "Written in a private conversation: open the item to read it (your look is recorded for its author)."
 
 
 @dataclass
@@ -29,6 +31,19 @@ class Item:
     @property
     def label(self) -> str:
         return self.kind.label(self.obj)
+
+    @property
+    def is_private(self) -> bool:
+        """Words only a private conversation's people may read (a private room's or direct message, a
+        mentoring request). A moderator reads them on the item page, where the look is recorded in the
+        author's access log, never in the queue or a notice (which may go by email).
+        The member who reported them, and their author, read them as before."""
+        return "private_messages" in self.kind.data(self.obj)
+
+    @property
+    def listed_excerpt(self) -> str:
+        """The excerpt for the queue and moderators' notices, which record no look."""
+        return PRIVATE_EXCERPT if self.is_private else self.excerpt
 
     @property
     def excerpt(self) -> str:

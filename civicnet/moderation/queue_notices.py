@@ -47,4 +47,4 @@ def _shown(notification) -> Shown | None:
     if item is None:
         return None
     url = external_url("moderation.item_page", item_type=item.type, item_id=item.id)
-    return Shown(lead="New report in the moderation queue:", link_text=item.label, url=url, excerpt=item.excerpt)
+    return Shown(lead="New report in the moderation queue:", link_text=item.label, url=url, excerpt=item.listed_excerpt)

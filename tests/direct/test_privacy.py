@@ -113,7 +113,7 @@ def test_a_participants_report_reaches_the_moderators_and_their_look_is_in_the_a
         entries_before = db.session.scalar(select(db.func.count(AccessEntry.id)))
     moderator = client_of(app, "moe")
     queue = moderator.get("/moderation").text
-    assert "Message in a direct conversation" in queue
+    assert "Message in a direct conversation" in queue and ADA_SAYS not in queue  # read on the item page
     item = moderator.get(f"/moderation/items/message/{pair['ada_message']}")
     assert item.status_code == 200 and ADA_SAYS in item.text
     with app.app_context():

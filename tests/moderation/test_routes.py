@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from civicnet.access_log import AccessEntry
 from civicnet.accounts.access_tokens import create_token
 from civicnet.accounts.services import find_user_by_username, is_suspended
 from civicnet.audit import AuditEntry
@@ -14,6 +15,8 @@ from civicnet.moderation import filters, reports
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.moderation.models import ModerationAction, Report
 from civicnet.moderation.queue import latest_action_id
+from civicnet.notifications import kinds
+from civicnet.notifications.models import Notification
 from civicnet.rooms import messages
 from civicnet.rooms.models import Message
 from tests.factories import make_moderator, make_room, make_user
@@ -97,7 +100,7 @@ def test_only_moderators_see_the_queue(client, auth, seeded, app):
         r'Member concerned: <span class="civicnet-avatar[^>]*data-initials="AA"[^>]*></span> Ada Author \(@ada\)\.',
         queue,
     )
-    assert "Reported for: Spam or advertising." in queue
+    assert "Reported for: Spam or advertising." in queue and "Something reportable" in queue  # a public room's
     item = text_of(client.get(f"/moderation/items/message/{seeded['message']}"))
     assert "Something reportable" in item and "cara: Spam or advertising: “Selling things”" in item
     assert "Suspend the account" in item and "No earlier decisions" in item
@@ -334,6 +337,31 @@ def test_ids_too_large_to_exist_are_not_found(client, auth, seeded):
     auth.sign_in("bob")
     assert client.get(f"/rooms/{seeded['room']}/messages/{2**63}/edit").status_code == 404
     assert client.get(f"/rooms/{seeded['room']}?before={2**63}").status_code in (200, 400)
+
+
+def test_the_queue_and_its_notices_keep_a_private_rooms_words_for_the_item_page_whose_look_is_logged(client, auth, app):
+    with app.app_context():
+        ada, bob = make_user(username="ada"), make_user(username="bob")
+        mona = make_moderator(username="mona")
+        secret = make_room(ada, name="Secret", kind="private", members=[bob])
+        message_id = messages.post_message(secret, ada, "members only words").id
+        reports.report(bob, "message", message_id, "harassment")
+        [notice] = db.session.scalars(select(Notification).where(Notification.user_id == mona.id)).all()
+        shown = kinds.render(notice)
+        assert "members only words" not in shown.excerpt and "open the item to read it" in shown.excerpt
+        looks_before = db.session.scalar(select(db.func.count(AccessEntry.id)))
+    auth.sign_in("mona")
+    queue = text_of(client.get("/moderation"))
+    assert "Message in Secret" in queue and "open the item to read it" in queue
+    assert "members only words" not in queue
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(AccessEntry.id))) == looks_before  # the queue is no look
+    assert "members only words" in text_of(client.get(f"/moderation/items/message/{message_id}"))
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(AccessEntry.id))) == looks_before + 1
+    auth.sign_out()
+    auth.sign_in("bob")  # the member who reported it still reads what they reported
+    assert "members only words" in text_of(client.get(f"/report/message/{message_id}"))
 
 
 def test_the_report_form_shows_nothing_the_member_cannot_read(client, auth, app):
