@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from civicnet import signals
 from civicnet.accounts import access_tokens as api_tokens
-from civicnet.accounts import bp, services, sessions
+from civicnet.accounts import bp, credentials, services, sessions
 from civicnet.accounts import tokens as signed
 from civicnet.accounts.forms import (
     ChangeEmailForm,
@@ -132,7 +132,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            credentials.change_password(current_user, form.current_password.data, form.new_password.data)
         except Invalid as error:
             apply_service_error(form, error)
         else:
@@ -151,7 +151,7 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            services.request_email_change(current_user, form.password.data, form.email.data)
+            credentials.request_email_change(current_user, form.password.data, form.email.data)
         except Invalid as error:
             apply_service_error(form, error)
         else:
@@ -165,7 +165,7 @@ def change_email():
 @bp.route("/account/email/confirm/<token>")
 def confirm_email_change(token: str):
     try:
-        services.confirm_email_change(token)
+        credentials.confirm_email_change(token)
     except Invalid as error:
         return render_template("accounts/link_problem.html", message=error.message), 400
     flash("Your email address has been changed")
@@ -177,7 +177,7 @@ def confirm_email_change(token: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        credentials.request_password_reset(form.email.data)
         # The same answer whether or not the address has an account.
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/request_reset.html", form=form)
@@ -186,13 +186,13 @@ def request_reset():
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
-        services.user_for_reset_token(token)
+        credentials.user_for_reset_token(token)
     except Invalid as error:
         return render_template("accounts/link_problem.html", message=error.message), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            credentials.reset_password(token, form.password.data)
         except Invalid as error:
             apply_service_error(form, error)
         else:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from civicnet.accounts import services, tokens
+from civicnet.accounts import credentials, services, tokens
 from civicnet.accounts.models import User
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid
@@ -91,13 +91,13 @@ def test_expired_suspension_no_longer_applies(ctx):
 def test_change_password_checks_the_current_one_and_ends_other_sessions(ctx, outbox):
     user = make_user(username="ada")
     with pytest.raises(Invalid) as error:
-        services.change_password(user, "not my password!", "another fine passphrase")
+        credentials.change_password(user, "not my password!", "another fine passphrase")
     assert error.value.field == "current_password"
     with pytest.raises(Invalid) as error:
-        services.change_password(user, DEFAULT_PASSWORD, "password12345")
+        credentials.change_password(user, DEFAULT_PASSWORD, "password12345")
     assert error.value.field == "new_password"
     version = user.session_version
-    services.change_password(user, DEFAULT_PASSWORD, "another fine passphrase")
+    credentials.change_password(user, DEFAULT_PASSWORD, "another fine passphrase")
     assert user.session_version == version + 1
     assert services.authenticate("ada", "another fine passphrase") == user
     assert outbox[-1].subject == "civicnet: your password was changed"
@@ -105,46 +105,46 @@ def test_change_password_checks_the_current_one_and_ends_other_sessions(ctx, out
 
 def test_reset_link_works_once(ctx, outbox):
     user = make_user(username="ada")
-    services.request_password_reset("ADA@example.org")
+    credentials.request_password_reset("ADA@example.org")
     token = outbox[-1].body.split("/reset-password/")[1].split()[0]
-    services.reset_password(token, "a brand new passphrase")
+    credentials.reset_password(token, "a brand new passphrase")
     with pytest.raises(Invalid):
-        services.reset_password(token, "yet another passphrase")
+        credentials.reset_password(token, "yet another passphrase")
     assert services.authenticate("ada", "a brand new passphrase") == user
 
 
 def test_reset_request_for_unknown_address_sends_nothing(ctx, outbox):
-    services.request_password_reset("nobody@example.org")
+    credentials.request_password_reset("nobody@example.org")
     assert outbox == []
 
 
 def test_expired_reset_link_is_refused(ctx, outbox):
     make_user(username="ada")
-    services.request_password_reset("ada@example.org")
+    credentials.request_password_reset("ada@example.org")
     token = outbox[-1].body.split("/reset-password/")[1].split()[0]
     ctx.config["RESET_TOKEN_MAX_AGE"] = -1
     with pytest.raises(Invalid):
-        services.user_for_reset_token(token)
+        credentials.user_for_reset_token(token)
 
 
 def test_email_change_needs_the_password_and_the_new_address_confirmed(ctx, outbox):
     user = make_user(username="ada")
     make_user(username="bob")
     with pytest.raises(Invalid):
-        services.request_email_change(user, "wrong password here", "new@example.org")
+        credentials.request_email_change(user, "wrong password here", "new@example.org")
     with pytest.raises(Invalid) as error:
-        services.request_email_change(user, DEFAULT_PASSWORD, "BOB@example.org")
+        credentials.request_email_change(user, DEFAULT_PASSWORD, "BOB@example.org")
     assert error.value.field == "email"
-    services.request_email_change(user, DEFAULT_PASSWORD, "New@Example.org")
+    credentials.request_email_change(user, DEFAULT_PASSWORD, "New@Example.org")
     assert user.email == "ada@example.org" and user.pending_email == "new@example.org"
     link_mail = outbox[-1]
     assert link_mail.recipients == ["new@example.org"]
     token = link_mail.body.split("/account/email/confirm/")[1].split()[0]
-    services.confirm_email_change(token)
+    credentials.confirm_email_change(token)
     assert user.email == "new@example.org" and user.pending_email is None
     assert outbox[-1].recipients == ["ada@example.org"]
     with pytest.raises(Invalid):
-        services.confirm_email_change(token)
+        credentials.confirm_email_change(token)
 
 
 def test_only_admins_change_roles(ctx):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from civicnet.accounts import services as accounts
+from civicnet.accounts import credentials
 from civicnet.accounts.services import find_user_by_username
 from civicnet.emails import Email
 from civicnet.extensions import db
@@ -104,7 +104,7 @@ def test_the_daily_cap_folds_the_rest_into_the_digest(town, clock, outbox, app):
     assert len(outbox) == 2
     assert [n.email_state for n in notices("bob")] == ["sent", "sent", "folded"]
     # A security email still goes, and counts for nothing.
-    accounts.change_password(bob, DEFAULT_PASSWORD, "another long passphrase")
+    credentials.change_password(bob, DEFAULT_PASSWORD, "another long passphrase")
     assert len(outbox) == 3
     # The cap is for 24 hours.
     clock.shift(timedelta(days=1))

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from civicnet.accounts import services as accounts
+from civicnet.accounts import credentials
 from civicnet.accounts.services import find_user_by_username
 from civicnet.audit import AuditEntry
 from civicnet.db_types import utcnow
@@ -447,9 +447,9 @@ def test_the_domains_page_is_for_admins(client, auth, app):
 
 def change_email(user, new_email: str, outbox) -> None:
     """Move the account email through the service and its emailed link."""
-    accounts.request_email_change(user, DEFAULT_PASSWORD, new_email)
+    credentials.request_email_change(user, DEFAULT_PASSWORD, new_email)
     token = link_path(outbox[-1], "/account/email/confirm/").removeprefix("/account/email/confirm/")
-    accounts.confirm_email_change(token)
+    credentials.confirm_email_change(token)
 
 
 def test_moving_the_account_email_off_the_verified_address_ends_it(ctx, outbox):
