@@ -122,6 +122,15 @@ def first_steps(member: User) -> list[Step]:
     is done or they chose to hide it."""
     if member.profile.first_steps_hidden_at is not None:
         return []
+    return _steps_left(member)
+
+
+def first_steps_hidden(member: User) -> bool:
+    """Whether the member hid a checklist that still has steps to do (their home offers it again)."""
+    return member.profile.first_steps_hidden_at is not None and bool(_steps_left(member))
+
+
+def _steps_left(member: User) -> list[Step]:
     confirmed = member.is_verified_email
     not_yet = "Confirm your email address first"
     edit = url_for("profiles.edit")

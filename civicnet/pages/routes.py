@@ -18,6 +18,7 @@ def home():
     return render_template(
         "pages/member_home.html",
         first_steps=sections.first_steps(current_user),
+        first_steps_hidden=sections.first_steps_hidden(current_user),
         my_rooms=sections.my_rooms(current_user),
         mentions=sections.mentions(current_user),
         mentoring=sections.open_mentoring(current_user),
@@ -25,13 +26,13 @@ def home():
     )
 
 
-@bp.route("/first-steps/hide", methods=["POST"])
+@bp.route("/first-steps/<any(hide, show):choice>", methods=["POST"])
 @login_required
-def hide_first_steps():
+def first_steps(choice: str):
     if FlaskForm().validate_on_submit():
-        profiles.hide_first_steps(current_user)
-        flash("Your first steps are hidden")
-    return redirect(url_for("pages.home"))
+        profiles.show_first_steps(current_user, shown=choice == "show")
+        flash("Your first steps are shown again" if choice == "show" else "Your first steps are hidden")
+    return redirect(url_for("pages.home", _anchor="first-steps" if choice == "show" else None))
 
 
 @bp.route("/about")

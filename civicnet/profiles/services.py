@@ -115,12 +115,12 @@ def update_profile(actor: User, user: User, changes: ProfileChanges) -> User:
     return user
 
 
-def hide_first_steps(actor: User) -> None:
-    """Stop showing the first-steps checklist on the member's home page (their own choice, kept)."""
+def show_first_steps(actor: User, shown: bool) -> None:
+    """Show or hide the first-steps checklist on the member's home page (their own choice, kept)."""
     if not is_signed_in(actor):
         raise Forbidden("Sign in to change your home page")
-    if actor.profile.first_steps_hidden_at is None:
-        actor.profile.first_steps_hidden_at = utcnow()
+    if (actor.profile.first_steps_hidden_at is None) != shown:
+        actor.profile.first_steps_hidden_at = None if shown else utcnow()
         db.session.commit()
 
 

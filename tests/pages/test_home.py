@@ -326,6 +326,8 @@ def test_first_steps_tick_off_as_the_member_does_them(rq):
     assert [k for k, v in status(ada).items() if v == "to do"] == ["Find a mentor"]
     requests.ask(ada, offers.offer_of(pat).id, "Could you help?")
     assert home.first_steps(ada) == []  # every step done: the checklist goes
+    profiles.show_first_steps(ada, shown=False)
+    assert not home.first_steps_hidden(ada)  # and hidden then, it is not offered again: nothing is left
 
 
 def test_a_verified_public_servant_is_asked_to_offer_mentoring_instead(rq):
@@ -349,6 +351,14 @@ def test_a_new_member_sees_the_checklist_and_can_hide_it(client, app, auth):
     page = client.get("/").get_data(as_text=True)
     assert "Your first steps are hidden" in page and "Hide first steps" not in page
     assert "Your rooms" in page  # the rest of the home stays
+    # and they can come back, while some are still to do
+    assert "You hid your first steps, and some are still to do." in page
+    shown = client.post("/first-steps/show")
+    assert shown.status_code == 302 and shown.headers["Location"] == "/#first-steps"
+    page = client.get("/").get_data(as_text=True)
+    assert "Your first steps are shown again" in page and "You have completed 1 of 7 steps." in page
+    assert "Show first steps again" not in page
+    assert client.post("/first-steps/dance").status_code == 404
 
 
 def test_hiding_the_first_steps_needs_a_csrf_token(make_app):
@@ -371,7 +381,7 @@ def test_hiding_the_first_steps_needs_a_csrf_token(make_app):
 
 def test_the_checklist_is_not_shown_once_hidden_even_with_steps_left(rq):
     ada = make_user(verified=False)
-    profiles.hide_first_steps(ada)
+    profiles.show_first_steps(ada, shown=False)
     hidden_at = ada.profile.first_steps_hidden_at
     assert hidden_at is not None and hidden_at > utcnow() - timedelta(minutes=1)
     assert home.first_steps(ada) == []
