@@ -116,11 +116,21 @@ export function roomReactions(room) {
     if (focused) queueMicrotask(() => focused.focus()); // after room-stream has swapped the message
   });
 
+  // The whole set closes once an emoji is chosen from it (as Slack's picker does), or on Escape, and
+  // the keyboard goes back to its "React" toggle.
+  function closePicker(inside) {
+    const picker = inside.closest?.(".civicnet-reactions__add[open]");
+    if (!picker) return;
+    picker.open = false;
+    picker.querySelector("summary").focus();
+  }
+
   list.addEventListener("submit", (event) => {
     const form = event.target;
     const button = event.submitter;
     if (!form.matches("[data-part=react]") || !button?.value || room.refused) return;
     event.preventDefault();
+    closePicker(button);
     const block = form.closest("[data-part=reactions]");
     const on = button.getAttribute("aria-pressed") !== "true";
     // With `on` stated, a press sent again after a reconnect changes nothing the second time.
@@ -137,7 +147,9 @@ export function roomReactions(room) {
   // The names show beside a reaction on hover and focus; Escape hides them (WCAG 1.4.13) until the
   // pointer or the keyboard moves on.
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") list.classList.add("civicnet-reactions--quiet");
+    if (event.key !== "Escape") return;
+    list.classList.add("civicnet-reactions--quiet");
+    closePicker(event.target);
   });
   const speak = () => list.classList.remove("civicnet-reactions--quiet");
   list.addEventListener("focusin", speak);

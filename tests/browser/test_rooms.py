@@ -520,8 +520,18 @@ def test_a_reaction_arrives_live_in_a_second_browser_and_the_form_works_without_
     heart = ada_page.get_by_role("button", name="heart", exact=True)
     expect(heart).to_be_focused()
     ada_page.keyboard.press("Space")
-    expect(heart).to_have_attribute("aria-pressed", "true")
-    expect(heart).to_be_focused()
+    # The set closes once one is chosen, and the keyboard is back on its toggle.
+    toggle = ada_page.locator("summary", has_text="React to this message by Ada Lovelace")
+    expect(toggle).to_be_focused()
+    folded_heart = ada_page.locator(f"#message-{message_id} .civicnet-reactions__picker button[value=heart]")
+    expect(folded_heart).to_be_hidden()
+    expect(folded_heart).to_have_attribute("aria-pressed", "true")
+    ada_page.keyboard.press("Enter")  # opened again, Escape closes it
+    expect(heart).to_be_visible()
+    ada_page.keyboard.press("Tab")
+    ada_page.keyboard.press("Escape")
+    expect(folded_heart).to_be_hidden()
+    expect(toggle).to_be_focused()
     expect(at_bob).to_have_text(
         [
             "👍2thumbs up: 2 reactions from Cy Dlamini and Ada Lovelace",
