@@ -11,10 +11,17 @@ export const socket = io({
 });
 
 const count = document.getElementById("notification-count");
+// The same count on the phone's Menu button, which folds the link away (its words for screen readers).
+const menuCount = document.getElementById("menu-count");
+const menuWords = document.getElementById("menu-count-words");
 
 function showUnread(payload) {
-  if (count && Number.isInteger(payload?.unread)) {
-    count.textContent = payload.unread > 0 ? String(payload.unread) : "";
+  const unread = payload?.unread;
+  if (!Number.isInteger(unread)) return;
+  for (const shown of [count, menuCount]) if (shown) shown.textContent = unread > 0 ? String(unread) : "";
+  if (menuWords) {
+    menuWords.hidden = unread === 0;
+    menuWords.textContent = ` unread notification${unread === 1 ? "" : "s"}`;
   }
 }
 

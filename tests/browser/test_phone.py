@@ -3,9 +3,11 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from civicnet.accounts.services import find_user_by_username
 from civicnet.moderation import reports
 from civicnet.moderation.actions import ActionRequest, take_action
 from civicnet.rooms.messages import post_message
+from civicnet.rooms.services import get_readable_room
 from tests.browser.conftest import sign_in
 from tests.factories import make_room, make_user, make_verified
 
@@ -61,8 +63,16 @@ def test_the_menu_folds_behind_a_button_on_a_phone_and_opens_with_it(page: Page,
     expect(rooms).to_be_hidden()
     # The page's heading is near the top, not under a block of links (it was about 240 px down).
     assert page.get_by_role("heading", level=1).bounding_box()["y"] < 240
+    # Ada's unread notification (the warning) shows on the button too, and the count stays live there.
+    expect(menu).to_have_accessible_name("Menu 1 unread notification")
+    with live_server.app.app_context():
+        priya = find_user_by_username("priya")
+        post_message(get_readable_room(priya, busy["room"]), priya, "Thanks @ada")
+    expect(menu).to_have_accessible_name("Menu 2 unread notifications")
+    expect(menu.locator("#menu-count")).to_have_text("2")
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#notification-count")).to_have_text("2")
     rooms.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rooms")
 
