@@ -24,7 +24,7 @@ from civicnet.db_types import utcnow
 from civicnet.demo import DEMO_PASSWORD, load_demo_data
 from civicnet.errors import ServiceError
 from civicnet.extensions import db
-from civicnet.mentoring import requests as mentoring
+from civicnet.mentoring import expiry as mentoring
 from civicnet.notifications import digest, emailing
 from civicnet.register import reviews
 from civicnet.rooms import attachments

@@ -1,12 +1,12 @@
 """Mentoring requests: pending, then accepted or declined, then completed or cancelled; pending ones
-expire after 14 days. Accepting opens a private room with exactly the mentor and the mentee.
+expire after 14 days (civicnet.mentoring.expiry warns and sweeps). Accepting opens a private room
+with exactly the mentor and the mentee.
 
 A mentor never exceeds capacity, even when two accepts race: the place is taken by one conditional
 UPDATE (active_mentees < capacity) that the database applies to one transaction at a time."""
 
 from datetime import timedelta
 
-from huey import crontab
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +19,6 @@ from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.ids import is_id
-from civicnet.jobs import periodic
 from civicnet.mentoring.models import (
     ACCEPTED,
     CANCELLED,
@@ -35,7 +34,6 @@ from civicnet.notifications.services import notify
 from civicnet.transactions import commit
 
 EXPIRES_AFTER = timedelta(days=14)
-WARN_BEFORE = timedelta(days=2)
 MAX_PENDING = 3
 MAX_TEXT = 2000
 
@@ -152,7 +150,7 @@ def ask(actor: User, offer_id, message) -> MentoringRequest:
         expires_at=utcnow() + EXPIRES_AFTER,
     )
     db.session.add(found)
-    _notice(found, offer.mentor_id, "requested")
+    notice(found, offer.mentor_id, "requested")
     commit()
     return found
 
@@ -182,7 +180,7 @@ def accept(actor: User, request_id) -> MentoringRequest:
         raise Conflict("Your mentoring is full: complete a mentoring, or raise your capacity, before accepting")
     db.session.refresh(found)
     found.room_id = _open_room(found)
-    _notice(found, found.mentee_id, "accepted")
+    notice(found, found.mentee_id, "accepted")
     commit()
     return found
 
@@ -213,7 +211,7 @@ def decline(actor: User, request_id, reason="") -> MentoringRequest:
         db.session.rollback()
         raise Conflict("This request has already been answered, withdrawn or has expired")
     db.session.refresh(found)
-    _notice(found, found.mentee_id, "declined")
+    notice(found, found.mentee_id, "declined")
     commit()
     return found
 
@@ -258,7 +256,7 @@ def end(actor: User, request_id, completed: bool) -> MentoringRequest:
     if found.room is not None and found.room.archived_at is None:
         found.room.archived_at = utcnow()
     other = found.mentee_id if actor.id == found.mentor_id else found.mentor_id
-    _notice(found, other, "completed" if completed else "cancelled")
+    notice(found, other, "completed" if completed else "cancelled")
     commit()
     return found
 
@@ -290,31 +288,7 @@ def write_summary(actor: User, request_id, text) -> MentoringRequest:
     return found
 
 
-def sweep(now=None) -> tuple[int, int]:
-    """Daily: warn mentors of requests expiring within 2 days, then expire the overdue ones."""
-    now = now or utcnow()
-    warned = 0
-    soon = select(MentoringRequest).where(
-        MentoringRequest.status == PENDING,
-        MentoringRequest.expires_at > now,
-        MentoringRequest.expires_at <= now + WARN_BEFORE,
-        MentoringRequest.expiry_warned_at.is_(None),
-    )
-    for found in db.session.scalars(soon):
-        found.expiry_warned_at = now
-        _notice(found, found.mentor_id, "expiring")
-        warned += 1
-    overdue = db.session.scalar(
-        select(func.count(MentoringRequest.id)).where(
-            MentoringRequest.status == PENDING, MentoringRequest.expires_at <= now
-        )
-    )
-    expire_due(now)
-    commit()
-    return warned, overdue or 0
-
-
-def _notice(found: MentoringRequest, user_id: int, event: str) -> None:
+def notice(found: MentoringRequest, user_id: int, event: str) -> None:
     """Tell one side, in the caller's transaction: live once it commits, and by email as they chose
     (not about the other side's doing, if they blocked them; the sweep's warning is nobody's)."""
     if found.id is None:
@@ -322,9 +296,3 @@ def _notice(found: MentoringRequest, user_id: int, event: str) -> None:
     other = found.mentee_id if user_id == found.mentor_id else found.mentor_id
     actor_id = None if event == "expiring" else other
     notify(user_id, f"mentoring_{event}", found.id, conversation=f"mentoring:{found.id}", actor_id=actor_id)
-
-
-@periodic(crontab(hour=3, minute=20))
-def daily_sweep() -> None:
-    """The daily sweep, run by the jobs worker (`flask sweep` runs it by hand)."""
-    sweep()

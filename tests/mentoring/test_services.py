@@ -12,7 +12,7 @@ from civicnet.accounts.services import suspend_user
 from civicnet.db_types import utcnow
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound
 from civicnet.extensions import db
-from civicnet.mentoring import offers, requests
+from civicnet.mentoring import expiry, offers, requests
 from civicnet.mentoring.models import MentoringRequest, Offer
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.moderation import reports
@@ -499,15 +499,15 @@ def test_the_sweep_warns_the_mentor_two_days_before_once_then_expires(people, ou
     db.session.get(MentoringRequest, late.id).expires_at = now - timedelta(hours=1)
     db.session.commit()
     outbox.clear()
-    assert requests.sweep() == (1, 1)
+    assert expiry.sweep() == (1, 1)
     assert notices(mia)[-1] == ("mentoring_expiring", soon.id)
     assert [kind for kind, _ in notices(mia)].count("mentoring_expiring") == 1
     assert notices(ned) == [] and notices(ola) == []
     assert subjects_to(outbox, mia) == ["civicnet: a mentoring request expires soon"] and len(outbox) == 1
     assert "Ned Newcomer's mentoring request expires on" in outbox[0].body
     assert (status_of(soon.id), status_of(later.id), status_of(late.id)) == ("pending", "pending", "expired")
-    assert requests.sweep() == (0, 0) and len(outbox) == 1
-    assert requests.sweep(now=now + timedelta(days=1, minutes=1)) == (1, 1)  # `later` warned, `soon` expired
+    assert expiry.sweep() == (0, 0) and len(outbox) == 1
+    assert expiry.sweep(now=now + timedelta(days=1, minutes=1)) == (1, 1)  # `later` warned, `soon` expired
     assert (status_of(soon.id), status_of(later.id)) == ("expired", "pending")
     with pytest.raises(Conflict, match="expired"):
         requests.accept(mia, soon.id)
