@@ -18,9 +18,9 @@ from civicnet.direct.rules import NotAccepted, refusal
 from civicnet.errors import Forbidden, Invalid
 from civicnet.extensions import db
 from civicnet.profiles.services import can_view_profile, is_listed
+from civicnet.rooms.levels import unread_counts
 from civicnet.rooms.models import DIRECT, Membership, Message, Room
 from civicnet.rooms.notifications import MUTE
-from civicnet.rooms.services import unread_counts
 from civicnet.rooms.titles import titles_for
 from civicnet.transactions import commit
 

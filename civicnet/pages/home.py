@@ -14,6 +14,7 @@ from civicnet.mentoring.models import ACCEPTED, MentoringRequest
 from civicnet.notifications import services as notifications
 from civicnet.notifications.kinds import Shown
 from civicnet.notifications.models import Notification
+from civicnet.rooms import levels
 from civicnet.rooms import services as rooms
 from civicnet.rooms.models import Room
 from civicnet.rooms.notifications import MENTION, MUTE, REPLY
@@ -146,7 +147,7 @@ def _steps_left(member: User) -> list[Step]:
         Step("Add a display name and bio", edit, bool(member.profile.bio_markdown.strip())),
         Step("Add what you can help with", f"{edit}#help_tags", bool(user_tags(member, HELP))),
         Step("Add what you want to learn", f"{edit}#learn_tags", bool(user_tags(member, LEARN))),
-        Step("Join a room", url_for("rooms.index"), bool(rooms.notify_levels(member))),
+        Step("Join a room", url_for("rooms.index"), bool(levels.notify_levels(member))),
         Step(
             "Post your first message",
             url_for("rooms.index") if confirmed else None,

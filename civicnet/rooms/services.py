@@ -1,4 +1,5 @@
-"""Room rules: creating, editing, archiving, membership and listings."""
+"""Room rules: creating, editing, archiving, membership and listings (how much of a room a member
+hears, and what they have not read, is in civicnet.rooms.levels)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,8 +16,9 @@ from civicnet.connections import authority_changed
 from civicnet.db_types import utcnow
 from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
+from civicnet.rooms.levels import notify_levels, unread_counts
 from civicnet.rooms.models import DIRECT, PRIVATE, PUBLIC, ROOM_KINDS, Membership, Message, Room
-from civicnet.rooms.notifications import LEVELS, MUTE, notify_tag_followers
+from civicnet.rooms.notifications import notify_tag_followers
 from civicnet.rooms.permissions import can_create_room, can_manage, can_read, is_member
 from civicnet.tags.models import Tag
 from civicnet.tags.names import tag_slug
@@ -243,51 +245,6 @@ def rooms_on_tags(viewer: User, tag_ids: list[int], limit: int = 3) -> list[Room
         .limit(limit)
     )
     return list(db.session.scalars(query))
-
-
-def notify_levels(user: User) -> dict[int, str]:
-    query = select(Membership.room_id, Membership.notify_level).where(Membership.user_id == user.id)
-    return dict(db.session.execute(query).all())
-
-
-def notify_level(user, room: Room) -> str | None:
-    """The member's level for this room, or None if they are not a member."""
-    if not is_signed_in(user):
-        return None
-    membership = db.session.get(Membership, (room.id, user.id))
-    return membership.notify_level if membership is not None else None
-
-
-def set_notify_level(actor: User, room: Room, level: str) -> Membership:
-    """Follow, normal or mute: how much of a room the member hears about."""
-    if level not in LEVELS:
-        raise Invalid("level", "Choose follow, normal or mute")
-    membership = db.session.get(Membership, (room.id, actor.id))
-    if membership is None:
-        raise Forbidden("Join the room first")
-    membership.notify_level = level
-    commit()
-    return membership
-
-
-def unread_counts(user: User) -> dict[int, int]:
-    """For each room the member belongs to and has not muted: messages by others, newer than what they
-    last read (a muted room counts nothing)."""
-    query = (
-        select(Membership.room_id, func.count(Message.id))
-        .join(
-            Message,
-            and_(
-                Message.room_id == Membership.room_id,
-                Message.id > Membership.last_read_id,
-                Message.author_id != user.id,
-                Message.deleted_at.is_(None),
-            ),
-        )
-        .where(Membership.user_id == user.id, Membership.notify_level != MUTE)
-        .group_by(Membership.room_id)
-    )
-    return dict(db.session.execute(query).all())
 
 
 @signals.open_private_room.connect

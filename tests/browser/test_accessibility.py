@@ -19,8 +19,7 @@ from civicnet.accounts.services import find_user_by_username
 from civicnet.mentoring import offers, requests
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.notifications import unsubscribing
-from civicnet.rooms import messages
-from civicnet.rooms import services as rooms
+from civicnet.rooms import levels, messages
 from tests.browser.conftest import EXISTING_TAG_SLUG, check_page, sign_in, submit
 from tests.factories import DEFAULT_PASSWORD, make_room, make_user, make_verified
 
@@ -118,7 +117,7 @@ def established_member() -> None:
     messages.post_message(room, bob, "Welcome, @ada!")
     messages.post_message(room, bob, "Our data portal is at https://example.org")
     noisy = make_room(bob, "Noisy room", members=[ada])
-    rooms.set_notify_level(ada, noisy, "mute")
+    levels.set_notify_level(ada, noisy, "mute")
     messages.post_message(noisy, bob, "Chatter")
     make_room(bob, "AI ethics circle", tags="AI ethics")
     requests.ask(ada, offers.offer_of(pat).id, "Could you help me write my first FOI request?")

@@ -18,7 +18,7 @@ from civicnet.mentoring import offers, requests
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.notifications.kinds import render
 from civicnet.notifications.models import Notification
-from civicnet.rooms import messages, reactions
+from civicnet.rooms import levels, messages, reactions
 from civicnet.rooms import services as rooms
 from civicnet.rooms.models import DIRECT, Membership
 from civicnet.rooms.permissions import can_manage, can_read
@@ -264,7 +264,7 @@ def test_a_direct_message_notifies_every_other_participant_once_and_waits_like_a
         delay = timedelta(seconds=app.config["NOTIFY_EMAIL_DELAY"])
         assert notice.email_due_at is not None and notice.email_due_at > utcnow() + delay - timedelta(seconds=30)
     assert notified(people.ada) == []
-    rooms.set_notify_level(people.bob, group, "mute")
+    levels.set_notify_level(people.bob, group, "mute")
     messages.post_message(group, people.ada, "Second")
     assert len(notified(people.grace)) == 2 and len(notified(people.bob)) == 1
     # Reading the conversation reads its notifications.

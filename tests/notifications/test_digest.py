@@ -11,7 +11,7 @@ from civicnet.emails import Email
 from civicnet.extensions import db
 from civicnet.mentoring.offers import OfferDetails, save_offer
 from civicnet.notifications import digest, preferences
-from civicnet.rooms import messages
+from civicnet.rooms import levels, messages
 from civicnet.rooms import services as rooms
 from civicnet.tags import follows
 from civicnet.tags.services import get_tag
@@ -27,7 +27,7 @@ def run() -> int:
 
 def follow_room(username: str, room: str) -> None:
     user = find_user_by_username(username)
-    rooms.set_notify_level(user, rooms.get_readable_room(user, room), "follow")
+    levels.set_notify_level(user, rooms.get_readable_room(user, room), "follow")
 
 
 def post(author: str, room: str, body: str):

@@ -12,7 +12,7 @@ from civicnet.notifications import preferences, unsubscribing
 from civicnet.notifications.models import Notification
 from civicnet.notifications.preferences import EmailSettings, NotificationChoice
 from civicnet.personal_data import sections as registered
-from civicnet.rooms import messages
+from civicnet.rooms import levels, messages
 from civicnet.rooms import services as rooms
 from civicnet.tags import follows
 from civicnet.tags.follows import TagFollow
@@ -130,22 +130,22 @@ def test_a_forged_or_foreign_unsubscribe_link_changes_nothing(app):
 def test_a_muted_room_notifies_nothing_and_counts_nothing(ctx):
     ada, bob = make_user(username="ada"), make_user(username="bob")
     room = make_room(ada, "Open data", members=[bob])
-    rooms.set_notify_level(bob, room, "mute")
+    levels.set_notify_level(bob, room, "mute")
     messages.post_message(room, ada, "@bob are you there?")
     reply_to = messages.post_message(room, bob, "I am")
     messages.post_message(room, ada, "good", reply_to_id=reply_to.id)
     assert db.session.scalars(select(Notification).where(Notification.user_id == bob.id)).all() == []
-    assert rooms.unread_counts(bob) == {}
+    assert levels.unread_counts(bob) == {}
     listing = {item.room.slug: item for item in rooms.list_rooms(bob)}
     assert listing["open-data"].level == "mute"
-    rooms.set_notify_level(bob, room, "normal")
-    assert rooms.unread_counts(bob) == {room.id: 1}  # "good", after his own "I am"
+    levels.set_notify_level(bob, room, "normal")
+    assert levels.unread_counts(bob) == {room.id: 1}  # "good", after his own "I am"
 
 
 def test_following_a_room_notifies_every_message_and_normal_only_mentions(ctx):
     ada, bob, cyd = (make_user(username=name) for name in ("ada", "bob", "cyd"))
     room = make_room(ada, "Open data", members=[bob, cyd])
-    rooms.set_notify_level(bob, room, "follow")
+    levels.set_notify_level(bob, room, "follow")
     messages.post_message(room, ada, "Minutes are up")
     messages.post_message(room, ada, "and @bob @cyd please check")
     kinds = db.session.execute(select(Notification.user_id, Notification.kind).order_by(Notification.id)).all()

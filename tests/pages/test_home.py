@@ -14,7 +14,7 @@ from civicnet.mentoring import offers, requests
 from civicnet.mentoring.offers import OfferDetails
 from civicnet.pages import home
 from civicnet.profiles import services as profiles
-from civicnet.rooms import messages
+from civicnet.rooms import levels, messages
 from civicnet.rooms import services as rooms
 from civicnet.rooms.models import Membership, Message, Room
 from civicnet.tags.names import tag_slug
@@ -75,7 +75,7 @@ def test_my_rooms_are_the_joined_ones_most_recently_active_first_with_unread_cou
     messages.post_message(busy, bob, "New one")
     messages.post_message(busy, bob, "New two")
     muted = make_room(bob, "Muted room", members=[ada])
-    rooms.set_notify_level(ada, muted, "mute")
+    levels.set_notify_level(ada, muted, "mute")
     messages.post_message(muted, bob, "Unheard")
     make_room(bob, "Public but not joined")
     make_room(bob, "Private without Ada", kind="private")
@@ -165,7 +165,7 @@ def test_the_home_page_shows_unread_counts_muted_rooms_and_links_to_the_first_un
         messages.post_message(room, bob, "One")
         messages.post_message(room, bob, "Two")
         muted = make_room(bob, "Noisy room", members=[ada])
-        rooms.set_notify_level(ada, muted, "mute")
+        levels.set_notify_level(ada, muted, "mute")
         messages.post_message(muted, bob, "Shh")
     auth.sign_in("ada")
     page = client.get("/").get_data(as_text=True)
@@ -182,7 +182,7 @@ def test_mentions_are_the_unread_mentions_and_replies_newest_first(rq):
     ada, bob = make_user(username="ada"), make_user(username="bob", display_name="Bob")
     cy = make_user(username="cyd", display_name="Cy")
     room = make_room(bob, "Open data", members=[ada, cy])
-    rooms.set_notify_level(ada, room, "follow")  # every message notifies, but only mentions and replies show
+    levels.set_notify_level(ada, room, "follow")  # every message notifies, but only mentions and replies show
     mine = messages.post_message(room, ada, "A question")
     messages.post_message(room, cy, "Just chatting")
     messages.post_message(room, bob, "Hello @ada")

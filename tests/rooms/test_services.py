@@ -9,7 +9,7 @@ from civicnet.errors import Forbidden, Invalid, NotFound
 from civicnet.extensions import db
 from civicnet.notifications import services as notifications
 from civicnet.notifications.models import Notification
-from civicnet.rooms import history, messages, services
+from civicnet.rooms import history, levels, messages, services
 from civicnet.rooms.models import Message, MessageRevision
 from tests.factories import make_moderator, make_room, make_user
 
@@ -102,11 +102,11 @@ def test_posting_in_a_public_room_joins_it_and_counts_unread_for_others(ctx):
     assert bob in services.members(room)
     for n in range(3):
         messages.post_message(room, bob, f"more {n}")
-    assert services.unread_counts(ada) == {room.id: 4}
-    assert services.unread_counts(bob) == {}
+    assert levels.unread_counts(ada) == {room.id: 4}
+    assert levels.unread_counts(bob) == {}
     latest = services.latest_message_id(room)
     messages.mark_read(ada, room, latest)
-    assert services.unread_counts(ada) == {}
+    assert levels.unread_counts(ada) == {}
 
 
 def test_client_id_makes_posting_idempotent_and_is_scoped_to_a_room(ctx):
