@@ -25,6 +25,7 @@ import civicnet.direct.personal_data
 import civicnet.direct.rules
 import civicnet.mentoring.erasure
 import civicnet.mentoring.events
+import civicnet.mentoring.expiry
 import civicnet.mentoring.models
 import civicnet.mentoring.notices
 import civicnet.mentoring.personal_data
