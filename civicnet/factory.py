@@ -36,6 +36,7 @@ import civicnet.moderation.models
 import civicnet.moderation.personal_data
 import civicnet.moderation.queue_notices
 import civicnet.moderation.statements
+import civicnet.moderation.vocabulary_routes
 import civicnet.notifications.digest
 import civicnet.notifications.erasure
 import civicnet.notifications.personal_data
