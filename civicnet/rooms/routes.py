@@ -11,19 +11,9 @@ from civicnet.application import takes_uploads
 from civicnet.db_types import iso, utcnow
 from civicnet.errors import Invalid, NotFound, ServiceError
 from civicnet.forms import FlaskForm, apply_service_error, uploaded_bytes
-from civicnet.rooms import (
-    attachment_files,
-    attachments,
-    bp,
-    history,
-    levels,
-    messages,
-    reactions,
-    services,
-    threads,
-    titles,
-)
+from civicnet.rooms import attachment_files, attachments, bp, history, messages, reactions, services, threads, titles
 from civicnet.rooms.forms import AddMemberForm, EditMessageForm, MessageForm, RoomForm
+from civicnet.rooms.levels import notify_level, set_notify_level
 from civicnet.rooms.links import message_url
 from civicnet.rooms.notifications import DIRECT_LEVELS, LEVELS
 from civicnet.rooms.permissions import can_create_room, can_manage, can_post, is_member
@@ -88,7 +78,7 @@ def render_room(room, form: MessageForm | None = None, status: int = 200, previe
         can_post=can_post(current_user, room),
         can_manage=can_manage(current_user, room),
         is_member=is_member(current_user, room),
-        notify_level=levels.notify_level(current_user, room),
+        notify_level=notify_level(current_user, room),
         levels=DIRECT_LEVELS if room.is_direct else LEVELS,
         older_than=page.messages[0].id if page.has_more and page.messages else None,
         mute_notice=_mute_notice(room),
@@ -198,7 +188,7 @@ def notifications(slug: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        levels.set_notify_level(current_user, room, request.form.get("level", ""))
+        set_notify_level(current_user, room, request.form.get("level", ""))
     except ServiceError as error:
         flash(error.message)
     else:
