@@ -40,6 +40,7 @@ CATEGORIES = {
     "profile": "Profile",
     "private_messages": "Messages in private rooms",
     "messages": "Messages",
+    "files": "Files attached to your messages",
     "verification": "Verification details",
     "email": "Email address",
     "reports": "Reports about you",

@@ -15,6 +15,22 @@ def _public(obj) -> tuple[str, ...]:
     return ()
 
 
+def _no_files(obj) -> list:
+    return []
+
+
+@dataclass(frozen=True)
+class ItemFile:
+    """A file that is part of an item (an image on a message), which its moderator opens from the item
+    page: served from civicnet.storage, the look recorded like the item's."""
+
+    id: int
+    name: str  # as its member named it
+    description: str  # "PDF, 1.2 MB"
+    key: str  # in civicnet.storage
+    inline: bool  # an image opens in the browser; any other file is downloaded
+
+
 @dataclass(frozen=True)
 class ItemType:
     name: str  # the item_type stored on reports and actions: "message", "profile"...
@@ -28,6 +44,8 @@ class ItemType:
     # The access log's categories of non-public data its moderation page shows about its author, beside
     # the reports themselves: ("private_messages",) for a message in a private room.
     data: Callable[[object], tuple[str, ...]] = _public
+    # Files that are part of it (a message's attachments), as ItemFile.
+    files: Callable[[object], list] = _no_files
     # A mentoring request's mentee wrote it, yet the mentor and mentee both report its conduct.
     author_may_report: bool = False
 

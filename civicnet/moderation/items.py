@@ -60,6 +60,17 @@ class Item:
     def context(self) -> list:
         return self.kind.context(self.obj)
 
+    @property
+    def files(self) -> list[reportables.ItemFile]:
+        return self.kind.files(self.obj)
+
+    def file(self, file_id: int) -> reportables.ItemFile:
+        """One of its files, or NotFound."""
+        found = next((f for f in self.files if f.id == file_id), None)
+        if found is None:
+            raise NotFound("This item has no such file")
+        return found
+
 
 def load_item(item_type, item_id) -> Item:
     """The item, or NotFound; item_type and item_id come straight from a form or a socket event."""

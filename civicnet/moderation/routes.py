@@ -4,7 +4,7 @@ Appeals are in appeal_routes.py, the word filter and skill tags' names in vocabu
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from civicnet import audit, reportables
+from civicnet import audit, reportables, storage
 from civicnet.access_log import Look
 from civicnet.access_purpose import look_at
 from civicnet.accounts.permissions import check_admin, is_admin, is_moderator
@@ -127,11 +127,32 @@ def item_page(item_type: str, item_id: int):
         get_request(current_user, item_id, why="report")
         return render_item(load_item(item_type, item_id))
     item = load_item(item_type, item_id)
-    if item.subject is not None:
-        reports_open = queue.open_reports(item.type, item.id)
-        implied = Look("report", (), case_ref=f"report #{reports_open[0].id}") if reports_open else None
-        look_at(current_user, item.subject, ("reports", *reportables.get(item.type).data(item.obj)), implied)
+    _record_look(item)
     return render_item(item)
+
+
+def _record_look(item, *more: str) -> None:
+    """A moderator's look at an item's author's data, for an open report or the purpose they give."""
+    if item.subject is None:
+        return
+    reports_open = queue.open_reports(item.type, item.id)
+    implied = Look("report", (), case_ref=f"report #{reports_open[0].id}") if reports_open else None
+    look_at(current_user, item.subject, ("reports", *reportables.get(item.type).data(item.obj), *more), implied)
+
+
+@bp.route("/moderation/items/<item_type>/<int:item_id>/files/<int:file_id>")
+@login_required
+@storage.file_view
+def item_file(item_type: str, item_id: int, file_id: int):
+    """A file of a reported item (an image on a message in a direct conversation, say), which the
+    moderator could not open in its room; the look is recorded as the item page's is."""
+    moderators_only()
+    item = load_item(item_type, item_id)
+    found = item.file(file_id)
+    _record_look(item, "files")
+    response = storage.serve(found.key, found.name, as_attachment=not found.inline, max_age=0)
+    response.cache_control.no_cache = True  # asked again each time: the moderator's role can end
+    return response
 
 
 def render_member(user, failed: ActionForm | None = None, role_form: RoleForm | None = None, status: int = 200):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from civicnet import reportables
 from civicnet.extensions import db
+from civicnet.rooms.attachments import summary
 from civicnet.rooms.links import message_url
 from civicnet.rooms.models import Message, Room
 from civicnet.rooms.permissions import can_read
@@ -36,6 +37,13 @@ def _room(room_id: int) -> Room | None:
     return None if room is None or room.is_direct else room
 
 
+def _files(message: Message) -> list[reportables.ItemFile]:
+    return [
+        reportables.ItemFile(found.id, found.name, summary(found), found.key, inline=found.is_image)
+        for found in message.attachments
+    ]
+
+
 def _may_see_message(member, message: Message) -> bool:
     # A held message is only its author's until a moderator approves it.
     return can_read(member, message.room) and (not message.is_held or message.author_id == member.id)
@@ -52,6 +60,7 @@ reportables.register(
         visible_to=_may_see_message,
         context=context_messages,
         data=lambda message: ("private_messages",) if message.room.is_private else (),
+        files=_files,
     )
 )
 reportables.register(

@@ -13,6 +13,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from civicnet import storage
+from civicnet.access_log import AccessEntry
 from civicnet.accounts.services import find_user_by_username
 from civicnet.datarights.exports import build_file
 from civicnet.datarights.leaving import erase
@@ -309,6 +310,42 @@ def test_a_hidden_message_hides_its_files_and_a_restored_one_shows_them(app, tow
         commit()
     page = bob.get(f"/rooms/{town['public']}").text
     assert attachment_urls(page) == []
+
+
+def test_a_moderator_opens_a_reported_private_messages_files_from_its_item_page_and_the_look_is_logged(app, town):
+    message_id, urls = sent_files(app, town["private"])
+    mo = signed_in(app, "moe")
+    assert all(mo.get(url).status_code == 404 for url in urls)  # not a reader of the room
+    with app.app_context():
+        [image, pdf] = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
+        ids = image.id, pdf.id
+        ada_id = image.uploader_id
+    asked = mo.get(f"/moderation/items/message/{message_id}/files/{ids[0]}")
+    assert asked.status_code == 302 and "/access/purpose?member=ada" in asked.location  # no report: why first?
+    assert signed_in(app, "bob").post(f"/report/message/{message_id}", data={"reason": "harassment"}).status_code == 302
+
+    item = mo.get(f"/moderation/items/message/{message_id}").text
+    links = re.findall(rf'href="(/moderation/items/message/{message_id}/files/\d+)">([^<]+)</a> \(([^)]+)\)', item)
+    assert [name for _, name, _ in links] == ["a.png", "b.pdf"] and links[1][2] == "PDF, 50 bytes"
+    shown = mo.get(links[0][0])
+    assert shown.status_code == 200 and shown.data.startswith(b"\x89PNG")
+    assert (
+        shown.headers["Content-Disposition"].startswith("inline")
+        and shown.headers["X-Content-Type-Options"] == "nosniff"
+    )
+    downloaded = mo.get(links[1][0])
+    assert downloaded.status_code == 200 and downloaded.headers["Content-Disposition"].startswith("attachment")
+    with app.app_context():
+        looks = db.session.scalars(select(AccessEntry).where(AccessEntry.subject_id == ada_id)).all()
+        assert [(look.role, look.purpose, look.categories) for look in looks] == [
+            ("moderator", "report", "reports,private_messages"),
+            ("moderator", "report", "reports,private_messages,files"),
+        ]
+    # Only that item's files, only to moderators.
+    assert mo.get(f"/moderation/items/message/{message_id}/files/999999").status_code == 404
+    other, _ = sent_files(app, town["private"])
+    assert mo.get(f"/moderation/items/message/{other}/files/{ids[0]}").status_code == 404  # not that item's
+    assert signed_in(app, "bob").get(links[0][0]).status_code == 403
 
 
 def test_deleting_a_message_deletes_its_files(app, town):
