@@ -13,6 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import civicnet.access_log
 import civicnet.accounts.loader
 import civicnet.accounts.personal_data
+import civicnet.api.data_routes
+import civicnet.api.reaction_routes
 import civicnet.api.register_routes
 import civicnet.audit
 import civicnet.datarights.export_routes

@@ -5,6 +5,7 @@ accepted, what it forbids refused, and every answer must be one it lists."""
 
 from civicnet.api.openapi_data import DATA_PATHS
 from civicnet.api.openapi_parts import ERRORS, body, json_answer, lists, query_int, query_text
+from civicnet.api.openapi_reactions import REACTION_PATHS, REACTION_SCHEMAS
 from civicnet.api.openapi_register import REGISTER_PATHS, REGISTER_SCHEMAS
 from civicnet.api.schemas import SCHEMAS, TEXT, ref, text
 from civicnet.ids import MAX_ID
@@ -43,6 +44,7 @@ OPENAPI = {
         },
         **DATA_PATHS,
         **REGISTER_PATHS,
+        **REACTION_PATHS,
         "/rooms": {
             "get": {
                 "summary": "Rooms this member can read",
@@ -247,6 +249,6 @@ OPENAPI = {
     },
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-        "schemas": {**SCHEMAS, **REGISTER_SCHEMAS},
+        "schemas": {**SCHEMAS, **REGISTER_SCHEMAS, **REACTION_SCHEMAS},
     },
 }

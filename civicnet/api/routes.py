@@ -2,23 +2,19 @@
 
 from functools import wraps
 
-from flask import g, jsonify, request, send_file, url_for
+from flask import g, jsonify, request
 
-from civicnet import access_log
-from civicnet.access_log import CATEGORIES
 from civicnet.accounts.access_tokens import user_for_token
 from civicnet.api import bp, inputs
 from civicnet.api.limits import read_limits, write_limits
 from civicnet.api.openapi import OPENAPI
-from civicnet.api.schemas import MAX_PAGE_NUMBER
-from civicnet.datarights import exports
 from civicnet.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, error_response
-from civicnet.extensions import csrf, db
+from civicnet.extensions import csrf
 from civicnet.mentoring import offers as mentoring_offers_service
 from civicnet.mentoring import requests as mentoring
 from civicnet.mentoring.payloads import offer_payload, request_payload
 from civicnet.profiles import services as profiles
-from civicnet.rooms import history, messages, services
+from civicnet.rooms import history, messages, reactions, services
 from civicnet.rooms.payloads import author_payload, iso, message_payload, room_payload
 from civicnet.search import services as search_services
 from civicnet.search.payloads import results_payload
@@ -30,22 +26,6 @@ from civicnet.tags.models import HELP, LEARN
 # A posted message the rules refuse for a reason its shape cannot show: the status says which.
 POST_REFUSALS = {"reply_to": NotFound, "speaking_for": Forbidden, "client_id": Conflict}
 SEARCH_TYPES = ("all", *search_services.TYPES)
-ACCESS_PER_PAGE = 50
-
-
-def access_payload(entry) -> dict:
-    """An access-log entry as its member sees it: a role, never a name."""
-    return {
-        "id": entry.id,
-        "at": iso(entry.created_at),
-        "who": entry.role,
-        "purpose": entry.purpose,
-        "purpose_text": entry.purpose_text,
-        "case_ref": entry.case_ref,
-        "note": entry.note,
-        "categories": entry.category_list,
-        "action": entry.action,
-    }
 
 
 # Token clients send no cookies, so there is no session to forge a request from.
@@ -87,66 +67,6 @@ def me():
     return jsonify({**author_payload(g.api_user), "email": g.api_user.email})
 
 
-@bp.get("/me/access-log")
-@token_required
-@read_limits
-def my_access_log():
-    """Every look at this member's data by someone acting in a role, as /account/data/access shows it."""
-    category = inputs.choice_arg("category", ("", *CATEGORIES), "", "category must be one of: " + ", ".join(CATEGORIES))
-    number = inputs.int_arg("page", minimum=1, maximum=MAX_PAGE_NUMBER) or 1
-    query = access_log.entries_for(g.api_user.id, category or None)
-    page = db.paginate(query, page=number, per_page=ACCESS_PER_PAGE, error_out=False, max_per_page=ACCESS_PER_PAGE)
-    hidden, until = access_log.hidden_now(g.api_user.id)
-    return jsonify(
-        entries=[access_payload(entry) for entry in page.items],
-        page=number,
-        pages=page.pages,
-        hidden=hidden,
-        hidden_until=iso(until),
-    )
-
-
-@bp.post("/me/export")
-@token_required
-@write_limits
-def start_my_export():
-    """Start an export of this member's data (once a day); poll GET /me/export."""
-    return jsonify(export_payload(exports.queue_export(g.api_user))), 202
-
-
-@bp.get("/me/export")
-@token_required
-@read_limits
-def my_export():
-    return jsonify(export_payload(_latest_export()))
-
-
-@bp.get("/me/export/archive")
-@token_required
-@read_limits
-def my_export_archive():
-    path = exports.archive_for_download(g.api_user, _latest_export().id)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name="civicnet-export.zip")
-
-
-def _latest_export():
-    latest = exports.latest_export(g.api_user)
-    if latest is None:
-        raise NotFound("You have not asked for an export")
-    return latest
-
-
-def export_payload(export) -> dict:
-    return {
-        "id": export.id,
-        "status": export.status,
-        "progress": export.progress,
-        "created_at": iso(export.created_at),
-        "expires_at": iso(export.expires_at),
-        "archive": url_for("api.my_export_archive") if export.status == "ready" else None,
-    }
-
-
 @bp.get("/rooms")
 @token_required
 @read_limits
@@ -173,7 +93,11 @@ def room_messages(slug: str):
     limit = inputs.int_arg("limit", 1, history.MAX_PAGE)
     room = services.get_readable_room(g.api_user, slug)
     page = history.page(g.api_user, room, after_id=after_id, before_id=before_id, limit=limit)
-    return jsonify(messages=[message_payload(message) for message in page.messages], has_more=page.has_more)
+    return jsonify(
+        messages=[message_payload(message) for message in page.messages],
+        has_more=page.has_more,
+        reactions=reactions.for_ack(room, page.messages),
+    )
 
 
 @bp.post("/rooms/<slug>/messages")

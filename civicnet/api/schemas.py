@@ -178,6 +178,11 @@ SCHEMAS = {
         "properties": {
             "messages": {"type": "array", "items": ref("Message")},
             "has_more": {"type": "boolean"},
+            "reactions": {
+                "type": "array",
+                "description": "The reactions of those messages that have any",
+                "items": ref("MessageReactions"),
+            },
         },
     },
     "RoomListing": {

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from civicnet.accounts import access_tokens
 from civicnet.accounts.services import find_user_by_username
 from civicnet.datarights import leaving
 from civicnet.extensions import db
@@ -402,3 +403,37 @@ def test_reacting_is_rate_limited_like_sending(make_app, members):
     acks = [member.call("react", {"message_id": message_id, "emoji": "heart"}) for _ in range(4)]
     assert [ack["ok"] for ack in acks] == [True, True, True, False]
     assert acks[-1]["error"]["code"] == "rate_limited" and "at most 3 per 10 seconds" in acks[-1]["error"]["message"]
+
+
+def test_the_api_adds_and_takes_away_reactions_and_the_room_hears_as_from_the_socket(chat, members):
+    message_id = post(chat, "ada", "The budget is published")
+    private_id = post(chat, "ada", "Budget figures", room="budget")
+    with chat.app_context():
+        headers = {"Authorization": f"Bearer {access_tokens.create_token(user('bob'), 'tests')[1]}"}
+        cyd = {"Authorization": f"Bearer {access_tokens.create_token(user('cyd'), 'tests')[1]}"}
+    ada, _ = joined(members, chat, "ada")
+    outsider = members(chat, "cyd").connect()
+    client = chat.test_client()
+    url = f"/api/v1/messages/{message_id}/reactions"
+
+    added = client.put(f"{url}/tada", headers=headers)
+    tada = {"emoji": "tada", "count": 1, "people": [person("bob", "Bob Okafor")]}
+    assert added.status_code == 200 and added.json == {"id": message_id, "room": ROOM, "reactions": [tada]}
+    assert ada.wait_for("reactions_changed") == added.json
+    assert client.put(f"{url}/tada", headers=headers).json == added.json  # sent twice: no change
+    assert len(ada.received("reactions_changed")) == 1
+    page = client.get(f"/api/v1/rooms/{ROOM}/messages", headers=headers).json
+    assert page["reactions"] == [added.json]  # a room's messages come with their reactions
+
+    removed = client.delete(f"{url}/tada", headers=headers)
+    assert removed.status_code == 200 and removed.json["reactions"] == []
+    assert ada.received("reactions_changed")[-1] == removed.json
+    assert client.delete(f"{url}/tada", headers=headers).status_code == 200  # already gone: still fine
+    assert len(ada.received("reactions_changed")) == 2
+    assert outsider.received("reactions_changed") == []  # not in the room's connections
+
+    bad = client.put(f"{url}/shrug", headers=headers)
+    assert bad.status_code == 400 and "Choose one of these reactions" in bad.json["error"]["message"]
+    assert client.put(f"/api/v1/messages/{private_id}/reactions/tada", headers=cyd).status_code == 404
+    assert client.put(f"/api/v1/messages/{2**63}/reactions/tada", headers=headers).status_code == 404
+    assert client.put(f"{url}/tada").status_code == 401
