@@ -234,13 +234,15 @@ def read(key: str) -> Iterator[bytes]:
 
 def serve(key: str, download_name: str, *, as_attachment: bool, max_age: int) -> Response:
     """Answer a request with a stored file: its stored type, nosniff, a disposition naming it, and a cache
-    for this browser only (who may read it depends on who asks)."""
+    for this browser only (who may read it depends on who asks). With max_age 0 the browser asks again
+    each time (a 304 when unchanged), for files whose readers can change from one request to the next."""
     try:
         response = backend().response(key, max_age)
     except Missing:
         raise NotFound("This file is no longer here") from None
     response.cache_control.public = False
     response.cache_control.private = True
+    response.cache_control.no_cache = max_age == 0 or None
     disposition = "attachment" if as_attachment else "inline"
     response.headers["Content-Disposition"] = content_disposition(disposition, download_name)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -150,9 +150,7 @@ def item_file(item_type: str, item_id: int, file_id: int):
     item = load_item(item_type, item_id)
     found = item.file(file_id)
     _record_look(item, "files")
-    response = storage.serve(found.key, found.name, as_attachment=not found.inline, max_age=0)
-    response.cache_control.no_cache = True  # asked again each time: the moderator's role can end
-    return response
+    return storage.serve(found.key, found.name, as_attachment=not found.inline, max_age=0)  # the role can end
 
 
 def render_member(user, failed: ActionForm | None = None, role_form: RoleForm | None = None, status: int = 200):

@@ -32,19 +32,13 @@ def upload_attachment(slug: str):
     return jsonify(attachment=attachment_payload(attachment)), 201
 
 
-def _answer(key: str, name: str, as_attachment: bool):
-    response = storage.serve(key, name, as_attachment=as_attachment, max_age=0)
-    # Asked again each time (a 304 when unchanged): whether the viewer may still read it can change.
-    response.cache_control.no_cache = True
-    return response
-
-
 @bp.route("/attachments/<int:attachment_id>")
 @storage.file_view
 def attachment(attachment_id: int):
     """The file: images open in the browser, every other kind is downloaded."""
     found = attachments.readable(current_user, attachment_id)
-    return _answer(found.key, found.name, as_attachment=not found.is_image)
+    # max_age 0: asked again each time, since whether the viewer may still read it can change.
+    return storage.serve(found.key, found.name, as_attachment=not found.is_image, max_age=0)
 
 
 @bp.route("/attachments/<int:attachment_id>/thumbnail")
@@ -53,4 +47,5 @@ def attachment_thumbnail(attachment_id: int):
     found = attachments.readable(current_user, attachment_id)
     if found.thumbnail_key is None:
         raise NotFound("This file has no thumbnail")
-    return _answer(found.thumbnail_key, f"{PurePosixPath(found.name).stem}-small.webp", as_attachment=False)
+    name = f"{PurePosixPath(found.name).stem}-small.webp"
+    return storage.serve(found.thumbnail_key, name, as_attachment=False, max_age=0)
